@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# LKL, the Linux Kernel Library: an overlay on a Linux 6.12 tree.
+#
+#   make            build lkl.o, liblkl.a, liblkl.so and the lkl_ headers
+#   make run        build, then run the demo
+#   make test       build, then run every test suite
+#   make check      checkpatch --strict and sparse on the overlay
+#   make bench-core boot, syscall, context switch and RSS figures
+#   make install PREFIX=/usr/local
+#
+# LINUX_SRC=/path/to/linux-6.12.y uses that tree instead of Debian's
+# linux-source-6.12 package. The tree is copied under build/, never changed.
+
+TOP		:= $(abspath .)
+BUILD		:= $(TOP)/build
+KSRC		:= $(BUILD)/linux
+KOBJ		:= $(BUILD)/kernel
+TOBJ		:= $(BUILD)/tools
+PREFIX		?= /usr/local
+DEBIAN_TARBALL	:= /usr/src/linux-source-6.12.tar.xz
+
+# Kernel builds are the slow part: use ccache when it is there.
+CCACHE		:= $(shell command -v ccache 2>/dev/null)
+KCC		:= $(if $(CCACHE),ccache gcc,gcc)
+JOBS		?= $(shell nproc)
+KMAKE		= $(MAKE) -C $(KSRC) O=$(KOBJ) ARCH=lkl CC="$(KCC)" \
+		  $(if $(V),V=$(V),-s) -j$(JOBS)
+
+export CCACHE_DIR ?= $(BUILD)/ccache
+export CCACHE_BASEDIR := $(TOP)
+
+.PHONY: all deps source kernel headers tools tests run test check \
+	bench-core install clean distclean FORCE
+
+all: tools
+
+deps:
+	@$(TOP)/scripts/lkl-deps.sh build
+
+# Unpack (or copy) the base tree once, then lay the overlay into it as
+# symlinks, so that an edit in this repository is an edit in the tree and
+# kbuild rebuilds only what depends on it.
+$(KSRC)/.lkl-unpacked: | deps
+	@$(TOP)/scripts/lkl-source.sh "$(KSRC)" "$(LINUX_SRC)" "$(DEBIAN_TARBALL)"
+	@touch $@
+
+$(KSRC)/.lkl-overlay: $(KSRC)/.lkl-unpacked $(wildcard $(TOP)/patches/*.patch)
+	@$(TOP)/scripts/lkl-overlay.sh "$(TOP)" "$(KSRC)"
+	@touch $@
+
+source: $(KSRC)/.lkl-overlay
+
+$(KOBJ)/.config: $(KSRC)/.lkl-overlay $(TOP)/arch/lkl/configs/defconfig
+	@mkdir -p $(KOBJ)
+	+$(KMAKE) defconfig
+
+kernel: $(KOBJ)/.config
+	@echo "  LINUX   $$(cat $(KSRC)/.lkl-version)"
+	+$(KMAKE) lkl.o
+
+headers: $(KOBJ)/.config
+	+$(KMAKE) headers_install INSTALL_HDR_PATH=$(KOBJ)/usr
+	@python3 $(TOP)/arch/lkl/scripts/lkl-headers.py \
+		$(KOBJ)/usr/include $(KSRC) $(KOBJ) $(TOBJ)/include
+
+tools: kernel headers
+	+$(MAKE) -C $(TOP)/tools/lkl O=$(TOBJ) LKL_KOBJ=$(KOBJ) \
+		LINUX_SRC=$(KSRC) $(if $(V),V=$(V))
+
+tests: tools
+	+$(MAKE) -C $(TOP)/tests O=$(TOBJ)/tests LKL_TOOLS=$(TOBJ) \
+		LINUX_SRC=$(KSRC)
+
+run: tools
+	@$(TOBJ)/demo
+
+test: tests
+	@$(TOP)/scripts/lkl-run-tests.sh $(TOBJ)/tests
+
+check: source
+	@$(TOP)/scripts/lkl-check.sh "$(TOP)" "$(KSRC)" "$(KOBJ)"
+
+bench-core: tests
+	@$(TOBJ)/tests/bench/bench-core
+
+install: tools
+	+$(MAKE) -C $(TOP)/tools/lkl O=$(TOBJ) LKL_KOBJ=$(KOBJ) \
+		LINUX_SRC=$(KSRC) PREFIX=$(PREFIX) install
+
+clean:
+	rm -rf $(KOBJ) $(TOBJ)
+
+distclean:
+	rm -rf $(BUILD)

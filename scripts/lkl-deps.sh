@@ -1,0 +1,34 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Check (and as root, install) what LKL needs from Debian.
+#   lkl-deps.sh build   what the build needs
+#   lkl-deps.sh test    what the test suites need on top
+set -e
+
+build_pkgs="gcc make bc bison flex libelf-dev libssl-dev python3 perl xz-utils
+	rsync ccache patch"
+test_pkgs="valgrind iproute2 procps"
+
+want=$build_pkgs
+[ "$1" = test ] && want="$build_pkgs $test_pkgs"
+[ -z "$LINUX_SRC" ] && [ "$1" = build ] && [ ! -e /usr/src/linux-source-6.12.tar.xz ] &&
+	want="$want linux-source-6.12"
+
+missing=
+for p in $want; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "LKL needs these Debian packages:$missing" >&2
+	echo "Install them with:  sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "  APT    $missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
