@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pipes, eventfd and epoll inside LKL, with waits timed on the host clock.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "lkl-test.h"
+
+FIXTURE(io) {
+	int unused;
+};
+
+FIXTURE_SETUP(io)
+{
+	ASSERT_EQ(0, lkl_start_kernel(&lkl_host_ops, LKL_TEST_CMDLINE));
+}
+
+FIXTURE_TEARDOWN(io)
+{
+	EXPECT_EQ(0, lkl_sys_halt());
+}
+
+TEST_F(io, pipe2)
+{
+	char buf[8];
+	int fds[2];
+
+	ASSERT_EQ(0, lkl_sys_pipe2(fds, LKL_O_NONBLOCK | LKL_O_CLOEXEC));
+	EXPECT_EQ(-LKL_EAGAIN, lkl_sys_read(fds[0], buf, sizeof(buf)));
+	EXPECT_EQ(3, lkl_sys_write(fds[1], "abc", 3));
+	EXPECT_EQ(3, lkl_sys_read(fds[0], buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, "abc", 3));
+	EXPECT_EQ(LKL_FD_CLOEXEC, lkl_sys_fcntl(fds[0], LKL_F_GETFD, 0));
+
+	/* The reader sees end of file once the writer is gone. */
+	EXPECT_EQ(0, lkl_sys_close(fds[1]));
+	EXPECT_EQ(0, lkl_sys_read(fds[0], buf, sizeof(buf)));
+	EXPECT_EQ(0, lkl_sys_close(fds[0]));
+}
+
+TEST_F(io, eventfd)
+{
+	unsigned long long val = 3;
+	long efd;
+
+	efd = lkl_sys_eventfd2(0, LKL_O_NONBLOCK);
+	ASSERT_LE(0, efd);
+	EXPECT_EQ(-LKL_EAGAIN, lkl_sys_read(efd, (void *)&val, sizeof(val)));
+
+	val = 3;
+	EXPECT_EQ(sizeof(val), lkl_sys_write(efd, (void *)&val, sizeof(val)));
+	val = 0;
+	EXPECT_EQ(sizeof(val), lkl_sys_read(efd, (void *)&val, sizeof(val)));
+	EXPECT_EQ(3, val);
+
+	/* Writes add up; a read takes the sum and resets it. */
+	val = 2;
+	EXPECT_EQ(sizeof(val), lkl_sys_write(efd, (void *)&val, sizeof(val)));
+	EXPECT_EQ(sizeof(val), lkl_sys_write(efd, (void *)&val, sizeof(val)));
+	val = 0;
+	EXPECT_EQ(sizeof(val), lkl_sys_read(efd, (void *)&val, sizeof(val)));
+	EXPECT_EQ(4, val);
+	EXPECT_EQ(-LKL_EAGAIN, lkl_sys_read(efd, (void *)&val, sizeof(val)));
+	EXPECT_EQ(0, lkl_sys_close(efd));
+}
+
+struct late_writer {
+	long efd;
+	long delay_ms;
+	long ret;
+};
+
+static void *late_write(void *arg)
+{
+	struct late_writer *w = arg;
+	struct timespec ts = { 0, w->delay_ms * NSEC_PER_MSEC };
+	unsigned long long one = 1;
+
+	nanosleep(&ts, NULL);
+	w->ret = lkl_sys_write(w->efd, (void *)&one, sizeof(one));
+	return NULL;
+}
+
+TEST_F(io, epoll_wait)
+{
+	struct lkl_epoll_event ev, events[4];
+	struct late_writer w;
+	long long t0, elapsed;
+	pthread_t thread;
+	unsigned long long val = 1;
+	long efd, epfd;
+
+	efd = lkl_sys_eventfd2(0, LKL_O_NONBLOCK);
+	ASSERT_LE(0, efd);
+	epfd = lkl_sys_epoll_create1(0);
+	ASSERT_LE(0, epfd);
+	memset(&ev, 0, sizeof(ev));
+	ev.events = LKL_EPOLLIN;
+	ev.data = 42;
+	ASSERT_EQ(0, lkl_sys_epoll_ctl(epfd, LKL_EPOLL_CTL_ADD, efd, &ev));
+
+	/* Nothing to read: times out, and not early. */
+	t0 = host_ns(CLOCK_MONOTONIC);
+	EXPECT_EQ(0, lkl_sys_epoll_wait(epfd, events, 4, 100));
+	elapsed = host_ns(CLOCK_MONOTONIC) - t0;
+	EXPECT_LE(100 * NSEC_PER_MSEC, elapsed);
+	EXPECT_GT(150 * NSEC_PER_MSEC, elapsed) {
+		TH_LOG("a 100 ms epoll_wait took %lld us", elapsed / 1000);
+	}
+
+	/* Readable: returns at once with our data. */
+	EXPECT_EQ(sizeof(val), lkl_sys_write(efd, (void *)&val, sizeof(val)));
+	memset(events, 0, sizeof(events));
+	t0 = host_ns(CLOCK_MONOTONIC);
+	EXPECT_EQ(1, lkl_sys_epoll_wait(epfd, events, 4, 5000));
+	elapsed = host_ns(CLOCK_MONOTONIC) - t0;
+	EXPECT_TRUE(events[0].events & LKL_EPOLLIN);
+	EXPECT_EQ(42, events[0].data);
+	EXPECT_GT(50 * NSEC_PER_MSEC, elapsed);
+	EXPECT_EQ(sizeof(val), lkl_sys_read(efd, (void *)&val, sizeof(val)));
+
+	/* Woken by a write from another host thread while it waits. */
+	w.efd = efd;
+	w.delay_ms = 50;
+	w.ret = 0;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, late_write, &w));
+	t0 = host_ns(CLOCK_MONOTONIC);
+	EXPECT_EQ(1, lkl_sys_epoll_wait(epfd, events, 4, 5000));
+	elapsed = host_ns(CLOCK_MONOTONIC) - t0;
+	pthread_join(thread, NULL);
+	EXPECT_EQ(sizeof(val), w.ret);
+	EXPECT_LE(40 * NSEC_PER_MSEC, elapsed);
+	EXPECT_GT(1000 * NSEC_PER_MSEC, elapsed) {
+		TH_LOG("woken after %lld us", elapsed / 1000);
+	}
+
+	EXPECT_EQ(0, lkl_sys_close(epfd));
+	EXPECT_EQ(0, lkl_sys_close(efd));
+}
+
+TEST_HARNESS_MAIN
