@@ -11,8 +11,8 @@
  *   tasks; the same over host pipes is shown for reference.
  * - idle RSS: VmRSS after boot minus VmRSS before it, split into the pages
  *   of the mem= pool that are resident (host mincore() on the pool, whose
- *   address LKL's /proc/iomem gives: physical is host-virtual) and the rest,
- *   which is what LKL costs beyond the pool.
+ *   page frames LKL's /proc/zoneinfo gives: physical is host-virtual) and
+ *   the rest, which is what LKL costs beyond the pool.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include <lkl.h>
+#include <lkl_host.h>
 
 #define MEM_MB		64
 #define CMDLINE		"mem=64M loglevel=0"
@@ -118,47 +119,61 @@ static long vm_rss_kb(void)
 	return kb;
 }
 
+/* Count the resident host pages in [@start, @start + @pages pages). */
+static long resident_pages(unsigned long start, unsigned long pages)
+{
+	long page = sysconf(_SC_PAGESIZE), n = 0;
+	unsigned char *vec = malloc(pages);
+	unsigned long i;
+
+	if (!vec || mincore((void *)start, pages * page, vec)) {
+		free(vec);
+		return -1;
+	}
+	for (i = 0; i < pages; i++)
+		n += vec[i] & 1;
+	free(vec);
+	return n;
+}
+
 /*
  * The resident part of the memory pool, in kB, or -1 if it cannot be
- * found. LKL's "System RAM" ranges in /proc/iomem are host addresses.
+ * found. LKL's /proc/zoneinfo gives each zone's first page frame and
+ * span; physical addresses are host addresses, so the frames are host
+ * pages.
  */
 static long pool_resident_kb(void)
 {
-	long page = sysconf(_SC_PAGESIZE), resident = 0, found = 0;
-	unsigned long start, end, i, pages;
-	char buf[8192], *line, *save;
-	unsigned char *vec;
-	long fd, n;
+	static char buf[65536];
+	long page = sysconf(_SC_PAGESIZE), total = 0, fd, n;
+	unsigned long spanned = 0, pfn, len;
+	char *line, *save;
+	int found = 0;
 
 	lkl_sys_mkdir("/proc", 0755);
 	lkl_sys_mount("proc", "/proc", "proc", 0, NULL);
-	fd = lkl_sys_open("/proc/iomem", LKL_O_RDONLY, 0);
+	fd = lkl_sys_open("/proc/zoneinfo", LKL_O_RDONLY, 0);
 	if (fd < 0)
 		return -1;
-	n = lkl_sys_read(fd, buf, sizeof(buf) - 1);
+	len = 0;
+	while (len < sizeof(buf) - 1 &&
+	       (n = lkl_sys_read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
 	lkl_sys_close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
+	buf[len] = '\0';
 
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (line[0] == ' ' || !strstr(line, "System RAM") ||
-		    sscanf(line, "%lx-%lx", &start, &end) != 2 || !start)
+		if (sscanf(line, " spanned %lu", &spanned) == 1 ||
+		    sscanf(line, " start_pfn: %lu", &pfn) != 1 || !spanned)
 			continue;
-		start &= ~(page - 1);
-		pages = (end + 1 - start + page - 1) / page;
-		vec = malloc(pages);
-		if (!vec || mincore((void *)start, pages * page, vec)) {
-			free(vec);
+		n = resident_pages(pfn * page, spanned);
+		if (n < 0)
 			return -1;
-		}
-		for (i = 0; i < pages; i++)
-			resident += vec[i] & 1;
-		free(vec);
+		total += n;
 		found = 1;
 	}
-	return found ? resident * page / 1024 : -1;
+	return found ? total * page / 1024 : -1;
 }
 
 /*
@@ -276,7 +291,14 @@ static const char *verdict(double value, double target)
 static void row(const char *metric, const char *value, const char *target,
 		const char *result)
 {
-	printf("%-34s %14s  %-10s %s\n", metric, value, target, result);
+	char line[160];
+	int len;
+
+	len = snprintf(line, sizeof(line), "%-34s %14s  %-10s %s", metric,
+		       value, target, result);
+	while (len > 0 && line[len - 1] == ' ')
+		line[--len] = '\0';
+	puts(line);
 }
 
 int main(void)
@@ -372,7 +394,7 @@ int main(void)
 		    verdict(beyond, TARGET_RSS_MB));
 	} else {
 		row("idle RSS: beyond the pool", "unknown", "<= 8 MB",
-		    "(no System RAM in /proc/iomem)");
+		    "(the pool is not in /proc/zoneinfo)");
 	}
 
 	printf("\nThe pool is mem=%dM of host memory reserved at boot; only the pages the\n"

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <lkl.h>
+#include <lkl_host.h>
 
 int main(int argc, char **argv)
 {

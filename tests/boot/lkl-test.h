@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include <lkl.h>
+#include <lkl_host.h>
 
 /* The command line of every test that does not test the command line. */
 #define LKL_TEST_MEM_MB		64

@@ -199,7 +199,9 @@ TEST(headers_compile)
 		"#include <fcntl.h>\n"
 		"#include <stdio.h>\n"
 		"#include <signal.h>\n";
-	static const char lkl_header[] = "#include <lkl.h>\n";
+	static const char lkl_header[] =
+		"#include <lkl.h>\n"
+		"#include <lkl_host.h>\n";
 	char dir[] = "/tmp/lkl-headers-XXXXXX";
 	static char out[65536];
 	char src[2][256], cmd[4096];
