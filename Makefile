@@ -30,7 +30,7 @@ KMAKE		= $(MAKE) -C $(KSRC) O=$(KOBJ) ARCH=lkl CC="$(KCC)" \
 export CCACHE_DIR ?= $(BUILD)/ccache
 export CCACHE_BASEDIR := $(TOP)
 
-.PHONY: all deps source kernel headers tools tests run test check \
+.PHONY: all deps source kernel headers tools tests run test test-deps check \
 	bench-core install clean distclean FORCE
 
 all: tools
@@ -57,7 +57,7 @@ $(KOBJ)/.config: $(KSRC)/.lkl-overlay $(TOP)/arch/lkl/configs/defconfig
 
 kernel: $(KOBJ)/.config
 	@echo "  LINUX   $$(cat $(KSRC)/.lkl-version)"
-	+$(KMAKE) lkl.o
+	+$(KMAKE) lkl
 
 headers: $(KOBJ)/.config
 	+$(KMAKE) headers_install INSTALL_HDR_PATH=$(KOBJ)/usr
@@ -75,11 +75,14 @@ tests: tools
 run: tools
 	@$(TOBJ)/demo
 
-test: tests
+test-deps:
+	@$(TOP)/scripts/lkl-deps.sh test
+
+test: test-deps tests
 	@$(TOP)/scripts/lkl-run-tests.sh $(TOBJ)/tests
 
-check: source
-	@$(TOP)/scripts/lkl-check.sh "$(TOP)" "$(KSRC)" "$(KOBJ)"
+check: $(KOBJ)/.config
+	@$(TOP)/scripts/lkl-check.sh "$(TOP)" "$(KSRC)" "$(KOBJ)" CC="$(KCC)" -j$(JOBS)
 
 bench-core: tests
 	@$(TOBJ)/tests/bench/bench-core

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ASM_LKL_PROCESSOR_H
+#define _ASM_LKL_PROCESSOR_H
+
+#include <asm/host_ops.h>
+#include <linux/compiler.h>
+
+struct task_struct;
+struct pt_regs;
+struct lkl_sem;
+
+/**
+ * struct thread_struct - what LKL keeps for each task
+ * @sched_sem: the host semaphore the task's host thread waits on while
+ *	another task has the CPU
+ * @sched_jb: armed by lkl_jmp_schedule(): __switch_to() jumps back here
+ *	instead of waiting, see Documentation/virt/lkl/threads.rst
+ * @prev_sched: the task that last switched to this one
+ * @fn: for a kernel thread, the function that its host thread runs
+ * @fn_arg: its argument
+ * @host_thread: the host thread that runs this task
+ * @flags: LKL_THREAD_* below
+ */
+struct thread_struct {
+	struct lkl_sem *sched_sem;
+	struct lkl_jmp_buf sched_jb;
+	struct task_struct *prev_sched;
+	int (*fn)(void *arg);
+	void *fn_arg;
+	lkl_thread_t host_thread;
+	unsigned int flags;
+};
+
+/* The task belongs to an application thread that calls into LKL. */
+#define LKL_THREAD_HOST		0x1
+/* __switch_to() must longjmp to sched_jb instead of waiting. */
+#define LKL_THREAD_SCHED_JB	0x2
+
+#define INIT_THREAD { }
+
+static inline void cpu_relax(void)
+{
+	barrier();
+}
+
+#define task_pt_regs(tsk)	((struct pt_regs *)0)
+#define KSTK_EIP(tsk)		(0)
+#define KSTK_ESP(tsk)		(0)
+
+static inline unsigned long __get_wchan(struct task_struct *p)
+{
+	return 0;
+}
+
+#define TASK_SIZE	(~0UL)
+#define TASK_UNMAPPED_BASE	0
+
+static inline void start_thread(struct pt_regs *regs, unsigned long pc,
+				unsigned long sp)
+{
+}
+
+#endif /* _ASM_LKL_PROCESSOR_H */

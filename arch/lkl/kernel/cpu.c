@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The one virtual CPU of LKL: a baton that host threads hand to each other,
+ * and the interrupts that host threads raise while it is busy.
+ *
+ * See Documentation/virt/lkl/threads.rst for the model.
+ */
+#include <linux/bitops.h>
+#include <linux/errno.h>
+#include <linux/hardirq.h>
+#include <linux/irq.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <asm/cpu.h>
+#include <asm/host_ops.h>
+
+/**
+ * struct lkl_cpu - the state of the virtual CPU
+ * @lock: guards the fields below; held only for a few instructions
+ * @sem: host threads waiting for the CPU sleep here
+ * @held: somebody holds the CPU, or it is being handed over
+ * @sleepers: the number of threads waiting on @sem
+ * @shutdown: the kernel has halted; nobody may enter any more
+ * @irq_mask: interrupts raised while the CPU was held
+ */
+static struct lkl_cpu {
+	struct lkl_mutex *lock;
+	struct lkl_sem *sem;
+	bool held;
+	unsigned int sleepers;
+	bool shutdown;
+	unsigned long irq_mask;
+} cpu;
+
+/* The interrupt flag of the CPU, and a hint that interrupts are pending. */
+unsigned long lkl_irq_flags = ARCH_IRQ_DISABLED;
+bool lkl_irq_pending;
+
+int lkl_cpu_init(void)
+{
+	cpu.lock = lkl_ops->mutex_alloc(0);
+	cpu.sem = lkl_ops->sem_alloc(0);
+	if (!cpu.lock || !cpu.sem) {
+		lkl_cpu_cleanup();
+		return -ENOMEM;
+	}
+	/* The thread that runs start_kernel() holds the CPU from the start. */
+	cpu.held = true;
+	return 0;
+}
+
+void lkl_cpu_cleanup(void)
+{
+	if (cpu.lock)
+		lkl_ops->mutex_free(cpu.lock);
+	if (cpu.sem)
+		lkl_ops->sem_free(cpu.sem);
+	cpu.lock = NULL;
+	cpu.sem = NULL;
+}
+
+/**
+ * lkl_cpu_get() - take the CPU, waiting for it if it is held
+ *
+ * Return: 0 once the calling thread holds the CPU, -ENODEV after halt.
+ */
+int lkl_cpu_get(void)
+{
+	lkl_ops->mutex_lock(cpu.lock);
+	if (cpu.shutdown) {
+		lkl_ops->mutex_unlock(cpu.lock);
+		return -ENODEV;
+	}
+	if (!cpu.held) {
+		cpu.held = true;
+		lkl_ops->mutex_unlock(cpu.lock);
+		return 0;
+	}
+	cpu.sleepers++;
+	lkl_ops->mutex_unlock(cpu.lock);
+
+	/* The releasing thread hands the CPU over: held stays true. */
+	lkl_ops->sem_down(cpu.sem);
+	return 0;
+}
+
+/* Mark the CPU free, or hand it to a waiting thread. Called with cpu.lock. */
+static void lkl_cpu_release_locked(void)
+{
+	if (cpu.sleepers) {
+		cpu.sleepers--;
+		lkl_ops->sem_up(cpu.sem);
+	} else {
+		cpu.held = false;
+	}
+}
+
+static unsigned long lkl_cpu_take_irqs(void)
+{
+	unsigned long mask;
+
+	lkl_ops->mutex_lock(cpu.lock);
+	mask = cpu.irq_mask;
+	cpu.irq_mask = 0;
+	WRITE_ONCE(lkl_irq_pending, false);
+	lkl_ops->mutex_unlock(cpu.lock);
+	return mask;
+}
+
+/**
+ * lkl_run_irqs() - run the interrupts that host threads raised
+ *
+ * Called by the CPU holder when it enables interrupts, before it releases
+ * the CPU, and from the idle loop.
+ */
+void lkl_run_irqs(void)
+{
+	unsigned long flags = lkl_irq_flags;
+	unsigned long mask;
+	int irq;
+
+	lkl_irq_flags = ARCH_IRQ_DISABLED;
+	while ((mask = lkl_cpu_take_irqs())) {
+		for_each_set_bit(irq, &mask, NR_IRQS) {
+			irq_enter();
+			generic_handle_irq(irq);
+			irq_exit();
+		}
+	}
+	lkl_irq_flags = flags;
+}
+
+void lkl_run_pending_irqs(void)
+{
+	lkl_run_irqs();
+}
+
+/*
+ * Release the CPU unless an interrupt is pending: returns false, with the
+ * CPU still held, if the caller has to run interrupts first.
+ */
+static bool lkl_cpu_try_release(void)
+{
+	lkl_ops->mutex_lock(cpu.lock);
+	if (cpu.irq_mask) {
+		lkl_ops->mutex_unlock(cpu.lock);
+		return false;
+	}
+	lkl_cpu_release_locked();
+	lkl_ops->mutex_unlock(cpu.lock);
+	return true;
+}
+
+/**
+ * lkl_cpu_put() - release the CPU after running pending interrupts
+ */
+void lkl_cpu_put(void)
+{
+	while (!lkl_cpu_try_release())
+		lkl_run_irqs();
+}
+
+/**
+ * lkl_leave_cpu() - let go of the CPU on behalf of current
+ *
+ * The calling thread holds the CPU and current is a host task whose thread
+ * is outside the kernel (possibly the caller's own), or the idle task. Run
+ * pending interrupts; then, if another task should run, park a host task
+ * and switch through the scheduler, or wake the idle task so that it leaves
+ * the idle loop. Otherwise release the CPU and leave current as it is.
+ */
+void lkl_leave_cpu(void)
+{
+	for (;;) {
+		if (need_resched()) {
+			if (is_idle_task(current)) {
+				lkl_cpu_wake_idle();
+			} else {
+				__set_current_state(TASK_PARKED);
+				lkl_jmp_schedule(current, schedule);
+			}
+			return;
+		}
+		if (lkl_cpu_try_release())
+			return;
+		lkl_run_irqs();
+	}
+}
+
+/**
+ * lkl_cpu_wake_idle() - hand the CPU to the idle task, waiting in
+ * arch_cpu_idle()
+ */
+void lkl_cpu_wake_idle(void)
+{
+	lkl_ops->sem_up(init_task.thread.sched_sem);
+}
+
+/**
+ * lkl_cpu_idle_release() - release the CPU from the idle loop
+ *
+ * Like sti; hlt: run pending interrupts first, and keep the CPU if they
+ * made a task runnable.
+ *
+ * Return: true if the CPU was released.
+ */
+bool lkl_cpu_idle_release(void)
+{
+	for (;;) {
+		if (need_resched())
+			return false;
+		if (lkl_cpu_try_release())
+			return true;
+		lkl_run_irqs();
+	}
+}
+
+void lkl_cpu_shutdown(void)
+{
+	lkl_ops->mutex_lock(cpu.lock);
+	cpu.shutdown = true;
+	lkl_ops->mutex_unlock(cpu.lock);
+}
+
+/**
+ * lkl_trigger_irq() - raise an interrupt from any host thread
+ * @irq: the interrupt number
+ *
+ * Return: 0, -EINVAL for a bad number, or -ENODEV after halt.
+ */
+int lkl_trigger_irq(int irq)
+{
+	if (irq <= 0 || irq >= NR_IRQS)
+		return -EINVAL;
+
+	lkl_ops->mutex_lock(cpu.lock);
+	if (cpu.shutdown) {
+		lkl_ops->mutex_unlock(cpu.lock);
+		return -ENODEV;
+	}
+	cpu.irq_mask |= BIT(irq);
+	if (cpu.held) {
+		/* The holder runs it when it enables interrupts or leaves. */
+		WRITE_ONCE(lkl_irq_pending, true);
+		lkl_ops->mutex_unlock(cpu.lock);
+		return 0;
+	}
+	cpu.held = true;
+	lkl_ops->mutex_unlock(cpu.lock);
+
+	lkl_run_irqs();
+	lkl_leave_cpu();
+	return 0;
+}

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Booting and halting the kernel from a host thread.
+ */
+#include <linux/console.h>
+#include <linux/delay.h>
+#include <linux/errno.h>
+#include <linux/init.h>
+#include <linux/reboot.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/start_kernel.h>
+#include <linux/string.h>
+#include <linux/syscalls.h>
+#include <asm/cpu.h>
+#include <asm/host_ops.h>
+#include <asm/setup.h>
+
+const struct lkl_host_operations *lkl_ops;
+struct lkl_sem *lkl_init_sem;
+
+static lkl_thread_t lkl_boot_thread;
+static struct lkl_jmp_buf lkl_halt_jb;
+
+static void lkl_console_write(struct console *con, const char *str,
+			      unsigned int len)
+{
+	if (lkl_ops->print)
+		lkl_ops->print(str, len);
+}
+
+static struct console lkl_console = {
+	.name	= "lkl",
+	.write	= lkl_console_write,
+	.flags	= CON_PRINTBUFFER,
+	.index	= -1,
+};
+
+void __init setup_arch(char **cmdline_p)
+{
+	*cmdline_p = boot_command_line;
+	register_console(&lkl_console);
+	parse_early_param();
+	lkl_bootmem_init();
+}
+
+/* lkl_start_kernel() has checked mem= already. */
+static int __init lkl_parse_mem(char *arg)
+{
+	return 0;
+}
+early_param("mem", lkl_parse_mem);
+
+void __init calibrate_delay(void)
+{
+	/* udelay() waits on the host clock, see time.c. */
+}
+
+static void lkl_run_kernel(void *arg)
+{
+	start_kernel();
+}
+
+/**
+ * lkl_start_kernel() - boot the kernel
+ * @ops: the host operations
+ * @cmdline: the kernel command line
+ *
+ * Return: 0 once init has run, or a negative errno.
+ */
+int lkl_start_kernel(const struct lkl_host_operations *ops, const char *cmdline)
+{
+	int ret;
+
+	if (lkl_ops)
+		return -EBUSY;
+	if (!ops || !cmdline)
+		return -EINVAL;
+	if (strlen(cmdline) >= COMMAND_LINE_SIZE)
+		return -E2BIG;
+	lkl_ops = ops;
+
+	ret = lkl_mem_init(cmdline);
+	if (ret)
+		goto out;
+	strscpy(boot_command_line, cmdline, COMMAND_LINE_SIZE);
+
+	ret = -ENOMEM;
+	lkl_init_sem = ops->sem_alloc(0);
+	init_task.thread.sched_sem = ops->sem_alloc(0);
+	if (!lkl_init_sem || !init_task.thread.sched_sem)
+		goto out_sems;
+	ret = lkl_cpu_init();
+	if (ret)
+		goto out_sems;
+	ret = lkl_syscalls_init();
+	if (ret)
+		goto out_cpu;
+
+	ret = -ENOMEM;
+	lkl_boot_thread = ops->thread_create(lkl_run_kernel, NULL);
+	if (!lkl_boot_thread)
+		goto out_syscalls;
+
+	/* pid 1 ups this when it is ready to serve host threads. */
+	ops->sem_down(lkl_init_sem);
+	return 0;
+
+out_syscalls:
+	lkl_syscalls_cleanup();
+out_cpu:
+	lkl_cpu_cleanup();
+out_sems:
+	if (init_task.thread.sched_sem)
+		ops->sem_free(init_task.thread.sched_sem);
+	if (lkl_init_sem)
+		ops->sem_free(lkl_init_sem);
+	init_task.thread.sched_sem = NULL;
+	lkl_init_sem = NULL;
+	lkl_mem_cleanup();
+out:
+	/* Nothing ran yet, so the caller may try again. */
+	lkl_ops = NULL;
+	return ret;
+}
+
+void machine_power_off(void)
+{
+	/* Back to lkl_sys_halt(), with the CPU held. */
+	lkl_ops->jmp_buf_longjmp(&lkl_halt_jb, 1);
+}
+
+void machine_halt(void)
+{
+	machine_power_off();
+}
+
+void machine_restart(char *cmd)
+{
+	machine_power_off();
+}
+
+static void lkl_power_off(void)
+{
+	ksys_sync();
+	kernel_power_off();
+}
+
+/**
+ * lkl_sys_halt() - sync, shut down, and release the host's resources
+ *
+ * Return: 0, or a negative errno if the kernel is not running.
+ */
+long lkl_sys_halt(void)
+{
+	struct task_struct *task;
+	struct lkl_sem *sem;
+	int ret;
+
+	if (!lkl_ops || !lkl_init_sem)
+		return -ENODEV;
+	ret = lkl_enter(lkl_syscalls_current_task(), &task);
+	if (ret)
+		return ret;
+
+	lkl_ops->jmp_buf_set(&lkl_halt_jb, lkl_power_off);
+
+	/* machine_power_off() jumped here: the kernel is down. */
+	lkl_cpu_shutdown();
+	lkl_threads_halt();
+
+	lkl_ops->sem_up(init_task.thread.sched_sem);
+	lkl_ops->thread_join(lkl_boot_thread);
+
+	lkl_time_cleanup();
+	lkl_syscalls_cleanup();
+
+	sem = task->thread.sched_sem;
+	lkl_ops->sem_free(sem);
+	lkl_ops->sem_free(init_task.thread.sched_sem);
+	lkl_ops->sem_free(lkl_init_sem);
+	lkl_init_sem = NULL;
+	lkl_cpu_cleanup();
+	lkl_mem_cleanup();
+	return 0;
+}

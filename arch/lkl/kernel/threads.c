@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tasks on host threads: every task is run by one host thread, which waits
+ * on its task's semaphore while another task has the CPU.
+ *
+ * See Documentation/virt/lkl/threads.rst.
+ */
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/sched/task_stack.h>
+#include <linux/sched/idle.h>
+#include <linux/sched/debug.h>
+#include <linux/cpu.h>
+#include <linux/printk.h>
+#include <asm/cpu.h>
+#include <asm/host_ops.h>
+#include <asm/switch_to.h>
+
+struct task_struct *lkl_current = &init_task;
+
+/* Set by lkl_sys_halt(): host threads that wake up must leave at once. */
+static bool lkl_halting;
+
+/*
+ * A task that returns from its thread function has been through exec(): on
+ * another architecture it would now run user code. Here only pid 1 does
+ * that, and it serves the host threads; any other task exits.
+ */
+void lkl_user_mode(void);
+
+static void lkl_halt_check(void)
+{
+	if (READ_ONCE(lkl_halting))
+		lkl_ops->thread_exit();
+}
+
+static void lkl_thread_start(void *arg)
+{
+	struct task_struct *task = arg;
+	struct thread_struct *t = &task->thread;
+
+	lkl_ops->sem_down(t->sched_sem);
+	lkl_halt_check();
+	schedule_tail(t->prev_sched);
+
+	t->fn(t->fn_arg);
+	lkl_user_mode();
+}
+
+int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
+{
+	struct thread_struct *t = &p->thread;
+
+	memset(t, 0, sizeof(*t));
+
+	if (args->fn == lkl_host_task_fn) {
+		/* An application thread's task: that thread will run it. */
+		t->sched_sem = args->fn_arg;
+		t->flags = LKL_THREAD_HOST;
+		return 0;
+	}
+
+	/* There is no user context to return to from a user-space clone. */
+	if (!args->fn)
+		return -EINVAL;
+
+	t->fn = args->fn;
+	t->fn_arg = args->fn_arg;
+	t->sched_sem = lkl_ops->sem_alloc(0);
+	if (!t->sched_sem)
+		return -ENOMEM;
+	t->host_thread = lkl_ops->thread_create(lkl_thread_start, p);
+	if (!t->host_thread) {
+		lkl_ops->sem_free(t->sched_sem);
+		t->sched_sem = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void arch_release_task_struct(struct task_struct *tsk)
+{
+	if (tsk->thread.sched_sem)
+		lkl_ops->sem_free(tsk->thread.sched_sem);
+	tsk->thread.sched_sem = NULL;
+}
+
+void exit_thread(struct task_struct *tsk)
+{
+}
+
+void flush_thread(void)
+{
+}
+
+void show_stack(struct task_struct *task, unsigned long *sp, const char *loglvl)
+{
+}
+
+struct task_struct *__switch_to(struct task_struct *prev,
+				struct task_struct *next)
+{
+	struct thread_struct *pt = &prev->thread;
+	struct lkl_sem *sem = pt->sched_sem;
+	struct lkl_jmp_buf jb;
+
+	next->thread.prev_sched = prev;
+	lkl_current = next;
+
+	if (pt->flags & LKL_THREAD_SCHED_JB) {
+		/*
+		 * prev's thread is outside the kernel, or leaving it: the
+		 * thread that called lkl_jmp_schedule() returns without the
+		 * CPU. Copy the buffer first, since next may free prev.
+		 */
+		pt->flags &= ~LKL_THREAD_SCHED_JB;
+		jb = pt->sched_jb;
+		lkl_ops->sem_up(next->thread.sched_sem);
+		lkl_ops->jmp_buf_longjmp(&jb, 1);
+	}
+
+	if (READ_ONCE(prev->__state) == TASK_DEAD) {
+		/* next frees prev: touch nothing of it after this. */
+		lkl_ops->sem_up(next->thread.sched_sem);
+		lkl_ops->thread_detach();
+		lkl_ops->thread_exit();
+	}
+
+	lkl_ops->sem_up(next->thread.sched_sem);
+	lkl_ops->sem_down(sem);
+	lkl_halt_check();
+	return pt->prev_sched;
+}
+
+/**
+ * lkl_jmp_schedule() - switch away from a task whose own host thread is
+ * not the caller, or is about to leave the kernel
+ * @task: current
+ * @fn: schedule(), or a function that ends up in it, such as do_exit()
+ *
+ * Returns once __switch_to() has handed the CPU to another task: the
+ * caller no longer holds the CPU.
+ */
+void lkl_jmp_schedule(struct task_struct *task, void (*fn)(void))
+{
+	task->thread.flags |= LKL_THREAD_SCHED_JB;
+	lkl_ops->jmp_buf_set(&task->thread.sched_jb, fn);
+}
+
+/**
+ * lkl_wait_for_task() - wait until the scheduler switches to @task, then
+ * finish the switch on the calling thread
+ * @task: the caller's task
+ */
+void lkl_wait_for_task(struct task_struct *task)
+{
+	lkl_ops->sem_down(task->thread.sched_sem);
+	lkl_halt_check();
+	schedule_tail(task->thread.prev_sched);
+}
+
+/*
+ * Entered with interrupts off, and returns with them off. Runs pending
+ * interrupts like sti; hlt would, then sleeps without the CPU until a
+ * thread that needs the scheduler hands the CPU back.
+ */
+void arch_cpu_idle(void)
+{
+	if (!lkl_cpu_idle_release())
+		return;
+	lkl_ops->sem_down(init_task.thread.sched_sem);
+	lkl_halt_check();
+}
+
+/**
+ * lkl_threads_halt() - end the host threads of all kernel threads
+ *
+ * Called by lkl_sys_halt() with the CPU held, after the kernel has shut
+ * down. Each thread waits on its task's semaphore; it wakes up, sees
+ * lkl_halting and exits without touching kernel memory. Tasks of
+ * application threads are left alone: those threads are outside.
+ */
+void lkl_threads_halt(void)
+{
+	struct task_struct *g, *t;
+
+	WRITE_ONCE(lkl_halting, true);
+
+	for_each_process_thread(g, t) {
+		struct thread_struct *ts = &t->thread;
+
+		if (t == current || !ts->host_thread || t->exit_state ||
+		    READ_ONCE(t->__state) == TASK_DEAD)
+			continue;
+		lkl_ops->sem_up(ts->sched_sem);
+		lkl_ops->thread_join(ts->host_thread);
+		lkl_ops->sem_free(ts->sched_sem);
+		ts->sched_sem = NULL;
+	}
+}

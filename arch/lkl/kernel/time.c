@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Time from the host: the monotonic clock is the clocksource and
+ * sched_clock(), and a host one-shot timer at an absolute deadline is the
+ * clock event device.
+ */
+#include <linux/clockchips.h>
+#include <linux/clocksource.h>
+#include <linux/delay.h>
+#include <linux/init.h>
+#include <linux/interrupt.h>
+#include <linux/sched/clock.h>
+#include <linux/timekeeping.h>
+#include <asm/cpu.h>
+#include <asm/host_ops.h>
+
+static struct lkl_timer *lkl_timer;
+
+unsigned long long sched_clock(void)
+{
+	return lkl_ops->time();
+}
+
+void read_persistent_clock64(struct timespec64 *ts)
+{
+	*ts = ns_to_timespec64(lkl_ops->realtime());
+}
+
+static u64 lkl_clock_read(struct clocksource *cs)
+{
+	return lkl_ops->time();
+}
+
+static struct clocksource lkl_clocksource = {
+	.name	= "lkl",
+	.rating	= 400,
+	.read	= lkl_clock_read,
+	.mask	= CLOCKSOURCE_MASK(64),
+	.flags	= CLOCK_SOURCE_IS_CONTINUOUS | CLOCK_SOURCE_VALID_FOR_HRES,
+};
+
+static int lkl_timer_next_event(unsigned long delta,
+				struct clock_event_device *evt)
+{
+	return lkl_ops->timer_set_oneshot(lkl_timer, lkl_ops->time() + delta);
+}
+
+static int lkl_timer_shutdown(struct clock_event_device *evt)
+{
+	lkl_ops->timer_cancel(lkl_timer);
+	return 0;
+}
+
+static struct clock_event_device lkl_clockevent = {
+	.name			= "lkl",
+	.features		= CLOCK_EVT_FEAT_ONESHOT,
+	.set_next_event		= lkl_timer_next_event,
+	.set_state_shutdown	= lkl_timer_shutdown,
+	.set_state_oneshot_stopped = lkl_timer_shutdown,
+	.rating			= 400,
+	.irq			= LKL_TIMER_IRQ,
+};
+
+static irqreturn_t lkl_timer_interrupt(int irq, void *dev_id)
+{
+	struct clock_event_device *evt = dev_id;
+
+	evt->event_handler(evt);
+	return IRQ_HANDLED;
+}
+
+static void lkl_timer_fired(void *arg)
+{
+	lkl_trigger_irq(LKL_TIMER_IRQ);
+}
+
+void __init time_init(void)
+{
+	int ret;
+
+	lkl_timer = lkl_ops->timer_alloc(lkl_timer_fired, NULL);
+	if (!lkl_timer)
+		panic("lkl: cannot allocate the host timer\n");
+
+	ret = request_irq(LKL_TIMER_IRQ, lkl_timer_interrupt, IRQF_TIMER,
+			  "timer", &lkl_clockevent);
+	if (ret)
+		panic("lkl: cannot request the timer interrupt: %d\n", ret);
+
+	clocksource_register_hz(&lkl_clocksource, NSEC_PER_SEC);
+
+	lkl_clockevent.cpumask = cpu_possible_mask;
+	/* The clock counts nanoseconds; deltas below 1 us are not useful. */
+	clockevents_config_and_register(&lkl_clockevent, NSEC_PER_SEC,
+					1000, ULONG_MAX);
+}
+
+void lkl_time_cleanup(void)
+{
+	if (lkl_timer)
+		lkl_ops->timer_free(lkl_timer);
+	lkl_timer = NULL;
+}
+
+/* Busy-wait on the host clock: delays are short and rare here. */
+void __ndelay(unsigned long nsecs)
+{
+	unsigned long long end = lkl_ops->time() + nsecs;
+
+	while (lkl_ops->time() < end)
+		cpu_relax();
+}
+EXPORT_SYMBOL(__ndelay);
+
+void __udelay(unsigned long usecs)
+{
+	__ndelay(usecs * NSEC_PER_USEC);
+}
+EXPORT_SYMBOL(__udelay);
+
+void __const_udelay(unsigned long xloops)
+{
+	__udelay(xloops / 0x10c7ul);
+}
+EXPORT_SYMBOL(__const_udelay);
+
+void __delay(unsigned long loops)
+{
+	__ndelay(loops);
+}
+EXPORT_SYMBOL(__delay);
