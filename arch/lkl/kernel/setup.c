@@ -7,7 +7,9 @@
 #include <linux/errno.h>
 #include <linux/init.h>
 #include <linux/reboot.h>
+#include <linux/seq_file.h>
 #include <linux/sched.h>
+#include <linux/sched/debug.h>
 #include <linux/sched/task.h>
 #include <linux/start_kernel.h>
 #include <linux/string.h>
@@ -51,12 +53,45 @@ static int __init lkl_parse_mem(char *arg)
 }
 early_param("mem", lkl_parse_mem);
 
+static int lkl_cpuinfo_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, "processor\t: 0\nvendor_id\t: lkl\n");
+	return 0;
+}
+
+static void *lkl_cpuinfo_start(struct seq_file *m, loff_t *pos)
+{
+	return *pos == 0 ? (void *)1 : NULL;
+}
+
+static void *lkl_cpuinfo_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return NULL;
+}
+
+static void lkl_cpuinfo_stop(struct seq_file *m, void *v)
+{
+}
+
+const struct seq_operations cpuinfo_op = {
+	.start	= lkl_cpuinfo_start,
+	.next	= lkl_cpuinfo_next,
+	.stop	= lkl_cpuinfo_stop,
+	.show	= lkl_cpuinfo_show,
+};
+
+void show_regs(struct pt_regs *regs)
+{
+	show_regs_print_info(KERN_DEFAULT);
+}
+
 void __init calibrate_delay(void)
 {
 	/* udelay() waits on the host clock, see time.c. */
 }
 
-static void lkl_run_kernel(void *arg)
+static void __ref lkl_run_kernel(void *arg)
 {
 	start_kernel();
 }
@@ -68,7 +103,8 @@ static void lkl_run_kernel(void *arg)
  *
  * Return: 0 once init has run, or a negative errno.
  */
-int lkl_start_kernel(const struct lkl_host_operations *ops, const char *cmdline)
+int __ref lkl_start_kernel(const struct lkl_host_operations *ops,
+			  const char *cmdline)
 {
 	int ret;
 
