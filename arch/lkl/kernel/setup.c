@@ -179,6 +179,12 @@ void machine_restart(char *cmd)
 static void lkl_power_off(void)
 {
 	ksys_sync();
+	/*
+	 * kernel_power_off() says "Power down" at emergency level: keep a
+	 * quiet kernel quiet on an ordinary halt.
+	 */
+	if (console_loglevel <= CONSOLE_LOGLEVEL_DEFAULT)
+		console_loglevel = CONSOLE_LOGLEVEL_SILENT;
 	kernel_power_off();
 }
 

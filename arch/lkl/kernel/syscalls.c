@@ -278,8 +278,9 @@ static struct linux_binfmt lkl_binfmt = {
 };
 
 /*
- * Give kernel_init() an /init to run, and a /dev/console to open: the null
- * device, since the kernel log already goes to the host.
+ * Give kernel_init() an /init to run, and a /dev/console that it can open:
+ * the null device, since the kernel log already goes to the host and there
+ * is no tty. default_rootfs() made a tty console node; replace it.
  */
 static int __init lkl_init_files(void)
 {
@@ -288,8 +289,9 @@ static int __init lkl_init_files(void)
 
 	register_binfmt(&lkl_binfmt);
 
+	init_unlink("/dev/console");
 	ret = init_mkdir("/dev", 0755);
-	if (!ret)
+	if (!ret || ret == -EEXIST)
 		ret = init_mknod("/dev/console", S_IFCHR | 0600,
 				 new_encode_dev(MKDEV(1, 3)));
 	if (ret)

@@ -347,7 +347,9 @@ class Names:
     """What the headers define, where, and what they include."""
 
     def __init__(self):
-        self.defined = set(LIBC_MEMBER_MACROS)
+        self.objmacros = set(LIBC_MEMBER_MACROS)
+        self.funcmacros = set()
+        self.ordinary = set()   # typedefs, enum constants, functions ...
         self.typedef_in = {}    # typedef name -> headers defining it
         self.tag_in = {}        # tag -> headers defining its body
         self.includes = {}      # header -> headers it includes
@@ -368,12 +370,17 @@ class Names:
             elif m:
                 inc.append(LIBC_INCLUDES.get(m.group(2), m.group(2)))
             if d == 'define' and len(ids) > 1:
-                self.defined.add(ids[1])
+                func = macro_params(line)[1] is not None
+                (self.funcmacros if func else self.objmacros).add(ids[1])
                 if paste_only_params(line):
                     self.paste_only[ids[1]] = paste_only_params(line)
         toks = hdr.code()
         self.scan_tags(hdr.rel, toks)
         self.scan_statements(hdr.rel, toks)
+
+    @property
+    def defined(self):
+        return self.objmacros | self.funcmacros | self.ordinary
 
     def scan_tags(self, rel, toks):
         for i, t in enumerate(toks[:-1]):
@@ -402,7 +409,7 @@ class Names:
             # NAME( is a macro expanding to items, not an item
             if start and depth == 1 and is_id(t) and \
                     toks[k + 1:k + 2] != ['(']:
-                self.defined.add(t)
+                self.ordinary.add(t)
             start = False
 
     def scan_statements(self, rel, toks):
@@ -426,21 +433,21 @@ class Names:
             for decl in split_top(flat[1:], ','):
                 name = declarator_name(decl)
                 if name:
-                    self.defined.add(name)
+                    self.ordinary.add(name)
                     self.typedef_in.setdefault(name, []).append(rel)
             return
         depth = 0
         for i, t in enumerate(flat):
             if t == '(' and depth == 0 and i and is_id(flat[i - 1]) and \
                     flat[i - 1] not in C_KEYWORDS:
-                self.defined.add(flat[i - 1])       # function
+                self.ordinary.add(flat[i - 1])      # function
                 return
             depth += {'(': 1, ')': -1}.get(t, 0)
         for decl in split_top(flat, ','):
             decl = decl[:decl.index('=')] if '=' in decl else decl
             name = declarator_name(decl)
             if name and len(decl) > 1:
-                self.defined.add(name)              # variable
+                self.ordinary.add(name)             # variable
 
 
 # ---------------------------------------------------------------------------
@@ -461,11 +468,8 @@ def rewrite_condition(line):
     return Header('', text).lines[0]
 
 
-def pasted_args(hdr, paste_only):
-    """(line, token) indexes of the arguments that macros only paste."""
-    where = [(li, ti) for li, line in enumerate(hdr.lines)
-             for ti in significant(line)]
-    tok = [hdr.lines[li][ti][1] for li, ti in where]
+def pasted_args(tok, paste_only):
+    """Indexes of the arguments that macros only paste (rule 4)."""
     out = set()
     for n, name in enumerate(tok[:-1]):
         if name not in paste_only or tok[n + 1] != '(' or \
@@ -479,48 +483,94 @@ def pasted_args(hdr, paste_only):
             if tok[m] == ',' and depth == 1:
                 arg += 1
             elif is_id(tok[m]) and arg in paste_only[name]:
-                out.add(where[m])
+                out.add(m)
     return out
 
 
-def rewrite(hdr, names, rename, topdirs):
-    out, last = [], ''
-    keep = pasted_args(hdr, names.paste_only)
-    for li, line in enumerate(hdr.lines):
+def members(tok, code):
+    """Indexes of member names: after . or ->, and the declarators in
+    struct and union bodies. code[n] is False inside directives."""
+    out = {n for n in range(1, len(tok))
+           if tok[n - 1] in ('.', '->') and is_id(tok[n])}
+    idx = [n for n in range(len(tok)) if code[n]]
+    ctok = [tok[n] for n in idx] + ['']
+    stack, depth = [], 0        # stack: (is a record body, outer depth)
+    for c, t in enumerate(ctok[:-1]):
+        prev, nxt = ctok[c - 1] if c else '', ctok[c + 1]
+        if is_id(t) and stack and stack[-1][0] and \
+                (prev not in ('{', '}', ';', '(') and
+                 (depth == 0 and nxt in (',', '[', ':', '__attribute__') or
+                  nxt == ';') or
+                 ctok[c - 2:c] == ['(', '*'] and nxt == ')'):
+            # a declarator: "type name;", "name[4]", "(*name)(...)" ...
+            out.add(idx[c])
+        elif t == '{':
+            rec = prev in ('struct', 'union') or \
+                ctok[c - 2] in ('struct', 'union') and is_id(prev)
+            stack.append((rec, depth))
+            depth = 0
+        elif t == '}' and stack:
+            depth = stack.pop()[1]
+        elif t in ('(', '['):
+            depth += 1
+        elif t in (')', ']'):
+            depth -= 1
+    return out
+
+
+def new_name(names, tok, n, params, pasted, member):
+    """The lkl name for identifier tok[n], or None to keep it."""
+    text = tok[n]
+    prev = tok[n - 1] if n else ''
+    nxt = tok[n + 1] if n + 1 < len(tok) else ''
+    if text in params or n in pasted or prev == '##' or \
+            not renamable(text):
+        return None
+    if nxt == '##' or text in names.objmacros:
+        return prefixed(text)
+    if prev in ('struct', 'union', 'enum'):
+        tag = text in names.tag_in or text in names.funcmacros
+        return prefixed(text) if tag else None
+    if member:
+        return None
+    # bare tags too: "#define old_tag new_tag", ASSERT_SIZE(tag, 8)
+    if text in names.funcmacros or text in names.ordinary or \
+            text in names.tag_in:
+        return prefixed(text)
+    return None
+
+
+def rewrite(hdr, names, topdirs):
+    lines, dirs = [], []
+    for line in hdr.lines:
         d = hdr.directive(line)
-        if d == 'include':
-            text = ''.join(t for _, t in line)
-            m = INCLUDE.match(text)
-            path = m and LIBC_INCLUDES.get(m.group(2), m.group(2))
-            if path and path.split('/')[0] in topdirs:
-                text = m.group(1) + 'lkl/' + path + text[m.end(2):]
-            out.append(text)
+        dirs.append(d)
+        cond = d in ('if', 'ifdef', 'ifndef', 'elif')
+        lines.append(list(rewrite_condition(line) if cond else line))
+    where = [(li, ti) for li, line in enumerate(lines)
+             for ti in significant(line)]
+    tok = [lines[li][ti][1] for li, ti in where]
+    pasted = pasted_args(tok, names.paste_only)
+    member = members(tok, [dirs[li] is None for li, _ in where])
+    params = {}
+    for n, (li, ti) in enumerate(where):
+        if lines[li][ti][0] != 'id' or dirs[li] == 'include':
             continue
-        if d in ('if', 'ifdef', 'ifndef', 'elif'):
-            line = rewrite_condition(line)
-        line = list(line)
-        params = macro_params(line)[0] if d == 'define' else []
-        sig = significant(line)
-        for n, i in enumerate(sig):
-            kind, text = line[i]
-            if kind != 'id' or (li, i) in keep:
-                continue
-            prev = line[sig[n - 1]][1] if n else last
-            nxt = line[sig[n + 1]][1] if n + 1 < len(sig) else ''
-            new = rename.get(text)
-            if text in params:
-                pass
-            elif prev in ('struct', 'union', 'enum'):
-                if text in names.tag_in and renamable(text):
-                    new = prefixed(text)
-            elif prev == '##':
-                new = None
-            elif nxt == '##' and renamable(text):
-                new = prefixed(text)
-            if new:
-                line[i] = (kind, new)
-        last = line[sig[-1]][1] if sig else last
-        out.extend(t for _, t in line)
+        if dirs[li] == 'define' and li not in params:
+            params[li] = macro_params(lines[li])[0]
+        new = new_name(names, tok, n, params.get(li, []), pasted,
+                       n in member)
+        if new:
+            lines[li][ti] = ('id', new)
+
+    out = []
+    for d, line in zip(dirs, lines):
+        text = ''.join(t for _, t in line)
+        m = d == 'include' and INCLUDE.match(text)
+        path = m and LIBC_INCLUDES.get(m.group(2), m.group(2))
+        if path and path.split('/')[0] in topdirs:
+            text = m.group(1) + 'lkl/' + path + text[m.end(2):]
+        out.append(text)
     return ''.join(out)
 
 
@@ -857,11 +907,11 @@ def main(argv):
 
     written = {'asm/syscalls.h'}
     for hdr in headers:
-        text = rewrite(hdr, names, rename, topdirs)
+        text = rewrite(hdr, names, topdirs)
         if hdr.rel == extra.rel:
             end = text.rindex('#endif')
-            text = (text[:end] + rewrite(extra, names, rename, topdirs) +
-                    '\n' + text[end:])
+            text = (text[:end] + rewrite(extra, names, topdirs) + '\n' +
+                    text[end:])
         written.add(hdr.rel)
         write_if_changed(os.path.join(out, 'lkl', hdr.rel), text)
 
