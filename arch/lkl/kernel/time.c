@@ -31,13 +31,25 @@ static u64 lkl_clock_read(struct clocksource *cs)
 	return lkl_ops->time();
 }
 
+/* The clock counts nanoseconds, so mult and shift are exact as they are. */
 static struct clocksource lkl_clocksource = {
 	.name	= "lkl",
 	.rating	= 400,
 	.read	= lkl_clock_read,
 	.mask	= CLOCKSOURCE_MASK(64),
+	.mult	= 1,
+	.shift	= 0,
 	.flags	= CLOCK_SOURCE_IS_CONTINUOUS | CLOCK_SOURCE_VALID_FOR_HRES,
 };
+
+/*
+ * Keep time with the host clock from timekeeping_init() on, rather than
+ * with jiffies until time_init(): CLOCK_MONOTONIC then matches the host's.
+ */
+struct clocksource * __init clocksource_default_clock(void)
+{
+	return &lkl_clocksource;
+}
 
 static int lkl_timer_next_event(unsigned long delta,
 				struct clock_event_device *evt)
