@@ -27,41 +27,39 @@ The rename rule
    includes are left alone.
 
 2. The defined names are collected from all headers: macro names,
-   typedef names, enum constants, the names of functions defined in
-   headers, and the tags of structs, unions and enums that a header
-   defines (with a body). A few struct members that C libraries define
-   as macros (st_atime, sa_handler; see LIBC_MEMBER_MACROS) count as
-   defined names too, or a C library header included first would
-   rewrite the member declarations.
+   typedef names, enum constants, names of functions defined in headers,
+   and the tags of structs, unions and enums that a header defines (with
+   a body, through __struct_group(), or as "struct __x {" after "#define
+   __x x"). Tags that no header defines are kernel-internal types used
+   only behind pointers (struct sem, struct bpf_prog ...) and keep their
+   names. A few struct members that C libraries define as macros
+   (st_atime, sa_handler; see LIBC_MEMBER_MACROS) count as object-like
+   macros, or a C library header included first would rewrite them.
 
-   Tags that no header defines are kernel-internal types that appear only
-   behind pointers (struct sem, struct bpf_prog ...); they keep their
-   names.
-
-3. Each identifier token that is a defined name is replaced, everywhere
-   outside comments, strings and include paths, by:
+3. Defined names get a prefix by their first characters:
        __name -> __lkl__name       (__u32 -> __lkl__u32)
        _Name  -> _LKL_Name         (_IOC -> _LKL_IOC)
        _name  -> _lkl_name
        Name   -> LKL_Name          (AF_INET -> LKL_AF_INET)
        name   -> lkl_name          (sockaddr_in -> lkl_sockaddr_in)
-   Names already starting with lkl_, LKL_, _lkl, _LKL or __lkl, C
-   keywords and their GNU spellings (__inline__, __extension__ ...) and
-   standard C names the headers take from the C library (int32_t, NULL
-   ...) are never renamed. Compiler macros (__GNUC__, __BYTE_ORDER__ ...)
-   are not defined by the headers and so are never renamed either.
+   Names that start with lkl_, LKL_, _lkl, _LKL or __lkl, C keywords and
+   their GNU spellings (__inline__, __extension__ ...) and standard C
+   names that the headers take from the C library (int32_t, NULL ...)
+   never change. Compiler macros (__GNUC__, __BYTE_ORDER__ ...) are not
+   defined by the headers, so they never change either. Comments,
+   strings and macro parameters are left alone.
 
-   Tags have a namespace of their own, so a tag is renamed only right
-   after struct, union or enum: struct rseq keeps its member rseq_cs next
-   to struct lkl_rseq_cs.
-
-   As the same token is renamed everywhere, the headers keep their
-   meaning. A struct member is renamed only if the same name is a defined
-   name other than a tag, and then every use changes with it. A member
-   alias macro such as "#define si_pid _sifields._kill._pid" becomes
-   "#define lkl_si_pid _sifields._kill._pid": info.lkl_si_pid works, and
-   the C library's own si_pid macro is left alone. Other member names
-   (sin_family) stay.
+   Object-like macro names are replaced everywhere, as the preprocessor
+   would expand them everywhere. Other names are replaced everywhere
+   except in member positions (after . or ->, and as a declarator in a
+   struct or union body), since members have a namespace of their own:
+   struct rseq keeps its member rseq_cs next to struct lkl_rseq_cs, and
+   sin_family stays sin_family. So a member changes only when it is
+   itself an object-like macro. A member alias macro such as "#define
+   si_pid _sifields._kill._pid" becomes "#define lkl_si_pid
+   _sifields._kill._pid": info.lkl_si_pid works, and the C library's own
+   si_pid macro is left alone. Likewise st.lkl_st_atime and
+   act.lkl_sa_handler.
 
 4. Token pasting: the left operand of "##" in a macro body gets the
    prefix even if it is not a defined name (SCTP_PR_SCTP_ ## x ->
@@ -354,6 +352,7 @@ class Names:
         self.tag_in = {}        # tag -> headers defining its body
         self.includes = {}      # header -> headers it includes
         self.paste_only = {}    # macro -> argument positions it only pastes
+        self.alias = {}         # "#define a b" -> {b, ...}
         self.all_ids = set()
 
     def scan(self, hdr):
@@ -372,11 +371,21 @@ class Names:
             if d == 'define' and len(ids) > 1:
                 func = macro_params(line)[1] is not None
                 (self.funcmacros if func else self.objmacros).add(ids[1])
+                body = [t for k, t in line if k not in BLANK][3:]
+                if not func and len(body) == 1 and is_id(body[0]):
+                    self.alias.setdefault(ids[1], set()).add(body[0])
                 if paste_only_params(line):
                     self.paste_only[ids[1]] = paste_only_params(line)
         toks = hdr.code()
         self.scan_tags(hdr.rel, toks)
         self.scan_statements(hdr.rel, toks)
+
+    def resolve_tag_aliases(self):
+        """"#define __snd_foo snd_foo" then "struct __snd_foo {...}"
+        defines struct snd_foo."""
+        for tag in list(self.tag_in):
+            for real in self.alias.get(tag, ()):
+                self.tag_in.setdefault(real, []).extend(self.tag_in[tag])
 
     @property
     def defined(self):
@@ -384,6 +393,10 @@ class Names:
 
     def scan_tags(self, rel, toks):
         for i, t in enumerate(toks[:-1]):
+            # linux/stddef.h: __struct_group(TAG, NAME, ...) defines TAG
+            if t == '__struct_group' and toks[i + 1:i + 2] == ['('] and \
+                    is_id(toks[i + 2]) and toks[i + 3:i + 4] == [',']:
+                self.tag_in.setdefault(toks[i + 2], []).append(rel)
             if t not in ('struct', 'union', 'enum'):
                 continue
             tag = toks[i + 1] if is_id(toks[i + 1]) else None
@@ -396,20 +409,21 @@ class Names:
                 self.scan_enum(toks, j)
 
     def scan_enum(self, toks, j):
-        """Enum constants: the first name of each item at depth 1."""
-        depth, start = 0, False
+        """Enum constants: the first name of each item at depth 1. An item
+        "NAME(...)" is a macro expanding to whole items."""
+        depth, start, call = 0, False, False
         for k in range(j, len(toks)):
             t = toks[k]
             depth += {'{': 1, '(': 1, '}': -1, ')': -1}.get(t, 0)
             if depth == 0:
                 return
-            if depth == 1 and t in ('{', ','):
-                start = True
+            if depth == 1 and (t in ('{', ',') or t == ')' and call):
+                start, call = True, False
                 continue
-            # NAME( is a macro expanding to items, not an item
-            if start and depth == 1 and is_id(t) and \
-                    toks[k + 1:k + 2] != ['(']:
-                self.ordinary.add(t)
+            if start and depth == 1 and is_id(t):
+                call = toks[k + 1:k + 2] == ['(']
+                if not call:
+                    self.ordinary.add(t)
             start = False
 
     def scan_statements(self, rel, toks):
@@ -436,13 +450,18 @@ class Names:
                     self.ordinary.add(name)
                     self.typedef_in.setdefault(name, []).append(rel)
             return
-        depth = 0
-        for i, t in enumerate(flat):
-            if t == '(' and depth == 0 and i and is_id(flat[i - 1]) and \
-                    flat[i - 1] not in C_KEYWORDS:
-                self.ordinary.add(flat[i - 1])      # function
-                return
+        # a function: the last "name(" outside parentheses, as calls of
+        # macros without a semicolon may come first
+        head = flat[:flat.index('=')] if '=' in flat else flat
+        depth, func = 0, None
+        for i, t in enumerate(head):
+            if t == '(' and depth == 0 and i and is_id(head[i - 1]) and \
+                    head[i - 1] not in C_KEYWORDS:
+                func = head[i - 1]
             depth += {'(': 1, ')': -1}.get(t, 0)
+        if func:
+            self.ordinary.add(func)
+            return
         for decl in split_top(flat, ','):
             decl = decl[:decl.index('=')] if '=' in decl else decl
             name = declarator_name(decl)
@@ -897,6 +916,7 @@ def main(argv):
     names = Names()
     for hdr in headers + [extra]:
         names.scan(hdr)
+    names.resolve_tag_aliases()
     rename = {n: prefixed(n) for n in names.defined if renamable(n)}
     clash = sorted('%s -> %s' % (n, prefixed(n))
                    for n in names.defined | set(names.tag_in)

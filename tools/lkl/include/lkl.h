@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The LKL application interface.
+ *
+ * Every name that comes from the kernel carries an lkl_, LKL_ or __lkl
+ * prefix (struct lkl_stat, LKL_O_RDONLY, __lkl__u32; the rule is described
+ * in arch/lkl/scripts/lkl-headers.py), so this header can be included
+ * together with any C library header. System calls are made with the
+ * generated lkl_sys_NAME() wrappers of <lkl/asm/syscalls.h>; like the
+ * kernel's own, they return a negative LKL errno on failure.
+ */
+#ifndef _LKL_H
+#define _LKL_H
+
+#include <stddef.h>
+
+#include <lkl/asm/host_ops.h>
+#include <lkl/asm/syscalls.h>
+
+#include <lkl/asm/stat.h>
+#include <lkl/linux/errno.h>
+#include <lkl/linux/eventpoll.h>
+#include <lkl/linux/fcntl.h>
+#include <lkl/linux/if.h>
+#include <lkl/linux/in.h>
+#include <lkl/linux/in6.h>
+#include <lkl/linux/mount.h>
+#include <lkl/linux/poll.h>
+#include <lkl/linux/reboot.h>
+#include <lkl/linux/socket.h>
+#include <lkl/linux/sockios.h>
+#include <lkl/linux/stat.h>
+#include <lkl/linux/time.h>
+#include <lkl/linux/uio.h>
+#include <lkl/linux/utsname.h>
+
+/*
+ * The host operations of the POSIX host library: pass &lkl_host_ops to
+ * lkl_start_kernel() to run on POSIX threads and clocks.
+ */
+extern struct lkl_host_operations lkl_host_ops;
+
+/**
+ * struct lkl_linux_dirent64 - a directory entry from lkl_sys_getdents64()
+ * @d_ino: inode number
+ * @d_off: position of the next entry, for lkl_sys_lseek()
+ * @d_reclen: length of this entry in bytes
+ * @d_type: file type, one of the LKL_DT_* values
+ * @d_name: the file name, NUL-terminated
+ */
+struct lkl_linux_dirent64 {
+	__lkl__u64 d_ino;
+	__lkl__s64 d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* d_type: the file type bits of st_mode, shifted right by 12 */
+#define LKL_DT_UNKNOWN	0
+#define LKL_DT_FIFO	(LKL_S_IFIFO >> 12)
+#define LKL_DT_CHR	(LKL_S_IFCHR >> 12)
+#define LKL_DT_DIR	(LKL_S_IFDIR >> 12)
+#define LKL_DT_BLK	(LKL_S_IFBLK >> 12)
+#define LKL_DT_REG	(LKL_S_IFREG >> 12)
+#define LKL_DT_LNK	(LKL_S_IFLNK >> 12)
+#define LKL_DT_SOCK	(LKL_S_IFSOCK >> 12)
+
+/**
+ * lkl_strerror() - describe an LKL errno value
+ * @err: an LKL errno value; negative values (as returned by system calls)
+ *	are taken as their absolute value
+ *
+ * The table is built from the LKL_E* values, so the result is right even on
+ * a host whose errno numbers differ from Linux's.
+ *
+ * Return: a static string such as "No such file or directory", or
+ * "Unknown error".
+ */
+const char *lkl_strerror(int err);
+
+/**
+ * lkl_perror() - print a message and the description of an LKL errno value
+ * @msg: a prefix, printed followed by ": "; may be NULL or empty
+ * @err: an LKL errno value, negative or not
+ *
+ * Prints through lkl_printf().
+ */
+void lkl_perror(const char *msg, int err);
+
+/**
+ * lkl_printf() - formatted output for LKL applications
+ * @fmt: a printf() format
+ *
+ * Prints through lkl_host_ops.print if it is set, else to stderr.
+ *
+ * Return: the number of characters printed, or a negative value on error.
+ */
+int lkl_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**
+ * lkl_ifname_to_ifindex() - look up a network interface by name
+ * @name: the interface name inside LKL, for example "lo"
+ *
+ * Uses the SIOCGIFINDEX ioctl on an LKL socket; prints nothing.
+ *
+ * Return: the interface index (the loopback device is 1), or a negative
+ * LKL errno (-LKL_ENODEV if there is no such interface).
+ */
+int lkl_ifname_to_ifindex(const char *name);
+
+/**
+ * lkl_if_up() - bring a network interface up
+ * @ifindex: the interface index, for example 1 for the loopback device
+ *
+ * Sets IFF_UP with the SIOCGIFFLAGS and SIOCSIFFLAGS ioctls on an LKL
+ * socket; prints nothing.
+ *
+ * Return: 0 on success, or a negative LKL errno.
+ */
+int lkl_if_up(int ifindex);
+
+/*
+ * The generic system call table has only the *at() and other newer forms
+ * of some calls. The wrappers below give the classic calls, with the same
+ * results as on other architectures.
+ */
+
+/**
+ * lkl_sys_open() - open a file, relative to the current directory
+ * @path: the file name
+ * @flags: LKL_O_* flags
+ * @mode: the permissions of a new file
+ *
+ * Return: a file descriptor, or a negative LKL errno.
+ */
+static inline long lkl_sys_open(const char *path, int flags,
+				__lkl__kernel_mode_t mode)
+{
+	return lkl_sys_openat(LKL_AT_FDCWD, path, flags, mode);
+}
+
+/**
+ * lkl_sys_stat() - get the status of a file, following symbolic links
+ * @path: the file name
+ * @buf: where to store the status
+ *
+ * Return: 0, or a negative LKL errno.
+ */
+static inline long lkl_sys_stat(const char *path, struct lkl_stat *buf)
+{
+	return lkl_sys_newfstatat(LKL_AT_FDCWD, path, buf, 0);
+}
+
+/**
+ * lkl_sys_lstat() - get the status of a file or of a symbolic link itself
+ * @path: the file name
+ * @buf: where to store the status
+ *
+ * Return: 0, or a negative LKL errno.
+ */
+static inline long lkl_sys_lstat(const char *path, struct lkl_stat *buf)
+{
+	return lkl_sys_newfstatat(LKL_AT_FDCWD, path, buf,
+				  LKL_AT_SYMLINK_NOFOLLOW);
+}
+
+/**
+ * lkl_sys_mkdir() - create a directory
+ * @path: the directory name
+ * @mode: its permissions
+ *
+ * Return: 0, or a negative LKL errno.
+ */
+static inline long lkl_sys_mkdir(const char *path, __lkl__kernel_mode_t mode)
+{
+	return lkl_sys_mkdirat(LKL_AT_FDCWD, path, mode);
+}
+
+/**
+ * lkl_sys_rmdir() - remove an empty directory
+ * @path: the directory name
+ *
+ * Return: 0, or a negative LKL errno.
+ */
+static inline long lkl_sys_rmdir(const char *path)
+{
+	return lkl_sys_unlinkat(LKL_AT_FDCWD, path, LKL_AT_REMOVEDIR);
+}
+
+/**
+ * lkl_sys_unlink() - remove a name of a file
+ * @path: the file name
+ *
+ * Return: 0, or a negative LKL errno.
+ */
+static inline long lkl_sys_unlink(const char *path)
+{
+	return lkl_sys_unlinkat(LKL_AT_FDCWD, path, 0);
+}
+
+/**
+ * lkl_sys_rename() - rename a file
+ * @oldpath: the current name
+ * @newpath: the new name, replaced if it exists
+ *
+ * Uses renameat2() without flags, which the generic table always has.
+ *
+ * Return: 0, or a negative LKL errno.
+ */
+static inline long lkl_sys_rename(const char *oldpath, const char *newpath)
+{
+	return lkl_sys_renameat2(LKL_AT_FDCWD, oldpath, LKL_AT_FDCWD, newpath,
+				 0);
+}
+
+/**
+ * lkl_sys_access() - check the caller's permissions for a file
+ * @path: the file name
+ * @mode: LKL_F_OK, or a mask of LKL_R_OK, LKL_W_OK and LKL_X_OK
+ *
+ * Return: 0 if access is allowed, or a negative LKL errno.
+ */
+static inline long lkl_sys_access(const char *path, int mode)
+{
+	return lkl_sys_faccessat(LKL_AT_FDCWD, path, mode);
+}
+
+/**
+ * lkl_sys_pipe() - create a pipe
+ * @fds: receives the read end in fds[0] and the write end in fds[1]
+ *
+ * Return: 0, or a negative LKL errno.
+ */
+static inline long lkl_sys_pipe(int fds[2])
+{
+	return lkl_sys_pipe2(fds, 0);
+}
+
+/**
+ * lkl_sys_dup2() - duplicate a file descriptor onto a given number
+ * @oldfd: the descriptor to duplicate
+ * @newfd: the number to use; a descriptor open there is closed first
+ *
+ * Unlike dup3(), this returns @newfd when it equals a valid @oldfd.
+ *
+ * Return: @newfd, or a negative LKL errno.
+ */
+static inline long lkl_sys_dup2(unsigned int oldfd, unsigned int newfd)
+{
+	long ret;
+
+	if (oldfd != newfd)
+		return lkl_sys_dup3(oldfd, newfd, 0);
+	ret = lkl_sys_fcntl(oldfd, LKL_F_GETFD, 0);
+	return ret < 0 ? ret : (long)newfd;
+}
+
+/**
+ * lkl_sys_poll() - wait for events on file descriptors
+ * @fds: the descriptors and the events to wait for
+ * @nfds: the number of entries in @fds
+ * @timeout: the longest wait in milliseconds; negative waits forever
+ *
+ * Return: the number of entries with events, 0 on timeout, or a negative
+ * LKL errno.
+ */
+static inline long lkl_sys_poll(struct lkl_pollfd *fds, unsigned int nfds,
+				int timeout)
+{
+	struct __lkl__kernel_timespec ts;
+
+	if (timeout < 0)
+		return lkl_sys_ppoll(fds, nfds, NULL, NULL, sizeof(lkl_sigset_t));
+	ts.tv_sec = timeout / 1000;
+	ts.tv_nsec = timeout % 1000 * 1000000L;
+	return lkl_sys_ppoll(fds, nfds, &ts, NULL, sizeof(lkl_sigset_t));
+}
+
+/**
+ * lkl_sys_epoll_wait() - wait for events on an epoll instance
+ * @epfd: the epoll file descriptor
+ * @events: receives the ready events
+ * @maxevents: the number of entries in @events
+ * @timeout: the longest wait in milliseconds; negative waits forever
+ *
+ * Return: the number of events stored, 0 on timeout, or a negative LKL
+ * errno.
+ */
+static inline long lkl_sys_epoll_wait(int epfd, struct lkl_epoll_event *events,
+				      int maxevents, int timeout)
+{
+	return lkl_sys_epoll_pwait(epfd, events, maxevents, timeout, NULL,
+				   sizeof(lkl_sigset_t));
+}
+
+/**
+ * lkl_sys_eventfd() - create an event counter file descriptor
+ * @count: the initial value of the counter
+ *
+ * Return: a file descriptor, or a negative LKL errno.
+ */
+static inline long lkl_sys_eventfd(unsigned int count)
+{
+	return lkl_sys_eventfd2(count, 0);
+}
+
+#endif /* _LKL_H */
