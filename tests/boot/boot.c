@@ -102,6 +102,67 @@ TEST_F(booted, getpid_gettid)
 	EXPECT_EQ(main_ids.tid, lkl_sys_gettid());
 }
 
+/* The number of entries in the LKL directory @path, or a negative errno. */
+static long count_entries(const char *path)
+{
+	char buf[4096];
+	long fd, n, pos, count = 0;
+
+	fd = lkl_sys_open(path, LKL_O_RDONLY | LKL_O_DIRECTORY, 0);
+	if (fd < 0)
+		return fd;
+	while ((n = lkl_sys_getdents64(fd, (void *)buf, sizeof(buf))) > 0) {
+		for (pos = 0; pos < n; count++) {
+			struct lkl_linux_dirent64 *d = (void *)(buf + pos);
+
+			pos += d->d_reclen;
+		}
+	}
+	lkl_sys_close(fd);
+	return n < 0 ? n : count;
+}
+
+struct lingering {
+	struct ids ids;
+	pthread_barrier_t called, counted;
+};
+
+static void *linger(void *arg)
+{
+	struct lingering *l = arg;
+
+	get_ids(&l->ids);
+	pthread_barrier_wait(&l->called);
+	pthread_barrier_wait(&l->counted);
+	return NULL;
+}
+
+/* A host thread has a task from its first call until it exits. */
+TEST_F(booted, thread_exit)
+{
+	struct lingering l;
+	pthread_t thread;
+	long before, during;
+
+	ASSERT_EQ(0, lkl_test_mkdir("/proc"));
+	ASSERT_EQ(0, lkl_sys_mount("proc", "/proc", "proc", 0, NULL));
+	before = count_entries("/proc/self/task");
+	ASSERT_LT(0, before);
+
+	pthread_barrier_init(&l.called, NULL, 2);
+	pthread_barrier_init(&l.counted, NULL, 2);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, linger, &l));
+	pthread_barrier_wait(&l.called);
+	during = count_entries("/proc/self/task");
+	pthread_barrier_wait(&l.counted);
+	pthread_join(thread, NULL);
+
+	EXPECT_EQ(lkl_sys_getpid(), l.ids.pid);
+	EXPECT_EQ(before + 1, during);
+	EXPECT_EQ(before, count_entries("/proc/self/task"));
+	EXPECT_EQ(0, lkl_sys_umount2("/proc", 0));
+}
+
 #define STORM_THREADS	8
 #define STORM_LOOPS	10000
 
