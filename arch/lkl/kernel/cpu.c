@@ -162,23 +162,35 @@ void lkl_cpu_put(void)
 
 /**
  * lkl_leave_cpu() - let go of the CPU on behalf of current
+ * @park: park a host task even if no other task wants the CPU
  *
  * The calling thread holds the CPU and current is a host task whose thread
- * is outside the kernel (possibly the caller's own), or the idle task. Run
- * pending interrupts; then, if another task should run, park a host task
- * and switch through the scheduler, or wake the idle task so that it leaves
- * the idle loop. Otherwise release the CPU and leave current as it is.
+ * is outside the kernel (possibly the caller's own), or the idle task
+ * waiting in arch_cpu_idle(). The idle task gets the CPU back. For a host
+ * task, run pending interrupts; then, if another task should run, park it
+ * and switch through the scheduler. Otherwise release the CPU and leave
+ * current as it is.
+ *
+ * A system call leaves its task current, so that the thread's next call
+ * needs no switch. An interrupt that finds such a task parks it
+ * (@park), so that the kernel goes idle and stops the tick while the
+ * application works outside it.
  */
-void lkl_leave_cpu(void)
+void lkl_leave_cpu(bool park)
 {
+	/*
+	 * Like hlt, arch_cpu_idle() returns after any interrupt, so that the
+	 * idle loop iterates again and can stop or restart the tick.
+	 */
+	if (is_idle_task(current)) {
+		lkl_cpu_wake_idle();
+		return;
+	}
+
 	for (;;) {
-		if (need_resched()) {
-			if (is_idle_task(current)) {
-				lkl_cpu_wake_idle();
-			} else {
-				__set_current_state(TASK_PARKED);
-				lkl_jmp_schedule(current, schedule);
-			}
+		if (need_resched() || park) {
+			__set_current_state(TASK_PARKED);
+			lkl_jmp_schedule(current, schedule);
 			return;
 		}
 		if (lkl_cpu_try_release())
@@ -249,6 +261,6 @@ int lkl_trigger_irq(int irq)
 	lkl_ops->mutex_unlock(cpu.lock);
 
 	lkl_run_irqs();
-	lkl_leave_cpu();
+	lkl_leave_cpu(true);
 	return 0;
 }

@@ -191,7 +191,7 @@ long lkl_syscall(long no, long *params)
 		ret = lkl_syscall_exit_work(ret);
 	}
 
-	lkl_leave_cpu();
+	lkl_leave_cpu(false);
 	return ret;
 }
 

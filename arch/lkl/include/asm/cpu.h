@@ -16,7 +16,7 @@ void lkl_cpu_shutdown(void);
 
 void lkl_jmp_schedule(struct task_struct *task, void (*fn)(void));
 void lkl_wait_for_task(struct task_struct *task);
-void lkl_leave_cpu(void);
+void lkl_leave_cpu(bool park);
 
 int lkl_irqs_init(void);
 void lkl_irqs_cleanup(void);
