@@ -12,6 +12,7 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <asm/cpu.h>
+#include <asm/irq_regs.h>
 #include <asm/host_ops.h>
 
 /**
@@ -116,10 +117,13 @@ static unsigned long lkl_cpu_take_irqs(void)
 void lkl_run_irqs(void)
 {
 	unsigned long flags = lkl_irq_flags;
+	struct pt_regs regs = { 0 }, *old_regs;
 	unsigned long mask;
 	int irq;
 
 	lkl_irq_flags = ARCH_IRQ_DISABLED;
+	/* The tick does its per-tick work only with interrupt registers set. */
+	old_regs = set_irq_regs(&regs);
 	while ((mask = lkl_cpu_take_irqs())) {
 		for_each_set_bit(irq, &mask, NR_IRQS) {
 			irq_enter();
@@ -127,6 +131,7 @@ void lkl_run_irqs(void)
 			irq_exit();
 		}
 	}
+	set_irq_regs(old_regs);
 	lkl_irq_flags = flags;
 }
 
