@@ -249,6 +249,8 @@ int lkl_trigger_irq(int irq)
 {
 	if (irq <= 0 || irq >= NR_IRQS)
 		return -EINVAL;
+	if (!READ_ONCE(cpu.lock))
+		return -ENODEV;
 
 	lkl_ops->mutex_lock(cpu.lock);
 	if (cpu.shutdown) {

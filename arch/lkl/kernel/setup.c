@@ -22,6 +22,7 @@ const struct lkl_host_operations *lkl_ops;
 struct lkl_sem *lkl_init_sem;
 
 static lkl_thread_t lkl_boot_thread;
+static bool lkl_is_running;
 static struct lkl_jmp_buf lkl_halt_jb;
 
 static void lkl_console_write(struct console *con, const char *str,
@@ -140,6 +141,7 @@ int __ref lkl_start_kernel(const struct lkl_host_operations *ops,
 
 	/* pid 1 ups this when it is ready to serve host threads. */
 	ops->sem_down(lkl_init_sem);
+	WRITE_ONCE(lkl_is_running, true);
 	return 0;
 
 out_syscalls:
@@ -158,6 +160,16 @@ out:
 	/* Nothing ran yet, so the caller may try again. */
 	lkl_ops = NULL;
 	return ret;
+}
+
+/**
+ * lkl_running() - whether system calls can be made
+ *
+ * Return: true from the return of lkl_start_kernel() until lkl_sys_halt().
+ */
+bool lkl_running(void)
+{
+	return READ_ONCE(lkl_is_running);
 }
 
 void machine_power_off(void)
@@ -199,7 +211,7 @@ long lkl_sys_halt(void)
 	struct lkl_sem *sem;
 	int ret;
 
-	if (!lkl_ops || !lkl_init_sem)
+	if (!lkl_running())
 		return -ENODEV;
 	ret = lkl_enter(lkl_syscalls_current_task(), &task);
 	if (ret)
@@ -208,6 +220,7 @@ long lkl_sys_halt(void)
 	lkl_ops->jmp_buf_set(&lkl_halt_jb, lkl_power_off);
 
 	/* machine_power_off() jumped here: the kernel is down. */
+	WRITE_ONCE(lkl_is_running, false);
 	lkl_cpu_shutdown();
 	lkl_threads_halt();
 
@@ -222,7 +235,10 @@ long lkl_sys_halt(void)
 	lkl_ops->sem_free(init_task.thread.sched_sem);
 	lkl_ops->sem_free(lkl_init_sem);
 	lkl_init_sem = NULL;
-	lkl_cpu_cleanup();
+	/*
+	 * The CPU lock stays: lkl_trigger_irq() from a device thread, or a
+	 * late system call, must still find the kernel halted and fail.
+	 */
 	lkl_mem_cleanup();
 	return 0;
 }

@@ -178,6 +178,8 @@ long lkl_syscall(long no, long *params)
 	lkl_syscall_fn fn;
 	long ret;
 
+	if (!lkl_running())
+		return -ENODEV;
 	ret = lkl_enter(lkl_syscalls_current_task(), &task);
 	if (ret)
 		return ret;

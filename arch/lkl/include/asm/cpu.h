@@ -6,6 +6,7 @@
 
 struct task_struct;
 
+bool lkl_running(void);
 int lkl_cpu_init(void);
 void lkl_cpu_cleanup(void);
 int lkl_cpu_get(void);
