@@ -114,7 +114,13 @@ void lkl_time_cleanup(void)
 	lkl_timer = NULL;
 }
 
-/* Busy-wait on the host clock: delays are short and rare here. */
+/**
+ * __ndelay() - busy-wait on the host clock
+ * @nsecs: how long, in nanoseconds
+ *
+ * Delays are short and rare in LKL, and the host clock is exact, so there
+ * is no calibrated loop.
+ */
 void __ndelay(unsigned long nsecs)
 {
 	unsigned long long end = lkl_ops->time() + nsecs;
@@ -124,18 +130,31 @@ void __ndelay(unsigned long nsecs)
 }
 EXPORT_SYMBOL(__ndelay);
 
+/**
+ * __udelay() - busy-wait on the host clock
+ * @usecs: how long, in microseconds
+ */
 void __udelay(unsigned long usecs)
 {
 	__ndelay(usecs * NSEC_PER_USEC);
 }
 EXPORT_SYMBOL(__udelay);
 
+/**
+ * __const_udelay() - busy-wait, for udelay() and ndelay() with a constant
+ * @xloops: the delay in units of 2^-32 seconds, as asm-generic/delay.h
+ *	scales it
+ */
 void __const_udelay(unsigned long xloops)
 {
-	__udelay(xloops / 0x10c7ul);
+	__ndelay((xloops * NSEC_PER_SEC) >> 32);
 }
 EXPORT_SYMBOL(__const_udelay);
 
+/**
+ * __delay() - busy-wait for a number of loops; a loop is a nanosecond here
+ * @loops: how many
+ */
 void __delay(unsigned long loops)
 {
 	__ndelay(loops);
