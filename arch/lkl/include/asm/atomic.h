@@ -15,71 +15,220 @@
 
 #define ATOMIC64_INIT(i)		{ (i) }
 
-#define arch_atomic_read(v)		READ_ONCE((v)->counter)
-#define arch_atomic_set(v, i)		WRITE_ONCE((v)->counter, (i))
-#define arch_atomic64_read(v)		READ_ONCE((v)->counter)
-#define arch_atomic64_set(v, i)		WRITE_ONCE((v)->counter, (i))
+/* atomic_t */
 
-#define LKL_ATOMIC_OPS(pfx, type, op, c_op)				\
-static inline void arch_##pfx##_##op(type i, pfx##_t *v)		\
-{									\
-	v->counter = v->counter c_op i;					\
-}									\
-									\
-static inline type arch_##pfx##_##op##_return(type i, pfx##_t *v)	\
-{									\
-	return v->counter = v->counter c_op i;				\
-}									\
-									\
-static inline type arch_##pfx##_fetch_##op(type i, pfx##_t *v)		\
-{									\
-	type old = v->counter;						\
-									\
-	v->counter = old c_op i;					\
-	return old;							\
+static inline int arch_atomic_read(const atomic_t *v)
+{
+	return READ_ONCE(v->counter);
 }
 
-#define LKL_ATOMIC_BITOPS(pfx, type, op, c_op)				\
-static inline void arch_##pfx##_##op(type i, pfx##_t *v)		\
-{									\
-	v->counter = v->counter c_op i;					\
-}									\
-									\
-static inline type arch_##pfx##_fetch_##op(type i, pfx##_t *v)		\
-{									\
-	type old = v->counter;						\
-									\
-	v->counter = old c_op i;					\
-	return old;							\
+static inline void arch_atomic_set(atomic_t *v, int i)
+{
+	WRITE_ONCE(v->counter, i);
 }
 
-#define LKL_ATOMIC_ALL(pfx, type)					\
-	LKL_ATOMIC_OPS(pfx, type, add, +)				\
-	LKL_ATOMIC_OPS(pfx, type, sub, -)				\
-	LKL_ATOMIC_BITOPS(pfx, type, and, &)				\
-	LKL_ATOMIC_BITOPS(pfx, type, or, |)				\
-	LKL_ATOMIC_BITOPS(pfx, type, xor, ^)				\
-									\
-static inline type arch_##pfx##_xchg(pfx##_t *v, type new)		\
-{									\
-	type old = v->counter;						\
-									\
-	v->counter = new;						\
-	return old;							\
-}									\
-									\
-static inline type arch_##pfx##_cmpxchg(pfx##_t *v, type old, type new)	\
-{									\
-	type cur = v->counter;						\
-									\
-	if (cur == old)							\
-		v->counter = new;					\
-	return cur;							\
+static inline void arch_atomic_add(int i, atomic_t *v)
+{
+	v->counter = v->counter + i;
 }
 
-LKL_ATOMIC_ALL(atomic, int)
-LKL_ATOMIC_ALL(atomic64, s64)
+static inline int arch_atomic_add_return(int i, atomic_t *v)
+{
+	v->counter = v->counter + i;
+	return v->counter;
+}
 
+static inline int arch_atomic_fetch_add(int i, atomic_t *v)
+{
+	int old = v->counter;
+
+	v->counter = old + i;
+	return old;
+}
+
+static inline void arch_atomic_sub(int i, atomic_t *v)
+{
+	v->counter = v->counter - i;
+}
+
+static inline int arch_atomic_sub_return(int i, atomic_t *v)
+{
+	v->counter = v->counter - i;
+	return v->counter;
+}
+
+static inline int arch_atomic_fetch_sub(int i, atomic_t *v)
+{
+	int old = v->counter;
+
+	v->counter = old - i;
+	return old;
+}
+
+static inline void arch_atomic_and(int i, atomic_t *v)
+{
+	v->counter = v->counter & i;
+}
+
+static inline int arch_atomic_fetch_and(int i, atomic_t *v)
+{
+	int old = v->counter;
+
+	v->counter = old & i;
+	return old;
+}
+
+static inline void arch_atomic_or(int i, atomic_t *v)
+{
+	v->counter = v->counter | i;
+}
+
+static inline int arch_atomic_fetch_or(int i, atomic_t *v)
+{
+	int old = v->counter;
+
+	v->counter = old | i;
+	return old;
+}
+
+static inline void arch_atomic_xor(int i, atomic_t *v)
+{
+	v->counter = v->counter ^ i;
+}
+
+static inline int arch_atomic_fetch_xor(int i, atomic_t *v)
+{
+	int old = v->counter;
+
+	v->counter = old ^ i;
+	return old;
+}
+
+static inline int arch_atomic_xchg(atomic_t *v, int new)
+{
+	int old = v->counter;
+
+	v->counter = new;
+	return old;
+}
+
+static inline int arch_atomic_cmpxchg(atomic_t *v, int old, int new)
+{
+	int cur = v->counter;
+
+	if (cur == old)
+		v->counter = new;
+	return cur;
+}
+
+/* atomic64_t */
+
+static inline s64 arch_atomic64_read(const atomic64_t *v)
+{
+	return READ_ONCE(v->counter);
+}
+
+static inline void arch_atomic64_set(atomic64_t *v, s64 i)
+{
+	WRITE_ONCE(v->counter, i);
+}
+
+static inline void arch_atomic64_add(s64 i, atomic64_t *v)
+{
+	v->counter = v->counter + i;
+}
+
+static inline s64 arch_atomic64_add_return(s64 i, atomic64_t *v)
+{
+	v->counter = v->counter + i;
+	return v->counter;
+}
+
+static inline s64 arch_atomic64_fetch_add(s64 i, atomic64_t *v)
+{
+	s64 old = v->counter;
+
+	v->counter = old + i;
+	return old;
+}
+
+static inline void arch_atomic64_sub(s64 i, atomic64_t *v)
+{
+	v->counter = v->counter - i;
+}
+
+static inline s64 arch_atomic64_sub_return(s64 i, atomic64_t *v)
+{
+	v->counter = v->counter - i;
+	return v->counter;
+}
+
+static inline s64 arch_atomic64_fetch_sub(s64 i, atomic64_t *v)
+{
+	s64 old = v->counter;
+
+	v->counter = old - i;
+	return old;
+}
+
+static inline void arch_atomic64_and(s64 i, atomic64_t *v)
+{
+	v->counter = v->counter & i;
+}
+
+static inline s64 arch_atomic64_fetch_and(s64 i, atomic64_t *v)
+{
+	s64 old = v->counter;
+
+	v->counter = old & i;
+	return old;
+}
+
+static inline void arch_atomic64_or(s64 i, atomic64_t *v)
+{
+	v->counter = v->counter | i;
+}
+
+static inline s64 arch_atomic64_fetch_or(s64 i, atomic64_t *v)
+{
+	s64 old = v->counter;
+
+	v->counter = old | i;
+	return old;
+}
+
+static inline void arch_atomic64_xor(s64 i, atomic64_t *v)
+{
+	v->counter = v->counter ^ i;
+}
+
+static inline s64 arch_atomic64_fetch_xor(s64 i, atomic64_t *v)
+{
+	s64 old = v->counter;
+
+	v->counter = old ^ i;
+	return old;
+}
+
+static inline s64 arch_atomic64_xchg(atomic64_t *v, s64 new)
+{
+	s64 old = v->counter;
+
+	v->counter = new;
+	return old;
+}
+
+static inline s64 arch_atomic64_cmpxchg(atomic64_t *v, s64 old, s64 new)
+{
+	s64 cur = v->counter;
+
+	if (cur == old)
+		v->counter = new;
+	return cur;
+}
+
+#define arch_atomic_read		arch_atomic_read
+#define arch_atomic_set			arch_atomic_set
 #define arch_atomic_add			arch_atomic_add
 #define arch_atomic_add_return		arch_atomic_add_return
 #define arch_atomic_fetch_add		arch_atomic_fetch_add
@@ -95,6 +244,8 @@ LKL_ATOMIC_ALL(atomic64, s64)
 #define arch_atomic_xchg		arch_atomic_xchg
 #define arch_atomic_cmpxchg		arch_atomic_cmpxchg
 
+#define arch_atomic64_read		arch_atomic64_read
+#define arch_atomic64_set		arch_atomic64_set
 #define arch_atomic64_add		arch_atomic64_add
 #define arch_atomic64_add_return	arch_atomic64_add_return
 #define arch_atomic64_fetch_add		arch_atomic64_fetch_add
