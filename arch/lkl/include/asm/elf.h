@@ -10,7 +10,7 @@
 #define ELF_PLATFORM	"lkl"
 #define ELF_HWCAP	(0)
 
-#define elf_check_arch(x)	(0)
+#define elf_check_arch(x)	((void)(x), 0)
 
 typedef unsigned long elf_greg_t;
 #define ELF_NGREG	1

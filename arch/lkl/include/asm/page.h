@@ -10,6 +10,7 @@
 
 #ifndef __ASSEMBLY__
 
+#include <linux/string.h>
 #include <linux/types.h>
 
 /*
@@ -37,8 +38,20 @@ typedef struct page *pgtable_t;
 
 #define clear_page(page)		memset((page), 0, PAGE_SIZE)
 #define copy_page(to, from)		memcpy((to), (from), PAGE_SIZE)
-#define clear_user_page(page, vaddr, pg)	clear_page(page)
-#define copy_user_page(to, from, vaddr, pg)	copy_page(to, from)
+
+struct page;
+
+static inline void clear_user_page(void *page, unsigned long vaddr,
+				   struct page *pg)
+{
+	clear_page(page);
+}
+
+static inline void copy_user_page(void *to, void *from, unsigned long vaddr,
+				  struct page *topage)
+{
+	copy_page(to, from);
+}
 
 #define __pa(vaddr)		((unsigned long)(vaddr))
 #define __va(paddr)		((void *)((unsigned long)(paddr)))
@@ -49,8 +62,12 @@ typedef struct page *pgtable_t;
 #define virt_to_page(addr)	pfn_to_page(virt_to_pfn(addr))
 #define page_to_virt(page)	pfn_to_virt(page_to_pfn(page))
 
-#define virt_addr_valid(kaddr)	((unsigned long)(kaddr) >= lkl_memory_start && \
-				 (unsigned long)(kaddr) < lkl_memory_end)
+static inline bool lkl_virt_addr_valid(unsigned long addr)
+{
+	return addr >= lkl_memory_start && addr < lkl_memory_end;
+}
+
+#define virt_addr_valid(kaddr)	lkl_virt_addr_valid((unsigned long)(kaddr))
 
 #include <asm-generic/memory_model.h>
 #include <asm-generic/getorder.h>

@@ -16,7 +16,7 @@
 #define swapper_pg_dir		((pgd_t *)0)
 
 extern void *empty_zero_page;
-#define ZERO_PAGE(vaddr)	(virt_to_page(empty_zero_page))
+#define ZERO_PAGE(vaddr)	((void)(vaddr), virt_to_page(empty_zero_page))
 
 #define VMALLOC_START		0UL
 #define VMALLOC_END		0xffffffffffffffffUL

@@ -43,9 +43,20 @@ static inline void cpu_relax(void)
 	barrier();
 }
 
-#define task_pt_regs(tsk)	((struct pt_regs *)0)
-#define KSTK_EIP(tsk)		(0)
-#define KSTK_ESP(tsk)		(0)
+static inline struct pt_regs *task_pt_regs(struct task_struct *tsk)
+{
+	return NULL;
+}
+
+static inline unsigned long KSTK_EIP(struct task_struct *tsk)
+{
+	return 0;
+}
+
+static inline unsigned long KSTK_ESP(struct task_struct *tsk)
+{
+	return 0;
+}
 
 static inline unsigned long __get_wchan(struct task_struct *p)
 {

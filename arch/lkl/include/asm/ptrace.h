@@ -9,10 +9,26 @@ struct pt_regs {
 	unsigned long unused;
 };
 
-#define user_mode(regs)			(0)
-#define kernel_mode(regs)		(1)
-#define instruction_pointer(regs)	(0)
-#define user_stack_pointer(regs)	(0)
+static inline int user_mode(const struct pt_regs *regs)
+{
+	return 0;
+}
+
+static inline int kernel_mode(const struct pt_regs *regs)
+{
+	return 1;
+}
+
+static inline unsigned long instruction_pointer(const struct pt_regs *regs)
+{
+	return 0;
+}
+
+static inline unsigned long user_stack_pointer(const struct pt_regs *regs)
+{
+	return 0;
+}
+
 #define profile_pc(regs)		instruction_pointer(regs)
 #define current_pt_regs()		((struct pt_regs *)0)
 

@@ -19,7 +19,12 @@ struct thread_info {
 	int preempt_count;
 };
 
-#define INIT_THREAD_INFO(tsk)	{ .flags = 0, .preempt_count = INIT_PREEMPT_COUNT }
+/* init_task.c passes the task, which the initial flags do not depend on. */
+#define INIT_THREAD_INFO(tsk)				\
+{							\
+	.flags		= 0 * sizeof(tsk),		\
+	.preempt_count	= INIT_PREEMPT_COUNT,		\
+}
 
 #endif /* __ASSEMBLY__ */
 
