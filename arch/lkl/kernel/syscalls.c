@@ -35,8 +35,10 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len,
 #define sys_rt_sigreturn	sys_ni_syscall
 
 #undef __SYSCALL
-#define __SYSCALL(nr, call)	[nr] = (call),
-#define __SYSCALL_WITH_COMPAT(nr, native, compat)	__SYSCALL(nr, native)
+#define __SYSCALL(nr, call)	\
+	[nr] = (call),
+/* There is no compat ABI: the compat entry point, if any, is ignored. */
+#define __SYSCALL_WITH_COMPAT(nr, native, ...)	__SYSCALL(nr, native)
 
 static void *lkl_syscall_table[__NR_syscalls] = {
 	[0 ... __NR_syscalls - 1] = sys_ni_syscall,
@@ -165,6 +167,17 @@ static long lkl_syscall_exit_work(long ret)
 	return ret;
 }
 
+static long lkl_arch_syscall(long no, long *params)
+{
+	switch (no) {
+	case LKL_NR_virtio_mmio_add:
+		return lkl_virtio_mmio_add(params[0], params[1], params[2]);
+	case LKL_NR_virtio_mmio_remove:
+		return lkl_virtio_mmio_remove(params[0]);
+	}
+	return -ENOSYS;
+}
+
 /**
  * lkl_syscall() - make a system call from the calling host thread
  * @no: the system call number
@@ -184,14 +197,16 @@ long lkl_syscall(long no, long *params)
 	if (ret)
 		return ret;
 
-	if (no < 0 || no >= __NR_syscalls) {
-		ret = -ENOSYS;
-	} else {
+	if (no >= 0 && no < __NR_syscalls) {
 		fn = lkl_syscall_table[no];
 		ret = fn(params[0], params[1], params[2], params[3], params[4],
 			 params[5]);
-		ret = lkl_syscall_exit_work(ret);
+	} else if (no >= LKL_NR_ARCH_BASE && no < LKL_NR_ARCH_END) {
+		ret = lkl_arch_syscall(no, params);
+	} else {
+		ret = sys_ni_syscall();
 	}
+	ret = lkl_syscall_exit_work(ret);
 
 	lkl_leave_cpu(false);
 	return ret;

@@ -7,6 +7,8 @@
 struct task_struct;
 
 bool lkl_running(void);
+long lkl_virtio_mmio_add(unsigned long base, unsigned long size, int irq);
+long lkl_virtio_mmio_remove(unsigned long base);
 int lkl_cpu_init(void);
 void lkl_cpu_cleanup(void);
 int lkl_cpu_get(void);

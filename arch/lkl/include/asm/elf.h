@@ -12,9 +12,14 @@
 
 #define elf_check_arch(x)	((void)(x), 0)
 
-typedef unsigned long elf_greg_t;
+#ifndef __ASSEMBLY__
+#include <linux/types.h>
+
+/* Core dumps are off, but elfcore.h still names these types. */
 #define ELF_NGREG	1
-typedef elf_greg_t elf_gregset_t[ELF_NGREG];
-typedef struct { } elf_fpregset_t;
+typedef u64 elf_greg_t;
+typedef u64 elf_gregset_t[ELF_NGREG];
+typedef struct { u64 unused; } elf_fpregset_t;
+#endif /* __ASSEMBLY__ */
 
 #endif /* _ASM_LKL_ELF_H */

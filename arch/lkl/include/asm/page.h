@@ -24,9 +24,9 @@ extern unsigned long lkl_memory_end;
 #define PAGE_OFFSET		lkl_memory_start
 #define ARCH_PFN_OFFSET		(lkl_memory_start >> PAGE_SHIFT)
 
-typedef struct { unsigned long pte; } pte_t;
-typedef struct { unsigned long pgd; } pgd_t;
-typedef struct { unsigned long pgprot; } pgprot_t;
+typedef struct { ulong pte; } pte_t;
+typedef struct { ulong pgd; } pgd_t;
+typedef struct { ulong pgprot; } pgprot_t;
 typedef struct page *pgtable_t;
 
 #define pte_val(x)	((x).pte)

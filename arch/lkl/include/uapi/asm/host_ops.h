@@ -73,6 +73,11 @@ struct lkl_jmp_buf {
  *	unless the timer is armed again.
  * @timer_free: disarm and free the timer, waiting for a running callback.
  *
+ * @iomem_access: read (@write 0) or write @size bytes (1, 2, 4 or 8) at
+ *	@addr in the memory-mapped registers of a device that the host
+ *	emulates, from or to @val. The kernel has no other device memory: every
+ *	readl()/writel() comes here. 0 on success.
+ *
  * @jmp_buf_set: save the calling context in @jmpb, then call @f. Returns
  *	when @f returns, or when jmp_buf_longjmp() is called on @jmpb.
  * @jmp_buf_longjmp: return to the context saved in @jmpb by the same host
@@ -115,6 +120,9 @@ struct lkl_host_operations {
 	void (*timer_cancel)(struct lkl_timer *timer);
 	void (*timer_free)(struct lkl_timer *timer);
 
+	int (*iomem_access)(const volatile void *addr, void *val, int size,
+			    int write);
+
 	void (*jmp_buf_set)(struct lkl_jmp_buf *jmpb, void (*f)(void));
 	void (*jmp_buf_longjmp)(struct lkl_jmp_buf *jmpb, int val);
 };
@@ -145,6 +153,15 @@ int lkl_start_kernel(const struct lkl_host_operations *ops,
  * Return: the system call's result; a negative errno on failure.
  */
 long lkl_syscall(long no, long *params);
+
+/*
+ * LKL's own system calls, numbered above the generic table. They take and
+ * return what the functions documented in arch/lkl/kernel/virtio.c do.
+ */
+#define LKL_NR_ARCH_BASE		1000
+#define LKL_NR_virtio_mmio_add		(LKL_NR_ARCH_BASE + 0)
+#define LKL_NR_virtio_mmio_remove	(LKL_NR_ARCH_BASE + 1)
+#define LKL_NR_ARCH_END			(LKL_NR_ARCH_BASE + 2)
 
 /**
  * lkl_trigger_irq() - raise an interrupt
