@@ -8,6 +8,7 @@
  * raised while the CPU was busy.
  */
 #include <linux/types.h>
+#include <asm/rwonce.h>
 
 #define ARCH_IRQ_ENABLED	1
 #define ARCH_IRQ_DISABLED	0
@@ -26,7 +27,7 @@ static inline unsigned long arch_local_save_flags(void)
 static inline void arch_local_irq_restore(unsigned long flags)
 {
 	lkl_irq_flags = flags;
-	if (flags == ARCH_IRQ_ENABLED && *(volatile bool *)&lkl_irq_pending)
+	if (flags == ARCH_IRQ_ENABLED && READ_ONCE(lkl_irq_pending))
 		lkl_run_pending_irqs();
 }
 

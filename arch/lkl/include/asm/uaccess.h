@@ -11,6 +11,7 @@
  * that a NULL buffer gives -EFAULT instead of crashing the host. Any other
  * wild pointer still faults in the host, as it would in the application.
  */
+#define __access_ok __access_ok
 static inline int __access_ok(const void __user *ptr, unsigned long size)
 {
 	unsigned long addr = (unsigned long)ptr;
@@ -19,7 +20,6 @@ static inline int __access_ok(const void __user *ptr, unsigned long size)
 		return 1;
 	return addr >= PAGE_SIZE && addr + size > addr;
 }
-#define __access_ok __access_ok
 
 #include <asm-generic/uaccess.h>
 
