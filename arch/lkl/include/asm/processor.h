@@ -63,6 +63,9 @@ static inline unsigned long __get_wchan(struct task_struct *p)
 	return 0;
 }
 
+/* /proc/cpuinfo, see kernel/setup.c. */
+extern const struct seq_operations cpuinfo_op;
+
 #define TASK_SIZE	(~0UL)
 #define TASK_UNMAPPED_BASE	0
 
