@@ -105,7 +105,7 @@ static void __ref lkl_run_kernel(void *arg)
  * Return: 0 once init has run, or a negative errno.
  */
 int __ref lkl_start_kernel(const struct lkl_host_operations *ops,
-			  const char *cmdline)
+			   const char *cmdline)
 {
 	int ret;
 

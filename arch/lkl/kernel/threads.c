@@ -22,13 +22,6 @@ struct task_struct *lkl_current = &init_task;
 /* Set by lkl_sys_halt(): host threads that wake up must leave at once. */
 static bool lkl_halting;
 
-/*
- * A task that returns from its thread function has been through exec(): on
- * another architecture it would now run user code. Here only pid 1 does
- * that, and it serves the host threads; any other task exits.
- */
-void lkl_user_mode(void);
-
 static void lkl_halt_check(void)
 {
 	if (READ_ONCE(lkl_halting))
@@ -45,6 +38,12 @@ static void lkl_thread_start(void *arg)
 	schedule_tail(t->prev_sched);
 
 	t->fn(t->fn_arg);
+	/*
+	 * A task that returns from its thread function has been through
+	 * exec(): on another architecture it would now run user code. Here
+	 * only pid 1 does that, and it serves the host threads; any other
+	 * task exits.
+	 */
 	lkl_user_mode();
 }
 

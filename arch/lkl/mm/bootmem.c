@@ -13,8 +13,8 @@
 #include <asm/host_ops.h>
 
 unsigned long lkl_memory_start;
-unsigned long lkl_memory_end;
 EXPORT_SYMBOL(lkl_memory_start);
+unsigned long lkl_memory_end;
 EXPORT_SYMBOL(lkl_memory_end);
 
 void *empty_zero_page;
