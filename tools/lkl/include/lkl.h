@@ -120,6 +120,102 @@ int lkl_ifname_to_ifindex(const char *name);
  */
 int lkl_if_up(int ifindex);
 
+/**
+ * DOC: Disks
+ *
+ * A host file or block device becomes a virtio-blk disk inside LKL with
+ * lkl_disk_add(), once the kernel runs. The kernel's own virtio_mmio and
+ * virtio_blk drivers serve it, and the kernel reads its MBR or GPT
+ * partition table. lkl_mount_dev() then mounts the whole disk or one
+ * partition. Each disk has a host thread that does its I/O with
+ * preadv()/pwritev() straight into the kernel's buffers.
+ */
+
+/**
+ * struct lkl_disk - a host file or block device given to LKL as a disk
+ * @fd: an open host file descriptor of the image file or block device.
+ *	It stays the caller's: LKL never closes it, and the caller must keep
+ *	it open until lkl_disk_remove() returns. It must be open read-write
+ *	unless @readonly is set.
+ * @readonly: non-zero for a read-only disk: the kernel sees it read-only
+ *	and nothing is ever written to @fd, so @fd may be open O_RDONLY
+ * @dev: private to the library, set by lkl_disk_add()
+ *
+ * The size of the disk is the size of the file (or the block device),
+ * rounded down to 512-byte sectors, when lkl_disk_add() is called.
+ */
+struct lkl_disk {
+	int fd;
+	int readonly;
+	void *dev;
+};
+
+/**
+ * lkl_disk_add() - add a disk to the running kernel
+ * @disk: the disk, with @fd and @readonly filled in
+ *
+ * Must be called after lkl_start_kernel() and before lkl_sys_halt(). When
+ * it returns, the kernel has probed the disk and read its partition table.
+ * The disk offers flush, discard (a hole punched in the file) and
+ * write-zeroes unless it is read-only, and up to 128 segments per request.
+ *
+ * Return: the disk id (>= 0) for lkl_mount_dev(), or a negative LKL errno:
+ * -LKL_EBADF if @fd is not open for reading, or not for writing when
+ * @readonly is 0; -LKL_EINVAL if @fd is neither a regular file nor a block
+ * device; -LKL_ENODEV if the kernel's driver refused the disk.
+ */
+int lkl_disk_add(struct lkl_disk *disk);
+
+/**
+ * lkl_disk_remove() - remove a disk from lkl_disk_add()
+ * @disk: the disk
+ *
+ * Unmount its file systems first: the kernel's driver is unbound, and
+ * file systems still mounted on the disk see I/O errors from then on. When
+ * this returns, nothing in LKL uses @disk->fd any more. Call it before
+ * lkl_sys_halt(): the disk's host thread and memory are released here.
+ *
+ * Return: 0, or a negative LKL errno.
+ */
+int lkl_disk_remove(struct lkl_disk *disk);
+
+/**
+ * lkl_mount_dev() - mount a disk or one of its partitions inside LKL
+ * @disk_id: the disk id from lkl_disk_add()
+ * @part: 0 for the whole disk, N for partition N (MBR or GPT numbering)
+ * @fs_type: the file system type, for example "ext4"
+ * @flags: LKL_MS_* mount flags, for example LKL_MS_RDONLY
+ * @opts: file system options, or NULL
+ * @mnt_str: receives the mount point, for example "/mnt/vda1"
+ * @mnt_str_len: the size of @mnt_str
+ *
+ * Finds the disk's block device through sysfs (mounted for the lookup
+ * only), creates its node in /dev, and mounts it at /mnt/NAME, where NAME
+ * is the kernel's name of the device (vda, vda1 ...). Prints nothing.
+ *
+ * Return: 0, or a negative LKL errno: -LKL_ENODEV if @disk_id is not a
+ * disk, -LKL_ENOENT if it has no partition @part, -LKL_ERANGE if
+ * @mnt_str is too small, or the error of the mount itself.
+ */
+long lkl_mount_dev(unsigned int disk_id, unsigned int part,
+		   const char *fs_type, int flags, const char *opts,
+		   char *mnt_str, unsigned int mnt_str_len);
+
+/**
+ * lkl_umount_dev() - unmount what lkl_mount_dev() mounted
+ * @disk_id: the disk id from lkl_disk_add()
+ * @part: the partition number given to lkl_mount_dev()
+ * @flags: umount2() flags (MNT_FORCE 1, MNT_DETACH 2)
+ * @timeout_ms: how long to retry while the file system is busy
+ *
+ * Removes the mount point and the /dev node as well. Prints nothing.
+ *
+ * Return: 0, or a negative LKL errno (-LKL_EBUSY if still busy after
+ * @timeout_ms).
+ */
+long lkl_umount_dev(unsigned int disk_id, unsigned int part, int flags,
+		    long timeout_ms);
+
 /*
  * The generic system call table has only the *at() and other newer forms
  * of some calls. The wrappers below give the classic calls, with the same

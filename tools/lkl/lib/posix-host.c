@@ -24,6 +24,8 @@
 
 #include <lkl_host.h>
 
+#include "virtio.h"
+
 /* Stack size of the threads made here; see lkl_host.h. */
 #define POSIX_THREAD_STACK	(2048UL * 1024)
 
@@ -609,6 +611,7 @@ struct lkl_host_operations lkl_host_ops = {
 	.timer_set_oneshot	= posix_timer_set_oneshot,
 	.timer_cancel		= posix_timer_cancel,
 	.timer_free		= posix_timer_free,
+	.iomem_access		= lkl_virtio_iomem_access,
 	.jmp_buf_set		= posix_jmp_buf_set,
 	.jmp_buf_longjmp	= posix_jmp_buf_longjmp,
 };

@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-mmio devices emulated by the host: registers, split virtqueues and
+ * interrupts, shared by the device types (block now, network later).
+ *
+ * The kernel's virtio_mmio driver reaches a device's registers through the
+ * iomem_access host operation, with the kernel holding its CPU: the
+ * register code below only updates state and never waits for I/O. A
+ * QueueNotify wakes the device's worker thread, which takes the available
+ * descriptor chains, lets the device type serve them, puts them on the
+ * used ring and raises the interrupt.
+ *
+ * Notifications are never suppressed in either direction:
+ * VIRTIO_RING_F_EVENT_IDX is not offered, VRING_USED_F_NO_NOTIFY is never
+ * set and VRING_AVAIL_F_NO_INTERRUPT is ignored. LKL's kernel barriers are
+ * compiler barriers only (a uniprocessor kernel needs no more), so the
+ * driver's "publish the index, then read the other side's flag" sequences
+ * are not ordered against this thread; suppression would lose wakeups.
+ * A notification costs a register write and an interrupt costs one per
+ * batch of completed requests, so little is lost.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lkl.h>
+#include <lkl/linux/virtio_config.h>
+#include <lkl/linux/virtio_mmio.h>
+#include <lkl/linux/virtio_ring.h>
+
+#include "virtio.h"
+
+#define VIRTIO_MMIO_MAGIC	0x74726976	/* "virt" */
+#define VIRTIO_MMIO_VERSION	2
+#define VIRTIO_VENDOR_ID	0x004c4b4c	/* "LKL" */
+#define VIRTIO_CONFIG_OFFSET	0x100
+#define VIRTIO_QUEUE_NUM_MAX	256
+
+/* Interrupt status bits. */
+#define VIRTIO_INT_VRING	LKL_VIRTIO_MMIO_INT_VRING
+#define VIRTIO_INT_CONFIG	LKL_VIRTIO_MMIO_INT_CONFIG
+
+#define VIRTIO_MAX_DEVS		64
+
+/* The devices whose register windows iomem_access serves. */
+static pthread_mutex_t virtio_devs_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct lkl_virtio_dev *virtio_devs[VIRTIO_MAX_DEVS];
+
+/* Guest physical addresses are host addresses. */
+static inline void *virtio_ptr(uint64_t addr)
+{
+	return (void *)(uintptr_t)addr;
+}
+
+static uint64_t virtio_offered(const struct lkl_virtio_dev *dev)
+{
+	return dev->features | 1ULL << LKL_VIRTIO_F_VERSION_1 |
+	       1ULL << LKL_VIRTIO_RING_F_INDIRECT_DESC;
+}
+
+static void virtio_raise(struct lkl_virtio_dev *dev, uint32_t bits)
+{
+	__atomic_fetch_or(&dev->int_status, bits, __ATOMIC_SEQ_CST);
+	lkl_trigger_irq(dev->irq);
+}
+
+/* Wait, with @lock held, until the worker serves no queue. */
+static void virtio_quiesce(struct lkl_virtio_dev *dev)
+{
+	dev->pending = 0;
+	while (dev->busy)
+		pthread_cond_wait(&dev->wake, &dev->lock);
+}
+
+static void virtio_reset(struct lkl_virtio_dev *dev)
+{
+	unsigned int i;
+
+	virtio_quiesce(dev);
+	dev->status = 0;
+	dev->driver_features = 0;
+	dev->dev_features_sel = 0;
+	dev->drv_features_sel = 0;
+	dev->queue_sel = 0;
+	__atomic_store_n(&dev->int_status, 0, __ATOMIC_SEQ_CST);
+	for (i = 0; i < dev->num_queues; i++) {
+		struct lkl_virtio_queue *q = &dev->queue[i];
+
+		q->num = 0;
+		q->ready = false;
+		q->desc_addr = 0;
+		q->avail_addr = 0;
+		q->used_addr = 0;
+		q->last_avail = 0;
+		q->used_idx = 0;
+		q->completed = false;
+	}
+}
+
+/* The selected queue, or NULL if QueueSel is out of range. */
+static struct lkl_virtio_queue *virtio_sel_queue(struct lkl_virtio_dev *dev)
+{
+	if (dev->queue_sel >= dev->num_queues)
+		return NULL;
+	return &dev->queue[dev->queue_sel];
+}
+
+static uint32_t virtio_read_reg(struct lkl_virtio_dev *dev, unsigned int off)
+{
+	struct lkl_virtio_queue *q = virtio_sel_queue(dev);
+	uint64_t features = virtio_offered(dev);
+
+	switch (off) {
+	case LKL_VIRTIO_MMIO_MAGIC_VALUE:
+		return VIRTIO_MMIO_MAGIC;
+	case LKL_VIRTIO_MMIO_VERSION:
+		return VIRTIO_MMIO_VERSION;
+	case LKL_VIRTIO_MMIO_DEVICE_ID:
+		return dev->device_id;
+	case LKL_VIRTIO_MMIO_VENDOR_ID:
+		return VIRTIO_VENDOR_ID;
+	case LKL_VIRTIO_MMIO_DEVICE_FEATURES:
+		if (dev->dev_features_sel > 1)
+			return 0;
+		return (uint32_t)(features >> (32 * dev->dev_features_sel));
+	case LKL_VIRTIO_MMIO_QUEUE_NUM_MAX:
+		return q ? q->num_max : 0;
+	case LKL_VIRTIO_MMIO_QUEUE_READY:
+		return q ? q->ready : 0;
+	case LKL_VIRTIO_MMIO_INTERRUPT_STATUS:
+		return __atomic_load_n(&dev->int_status, __ATOMIC_SEQ_CST);
+	case LKL_VIRTIO_MMIO_STATUS:
+		return dev->status;
+	case LKL_VIRTIO_MMIO_SHM_LEN_LOW:
+	case LKL_VIRTIO_MMIO_SHM_LEN_HIGH:
+		/* No shared memory regions. */
+		return 0xffffffff;
+	case LKL_VIRTIO_MMIO_CONFIG_GENERATION:
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void virtio_set_half(uint64_t *val, int high, uint32_t half)
+{
+	if (high)
+		*val = (*val & 0xffffffffULL) | (uint64_t)half << 32;
+	else
+		*val = (*val & ~0xffffffffULL) | half;
+}
+
+static void virtio_queue_ready(struct lkl_virtio_dev *dev,
+			       struct lkl_virtio_queue *q, uint32_t val)
+{
+	if (!val) {
+		virtio_quiesce(dev);
+		q->ready = false;
+		return;
+	}
+	/* Split rings need a power of two: the indices wrap at 65536. */
+	if (!q->num || q->num > q->num_max || (q->num & (q->num - 1)) ||
+	    !q->desc_addr || !q->avail_addr || !q->used_addr)
+		return;
+	q->last_avail = 0;
+	q->used_idx = 0;
+	q->completed = false;
+	q->ready = true;
+}
+
+static void virtio_set_status(struct lkl_virtio_dev *dev, uint32_t val)
+{
+	uint64_t offered = virtio_offered(dev);
+
+	if (!val) {
+		virtio_reset(dev);
+		return;
+	}
+	/* Refuse a feature set we did not offer, or a legacy driver. */
+	if ((val & LKL_VIRTIO_CONFIG_S_FEATURES_OK) &&
+	    !(dev->status & LKL_VIRTIO_CONFIG_S_FEATURES_OK) &&
+	    ((dev->driver_features & ~offered) ||
+	     !(dev->driver_features & 1ULL << LKL_VIRTIO_F_VERSION_1)))
+		val &= ~LKL_VIRTIO_CONFIG_S_FEATURES_OK;
+	/* NEEDS_RESET is the device's to set. */
+	val &= ~LKL_VIRTIO_CONFIG_S_NEEDS_RESET;
+	dev->status = val | (dev->status & LKL_VIRTIO_CONFIG_S_NEEDS_RESET);
+}
+
+static void virtio_write_reg(struct lkl_virtio_dev *dev, unsigned int off,
+			     uint32_t val)
+{
+	struct lkl_virtio_queue *q = virtio_sel_queue(dev);
+
+	switch (off) {
+	case LKL_VIRTIO_MMIO_DEVICE_FEATURES_SEL:
+		dev->dev_features_sel = val;
+		break;
+	case LKL_VIRTIO_MMIO_DRIVER_FEATURES:
+		if (dev->drv_features_sel <= 1)
+			virtio_set_half(&dev->driver_features,
+					dev->drv_features_sel, val);
+		break;
+	case LKL_VIRTIO_MMIO_DRIVER_FEATURES_SEL:
+		dev->drv_features_sel = val;
+		break;
+	case LKL_VIRTIO_MMIO_QUEUE_SEL:
+		dev->queue_sel = val;
+		break;
+	case LKL_VIRTIO_MMIO_QUEUE_NUM:
+		if (q && !q->ready)
+			q->num = val;
+		break;
+	case LKL_VIRTIO_MMIO_QUEUE_READY:
+		if (q)
+			virtio_queue_ready(dev, q, val);
+		break;
+	case LKL_VIRTIO_MMIO_QUEUE_NOTIFY:
+		val &= 0xffff;
+		if (val < dev->num_queues && dev->queue[val].ready) {
+			dev->pending |= 1U << val;
+			pthread_cond_broadcast(&dev->wake);
+		}
+		break;
+	case LKL_VIRTIO_MMIO_INTERRUPT_ACK:
+		__atomic_fetch_and(&dev->int_status, ~val, __ATOMIC_SEQ_CST);
+		break;
+	case LKL_VIRTIO_MMIO_STATUS:
+		virtio_set_status(dev, val);
+		break;
+	case LKL_VIRTIO_MMIO_QUEUE_DESC_LOW:
+	case LKL_VIRTIO_MMIO_QUEUE_DESC_HIGH:
+		if (q && !q->ready)
+			virtio_set_half(&q->desc_addr,
+					off == LKL_VIRTIO_MMIO_QUEUE_DESC_HIGH, val);
+		break;
+	case LKL_VIRTIO_MMIO_QUEUE_AVAIL_LOW:
+	case LKL_VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
+		if (q && !q->ready)
+			virtio_set_half(&q->avail_addr,
+					off == LKL_VIRTIO_MMIO_QUEUE_AVAIL_HIGH, val);
+		break;
+	case LKL_VIRTIO_MMIO_QUEUE_USED_LOW:
+	case LKL_VIRTIO_MMIO_QUEUE_USED_HIGH:
+		if (q && !q->ready)
+			virtio_set_half(&q->used_addr,
+					off == LKL_VIRTIO_MMIO_QUEUE_USED_HIGH, val);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Serve one register access; called with the device's lock held. */
+static void virtio_access(struct lkl_virtio_dev *dev, unsigned int off,
+			  void *val, int size, int write)
+{
+	uint32_t reg;
+
+	if (off >= VIRTIO_CONFIG_OFFSET) {
+		/* The configuration space is read-only here. */
+		off -= VIRTIO_CONFIG_OFFSET;
+		if (write)
+			return;
+		if (off + size <= dev->config_len)
+			memcpy(val, (char *)dev->config + off, size);
+		else
+			memset(val, 0, size);
+		return;
+	}
+
+	/* Registers are 32 bits wide and aligned; other accesses do nothing. */
+	if (size != 4 || off % 4) {
+		if (!write)
+			memset(val, 0, size);
+		return;
+	}
+	if (write) {
+		memcpy(&reg, val, sizeof(reg));
+		virtio_write_reg(dev, off, le32toh(reg));
+	} else {
+		reg = htole32(virtio_read_reg(dev, off));
+		memcpy(val, &reg, sizeof(reg));
+	}
+}
+
+int lkl_virtio_iomem_access(const volatile void *addr, void *val, int size,
+			    int write)
+{
+	uintptr_t a = (uintptr_t)addr;
+	struct lkl_virtio_dev *dev = NULL;
+	unsigned int i;
+
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return -1;
+
+	pthread_mutex_lock(&virtio_devs_lock);
+	for (i = 0; i < VIRTIO_MAX_DEVS; i++) {
+		struct lkl_virtio_dev *d = virtio_devs[i];
+
+		if (d && a >= (uintptr_t)d->base &&
+		    a + size <= (uintptr_t)d->base + LKL_VIRTIO_MMIO_SIZE) {
+			dev = d;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&virtio_devs_lock);
+	if (!dev)
+		return -1;
+
+	/*
+	 * The device stays registered until its kernel driver is gone, and
+	 * only the kernel, which holds its one CPU here, makes these calls.
+	 */
+	pthread_mutex_lock(&dev->lock);
+	virtio_access(dev, a - (uintptr_t)dev->base, val, size, write);
+	pthread_mutex_unlock(&dev->lock);
+	return 0;
+}
+
+/*
+ * Walk the descriptor chain that starts at @head into @req. Returns 0, or
+ * -1 for a chain the driver must not make (a loop, a bad index, readable
+ * after writable buffers, nested indirect tables).
+ */
+static int virtio_req_get(struct lkl_virtio_dev *dev, unsigned int qi,
+			  uint16_t head, struct lkl_virtio_req *req)
+{
+	struct lkl_virtio_queue *q = &dev->queue[qi];
+	struct lkl_vring_desc *table = virtio_ptr(q->desc_addr);
+	unsigned int max = q->num, idx = head, seen = 0, n = 0;
+	bool indirect = false;
+
+	req->dev = dev;
+	req->q = qi;
+	req->head = head;
+	req->nout = 0;
+	req->nin = 0;
+
+	for (;;) {
+		struct lkl_vring_desc *d;
+		uint16_t flags;
+		uint32_t len;
+
+		if (idx >= max || ++seen > max)
+			return -1;
+		d = &table[idx];
+		flags = le16toh(d->flags);
+		len = le32toh(d->len);
+
+		if (flags & LKL_VRING_DESC_F_INDIRECT) {
+			if (indirect || !len || len % sizeof(*d))
+				return -1;
+			indirect = true;
+			table = virtio_ptr(le64toh(d->addr));
+			max = len / sizeof(*d);
+			idx = 0;
+			seen = 0;
+			continue;
+		}
+
+		if (n >= LKL_VIRTIO_MAX_BUFS)
+			return -1;
+		if (flags & LKL_VRING_DESC_F_WRITE) {
+			req->nin++;
+		} else {
+			if (req->nin)
+				return -1;
+			req->nout++;
+		}
+		req->buf[n].iov_base = virtio_ptr(le64toh(d->addr));
+		req->buf[n].iov_len = len;
+		n++;
+
+		if (!(flags & LKL_VRING_DESC_F_NEXT))
+			return 0;
+		idx = le16toh(d->next);
+	}
+}
+
+void lkl_virtio_req_complete(struct lkl_virtio_req *req, uint32_t len)
+{
+	struct lkl_virtio_queue *q = &req->dev->queue[req->q];
+	struct lkl_vring_used *used = virtio_ptr(q->used_addr);
+	struct lkl_vring_used_elem *e = &used->ring[q->used_idx % q->num];
+
+	e->id = htole32(req->head);
+	e->len = htole32(len);
+	q->used_idx++;
+	/* The element must be visible before the index that publishes it. */
+	__atomic_store_n(&used->idx, htole16(q->used_idx), __ATOMIC_RELEASE);
+	q->completed = true;
+}
+
+/*
+ * Serve queue @qi until its available ring is empty. Returns true if
+ * requests were completed, and so the driver needs an interrupt; sets
+ * *@broken if the driver made a chain it must not make.
+ */
+static bool virtio_serve_queue(struct lkl_virtio_dev *dev, unsigned int qi,
+			       bool *broken)
+{
+	struct lkl_virtio_queue *q = &dev->queue[qi];
+	struct lkl_vring_avail *avail = virtio_ptr(q->avail_addr);
+	bool completed;
+	uint16_t idx;
+
+	if (!q->ready)
+		return false;
+
+	for (;;) {
+		idx = le16toh(__atomic_load_n(&avail->idx, __ATOMIC_ACQUIRE));
+		if (idx == q->last_avail)
+			break;
+		if ((uint16_t)(idx - q->last_avail) > q->num) {
+			*broken = true;
+			break;
+		}
+		while (q->last_avail != idx) {
+			uint16_t head = le16toh(avail->ring[q->last_avail % q->num]);
+
+			if (virtio_req_get(dev, qi, head, dev->req)) {
+				*broken = true;
+				goto out;
+			}
+			if (dev->ops->enqueue(dev, qi, dev->req) < 0)
+				goto out;
+			q->last_avail++;
+		}
+	}
+out:
+	completed = q->completed;
+	q->completed = false;
+	return completed;
+}
+
+static void *virtio_worker(void *arg)
+{
+	struct lkl_virtio_dev *dev = arg;
+	uint32_t pending, raise;
+	bool broken;
+	unsigned int i;
+
+	pthread_mutex_lock(&dev->lock);
+	for (;;) {
+		while (!dev->pending && !dev->stop)
+			pthread_cond_wait(&dev->wake, &dev->lock);
+		if (dev->stop)
+			break;
+		if (dev->status & LKL_VIRTIO_CONFIG_S_NEEDS_RESET) {
+			dev->pending = 0;
+			continue;
+		}
+		pending = dev->pending;
+		dev->pending = 0;
+		dev->busy = true;
+		pthread_mutex_unlock(&dev->lock);
+
+		raise = 0;
+		broken = false;
+		for (i = 0; i < dev->num_queues && !broken; i++) {
+			if ((pending & 1U << i) &&
+			    virtio_serve_queue(dev, i, &broken))
+				raise |= VIRTIO_INT_VRING;
+		}
+
+		if (broken) {
+			pthread_mutex_lock(&dev->lock);
+			dev->status |= LKL_VIRTIO_CONFIG_S_NEEDS_RESET;
+			pthread_mutex_unlock(&dev->lock);
+			raise |= VIRTIO_INT_CONFIG;
+		}
+		/*
+		 * Still busy, so that a reset waits for this interrupt, but
+		 * without the lock: if the CPU is free, the handler runs
+		 * right here and reads the registers. It never resets the
+		 * device, which only process context does.
+		 */
+		if (raise)
+			virtio_raise(dev, raise);
+
+		pthread_mutex_lock(&dev->lock);
+		dev->busy = false;
+		pthread_cond_broadcast(&dev->wake);
+	}
+	pthread_mutex_unlock(&dev->lock);
+	return NULL;
+}
+
+static int virtio_devs_insert(struct lkl_virtio_dev *dev)
+{
+	unsigned int i;
+	int ret = -LKL_ENOSPC;
+
+	pthread_mutex_lock(&virtio_devs_lock);
+	for (i = 0; i < VIRTIO_MAX_DEVS; i++) {
+		if (!virtio_devs[i]) {
+			virtio_devs[i] = dev;
+			ret = 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&virtio_devs_lock);
+	return ret;
+}
+
+static void virtio_devs_delete(struct lkl_virtio_dev *dev)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&virtio_devs_lock);
+	for (i = 0; i < VIRTIO_MAX_DEVS; i++) {
+		if (virtio_devs[i] == dev)
+			virtio_devs[i] = NULL;
+	}
+	pthread_mutex_unlock(&virtio_devs_lock);
+}
+
+/* Start the worker with every signal blocked; 0 or a negative LKL errno. */
+static int virtio_worker_start(struct lkl_virtio_dev *dev)
+{
+	sigset_t all, old;
+	int err;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&dev->worker, NULL, virtio_worker, dev);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return err ? -LKL_EAGAIN : 0;
+}
+
+static void virtio_worker_stop(struct lkl_virtio_dev *dev)
+{
+	pthread_mutex_lock(&dev->lock);
+	dev->stop = true;
+	pthread_cond_broadcast(&dev->wake);
+	pthread_mutex_unlock(&dev->lock);
+	pthread_join(dev->worker, NULL);
+}
+
+static void virtio_dev_free(struct lkl_virtio_dev *dev)
+{
+	pthread_cond_destroy(&dev->wake);
+	pthread_mutex_destroy(&dev->lock);
+	free(dev->req);
+	free(dev->base);
+	dev->req = NULL;
+	dev->base = NULL;
+}
+
+int lkl_virtio_dev_add(struct lkl_virtio_dev *dev)
+{
+	long params[6] = { 0 };
+	unsigned int i;
+	long ret;
+
+	if (!dev->ops || !dev->ops->enqueue || !dev->num_queues ||
+	    dev->num_queues > LKL_VIRTIO_MAX_QUEUES ||
+	    dev->config_len > LKL_VIRTIO_MMIO_SIZE - VIRTIO_CONFIG_OFFSET)
+		return -LKL_EINVAL;
+
+	for (i = 0; i < dev->num_queues; i++) {
+		unsigned int max = dev->queue[i].num_max;
+
+		if (!max)
+			dev->queue[i].num_max = VIRTIO_QUEUE_NUM_MAX;
+		else if (max > 32768 || (max & (max - 1)))
+			return -LKL_EINVAL;
+	}
+
+	dev->pending = 0;
+	dev->busy = false;
+	dev->stop = false;
+	dev->req = malloc(sizeof(*dev->req));
+	if (posix_memalign(&dev->base, LKL_VIRTIO_MMIO_SIZE,
+			   LKL_VIRTIO_MMIO_SIZE))
+		dev->base = NULL;
+	if (!dev->req || !dev->base) {
+		free(dev->req);
+		free(dev->base);
+		return -LKL_ENOMEM;
+	}
+	memset(dev->base, 0, LKL_VIRTIO_MMIO_SIZE);
+	pthread_mutex_init(&dev->lock, NULL);
+	pthread_cond_init(&dev->wake, NULL);
+	pthread_mutex_lock(&dev->lock);
+	virtio_reset(dev);
+	pthread_mutex_unlock(&dev->lock);
+
+	dev->irq = lkl_get_free_irq("virtio");
+	if (dev->irq < 0) {
+		ret = dev->irq;
+		goto out_free;
+	}
+	ret = virtio_worker_start(dev);
+	if (ret)
+		goto out_irq;
+	ret = virtio_devs_insert(dev);
+	if (ret)
+		goto out_worker;
+
+	params[0] = (long)(uintptr_t)dev->base;
+	params[1] = LKL_VIRTIO_MMIO_SIZE;
+	params[2] = dev->irq;
+	ret = lkl_syscall(LKL_NR_virtio_mmio_add, params);
+	if (ret < 0)
+		goto out_delete;
+	dev->id = (int)ret;
+
+	/* The driver probes at once; a device it refused is no use. */
+	pthread_mutex_lock(&dev->lock);
+	ret = dev->status & LKL_VIRTIO_CONFIG_S_DRIVER_OK;
+	pthread_mutex_unlock(&dev->lock);
+	if (!ret) {
+		lkl_virtio_dev_remove(dev);
+		return -LKL_ENODEV;
+	}
+	return dev->id;
+
+out_delete:
+	virtio_devs_delete(dev);
+out_worker:
+	virtio_worker_stop(dev);
+out_irq:
+	lkl_put_irq(dev->irq, "virtio");
+out_free:
+	virtio_dev_free(dev);
+	return (int)ret;
+}
+
+int lkl_virtio_dev_remove(struct lkl_virtio_dev *dev)
+{
+	long params[6] = { 0 };
+	long ret;
+
+	params[0] = (long)(uintptr_t)dev->base;
+	ret = lkl_syscall(LKL_NR_virtio_mmio_remove, params);
+	if (ret < 0)
+		return (int)ret;
+
+	virtio_worker_stop(dev);
+	virtio_devs_delete(dev);
+	lkl_put_irq(dev->irq, "virtio");
+	virtio_dev_free(dev);
+	return 0;
+}
