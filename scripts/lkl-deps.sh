@@ -8,7 +8,7 @@ set -e
 
 build_pkgs="gcc make bc bison flex libelf-dev libssl-dev python3 perl xz-utils
 	rsync ccache patch"
-test_pkgs="valgrind iproute2 procps"
+test_pkgs="valgrind iproute2 procps e2fsprogs"
 
 want=$build_pkgs
 [ "$1" = test ] && want="$build_pkgs $test_pkgs"
