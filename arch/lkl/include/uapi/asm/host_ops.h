@@ -10,6 +10,8 @@
 #ifndef _ASM_UAPI_LKL_HOST_OPS_H
 #define _ASM_UAPI_LKL_HOST_OPS_H
 
+#include <linux/types.h>
+
 /* Opaque host objects. The host defines them; the kernel only holds pointers. */
 struct lkl_mutex;
 struct lkl_sem;
@@ -17,7 +19,7 @@ struct lkl_tls_key;
 struct lkl_timer;
 
 /** typedef lkl_thread_t - a host thread handle, 0 is never a valid thread */
-typedef unsigned long lkl_thread_t;
+typedef __u64 lkl_thread_t;
 
 /**
  * struct lkl_jmp_buf - storage for a host jmp_buf
