@@ -175,7 +175,7 @@ static long lkl_arch_syscall(long no, long *params)
 	case LKL_NR_virtio_mmio_remove:
 		return lkl_virtio_mmio_remove(params[0]);
 	}
-	return -ENOSYS;
+	return sys_ni_syscall();
 }
 
 /**

@@ -8,6 +8,6 @@
  * There is one plain C implementation to choose from: pick it rather than
  * benchmark the templates at boot, which costs btrfs users boot time.
  */
-#define XOR_SELECT_TEMPLATE(FASTEST)	(&xor_block_8regs)
+#define XOR_SELECT_TEMPLATE(FASTEST)	((void)(FASTEST), &xor_block_8regs)
 
 #endif /* _ASM_LKL_XOR_H */
