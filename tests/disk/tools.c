@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cptofs and cpfromfs on ext4 images made by the host's mkfs.ext4: a round
+ * trip keeps contents, modes, symbolic links, empty directories and holes;
+ * files placed by the host read back unchanged; bad input gets an error.
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "kselftest_harness.h"
+
+#ifndef LKL_CPTOFS
+#define LKL_CPTOFS	"cptofs"
+#endif
+#ifndef LKL_CPFROMFS
+#define LKL_CPFROMFS	"cpfromfs"
+#endif
+
+#define IMAGE_MB	64
+#define SETPRIV_NOBODY	"setpriv --reuid=65534 --regid=65534 --clear-groups"
+
+FIXTURE(tools) {
+	char dir[64];
+	char img[96];
+};
+
+/* Run a shell command; returns its exit status, or -1. */
+static int run(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	ret = system(cmd);
+	return ret == -1 || !WIFEXITED(ret) ? -1 : WEXITSTATUS(ret);
+}
+
+static int have(const char *tool)
+{
+	return run("command -v %s >/dev/null 2>&1", tool) == 0;
+}
+
+static int write_file(const char *path, const char *text, mode_t mode)
+{
+	int fd, ret = 0;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	if (fd < 0)
+		return -1;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		ret = -1;
+	if (fchmod(fd, mode))
+		ret = -1;
+	close(fd);
+	return ret;
+}
+
+FIXTURE_SETUP(tools)
+{
+	if (!have("mkfs.ext4") || !have("e2fsck"))
+		SKIP(return, "e2fsprogs is not installed");
+	if (access(LKL_CPTOFS, X_OK) || access(LKL_CPFROMFS, X_OK))
+		SKIP(return, "cptofs or cpfromfs is not built");
+
+	snprintf(self->dir, sizeof(self->dir), "/tmp/lkl-tools-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	ASSERT_EQ(0, chmod(self->dir, 0755));
+	snprintf(self->img, sizeof(self->img), "%s/disk.img", self->dir);
+	ASSERT_EQ(0, run("mkfs.ext4 -q -F %s %dM >/dev/null 2>&1", self->img,
+			 IMAGE_MB));
+}
+
+FIXTURE_TEARDOWN(tools)
+{
+	if (self->dir[0])
+		run("rm -rf %s", self->dir);
+}
+
+/* The names in the tree of the round trip, with what to compare. */
+static const char * const names[] = {
+	"empty", "link", "sparse", "suid", "sub", "sub/file",
+	"gr\xc3\xbc\xc3\x9f-\xe2\x82\xac.txt",
+};
+
+TEST_F_TIMEOUT(tools, round_trip, 120)
+{
+	char src[128], out[128], a[256], b[256];
+	struct stat sa, sb;
+	unsigned int i;
+	int fd;
+
+	snprintf(src, sizeof(src), "%s/src", self->dir);
+	snprintf(out, sizeof(out), "%s/out", self->dir);
+	ASSERT_EQ(0, mkdir(src, 0755));
+	ASSERT_EQ(0, mkdir(out, 0755));
+
+	snprintf(a, sizeof(a), "%s/empty", src);
+	ASSERT_EQ(0, mkdir(a, 0750));
+	snprintf(a, sizeof(a), "%s/sub", src);
+	ASSERT_EQ(0, mkdir(a, 0755));
+	snprintf(a, sizeof(a), "%s/sub/file", src);
+	ASSERT_EQ(0, write_file(a, "a file in a directory\n", 0640));
+	snprintf(a, sizeof(a), "%s/link", src);
+	ASSERT_EQ(0, symlink("sub/file", a));
+	snprintf(a, sizeof(a), "%s/suid", src);
+	ASSERT_EQ(0, write_file(a, "#!/bin/sh\n", 04755));
+	snprintf(a, sizeof(a), "%s/%s", src, names[6]);
+	ASSERT_EQ(0, write_file(a, "UTF-8\n", 0644));
+
+	/* Data, a 1 MiB hole, data. */
+	snprintf(a, sizeof(a), "%s/sparse", src);
+	fd = open(a, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(5, pwrite(fd, "head\n", 5, 0));
+	ASSERT_EQ(5, pwrite(fd, "tail\n", 5, (1 << 20) + 4096));
+	close(fd);
+
+	ASSERT_EQ(0, run("%s -i %s -t ext4 %s /", LKL_CPTOFS, self->img, src));
+	ASSERT_EQ(0, run("%s -i %s -t ext4 /src %s", LKL_CPFROMFS, self->img,
+			 out));
+	snprintf(out, sizeof(out), "%s/out/src", self->dir);
+	EXPECT_EQ(0, run("diff -r %s %s", src, out));
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		snprintf(a, sizeof(a), "%s/%s", src, names[i]);
+		snprintf(b, sizeof(b), "%s/%s", out, names[i]);
+		ASSERT_EQ(0, lstat(a, &sa));
+		ASSERT_EQ(0, lstat(b, &sb)) TH_LOG("%s is missing", names[i]);
+		EXPECT_EQ(sa.st_mode, sb.st_mode) TH_LOG("mode of %s", names[i]);
+		EXPECT_EQ(sa.st_size, sb.st_size) TH_LOG("size of %s", names[i]);
+		if (!S_ISLNK(sa.st_mode))
+			EXPECT_EQ(sa.st_mtim.tv_sec, sb.st_mtim.tv_sec);
+	}
+
+	snprintf(b, sizeof(b), "%s/sparse", out);
+	ASSERT_EQ(0, stat(b, &sb));
+	EXPECT_EQ((1 << 20) + 4096 + 5, sb.st_size);
+	EXPECT_GT(64, sb.st_blocks) TH_LOG("%ld blocks", (long)sb.st_blocks);
+	snprintf(b, sizeof(b), "%s/suid", out);
+	ASSERT_EQ(0, stat(b, &sb));
+	EXPECT_EQ(04755, sb.st_mode & 07777);
+
+	EXPECT_EQ(0, run("e2fsck -fn %s >/dev/null 2>&1", self->img));
+}
+
+/* Files placed by the host's mkfs.ext4 -d read back identical. */
+TEST_F_TIMEOUT(tools, mkfs_placed, 120)
+{
+	ASSERT_EQ(0, run("mkdir -p %s/root/d", self->dir));
+	ASSERT_EQ(0, run("head -c 3000000 /dev/urandom > %s/root/d/random",
+			 self->dir));
+	ASSERT_EQ(0, run("echo hello > %s/root/hello", self->dir));
+	ASSERT_EQ(0, run("mkfs.ext4 -q -F -d %s/root %s %dM >/dev/null 2>&1",
+			 self->dir, self->img, IMAGE_MB));
+	ASSERT_EQ(0, run("cd %s/root && sha256sum d/random hello > ../sums",
+			 self->dir));
+	ASSERT_EQ(0, run("mkdir %s/back && %s -i %s -t ext4 /d /hello %s/back",
+			 self->dir, LKL_CPFROMFS, self->img, self->dir));
+	EXPECT_EQ(0, run("cd %s/back && sha256sum -c --quiet ../sums",
+			 self->dir));
+	EXPECT_EQ(0, run("e2fsck -fn %s >/dev/null 2>&1", self->img));
+}
+
+/* Bad input: a clear message on stderr, a non-zero exit, no write. */
+TEST_F_TIMEOUT(tools, bad_input, 120)
+{
+	char err[128], msg[256], sum[160], small[128];
+	FILE *f;
+
+	snprintf(small, sizeof(small), "%s/small", self->dir);
+	ASSERT_EQ(0, write_file(small, "small\n", 0644));
+
+	snprintf(err, sizeof(err), "%s/stderr", self->dir);
+	snprintf(sum, sizeof(sum), "%s/img.sum", self->dir);
+	ASSERT_EQ(0, run("sha256sum %s > %s", self->img, sum));
+
+	/* A missing image. */
+	EXPECT_EQ(1, run("%s -i %s/none.img -t ext4 %s / 2>%s",
+			 LKL_CPTOFS, self->dir, small, err));
+	f = fopen(err, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(msg, sizeof(msg), f));
+	fclose(f);
+	EXPECT_NE(NULL, strstr(msg, "none.img"));
+	EXPECT_NE(NULL, strstr(msg, "No such file or directory"));
+	EXPECT_EQ(1, run("%s -i %s/none.img -t ext4 / %s 2>%s",
+			 LKL_CPFROMFS, self->dir, self->dir, err));
+	EXPECT_EQ(0, run("grep -q none.img %s", err));
+
+	/* No arguments, and --help. */
+	EXPECT_EQ(1, run("%s 2>/dev/null", LKL_CPTOFS));
+	EXPECT_EQ(0, run("%s --help | grep -q Usage", LKL_CPFROMFS));
+
+	/* A wrong -t, a partition that does not exist. */
+	EXPECT_EQ(1, run("%s -i %s -t vfat %s / 2>%s", LKL_CPTOFS,
+			 self->img, small, err));
+	EXPECT_EQ(0, run("grep -q 'cannot mount as vfat' %s", err));
+	EXPECT_EQ(1, run("%s -i %s -t ext4 -P 3 %s / 2>%s",
+			 LKL_CPTOFS, self->img, small, err));
+	EXPECT_EQ(0, run("grep -q 'no partition 3' %s", err));
+	EXPECT_EQ(0, run("sha256sum -c --quiet %s", sum));
+
+	/* A source that is not there. */
+	EXPECT_EQ(1, run("%s -i %s -t ext4 /nothere %s 2>%s", LKL_CPFROMFS,
+			 self->img, self->dir, err));
+	EXPECT_EQ(0, run("grep -q ':/nothere: stat: No such file' %s", err));
+
+	/* A read-only image file, for a user who cannot write it. */
+	if (geteuid() == 0 && have("setpriv")) {
+		ASSERT_EQ(0, chmod(self->img, 0444));
+		EXPECT_EQ(1, run("%s %s -i %s -t ext4 %s / 2>%s",
+				 SETPRIV_NOBODY, LKL_CPTOFS, self->img, small,
+				 err));
+		EXPECT_EQ(0, run("grep -q 'cannot open for writing' %s", err));
+		EXPECT_EQ(0, run("sha256sum -c --quiet %s", sum));
+		ASSERT_EQ(0, chmod(self->img, 0644));
+	}
+
+	/* A full file system: reported, and the image stays consistent. */
+	ASSERT_EQ(0, run("head -c 80M /dev/zero | tr '\\0' x > %s/big",
+			 self->dir));
+	EXPECT_EQ(1, run("%s -i %s -t ext4 %s/big / 2>%s", LKL_CPTOFS,
+			 self->img, self->dir, err));
+	EXPECT_EQ(0, run("grep -q 'No space left on device' %s", err));
+	EXPECT_EQ(0, run("e2fsck -fn %s >/dev/null 2>&1", self->img));
+}
+
+TEST_HARNESS_MAIN

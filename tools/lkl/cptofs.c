@@ -1,0 +1,805 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cptofs and cpfromfs: copy files into or out of a file system image.
+ *
+ * One program, two names: run as "cpfromfs" it copies from the image to
+ * the host, under any other name it copies from the host into the image.
+ * The image is a virtio-blk disk of an LKL kernel, mounted by the kernel's
+ * own file system driver, so the host needs neither root nor a driver.
+ *
+ * Files are streamed through one fixed buffer, holes are skipped on the
+ * reading side (SEEK_DATA/SEEK_HOLE) and left unwritten on the writing
+ * side, so sparse files stay sparse and memory stays bounded.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <lkl.h>
+#include <lkl_host.h>
+#include <lkl/linux/fs.h>
+
+#define COPY_BUF_SIZE	(1024 * 1024)
+#define DIRENT_BUF_SIZE	(32 * 1024)
+
+static const char *prog;
+static const char *image;
+static char mnt[64];		/* where the image is mounted inside LKL */
+static char *copy_buf;
+static int from_fs;		/* cpfromfs: image -> host */
+static int set_owner;		/* -o given */
+static uid_t owner_uid;
+static gid_t owner_gid;
+static int keep_owner;		/* cpfromfs: chown on the host */
+
+static void usage(FILE *out)
+{
+	if (from_fs)
+		fprintf(out,
+			"Usage: %s -i IMAGE -t FSTYPE [-P PART] [-o OWNER:GROUP] [-m MEM] SRC... DST\n"
+			"Copy SRC (paths inside the image) to DST on the host.\n",
+			prog);
+	else
+		fprintf(out,
+			"Usage: %s -i IMAGE -t FSTYPE [-P PART] [-o OWNER:GROUP] [-m MEM] SRC... DST\n"
+			"Copy SRC (host paths) to DST inside the image.\n",
+			prog);
+	fprintf(out,
+		"\n"
+		"  -i, --image IMAGE     the image file (or block device)\n"
+		"  -t, --type FSTYPE     its file system type, e.g. ext4\n"
+		"  -P, --partition PART  the partition number (default: whole disk)\n"
+		"  -o, --owner U:G       owner and group of the copies (names or ids)\n"
+		"  -m, --mem SIZE        LKL memory, e.g. 64M (default 64M)\n"
+		"  -h, --help            show this help\n"
+		"\n"
+		"Directories are copied recursively. Modes, times, symbolic links and\n"
+		"holes are kept. If DST is an existing directory, each SRC is copied\n"
+		"into it; otherwise the single SRC is copied to DST.\n");
+}
+
+static void err_host(const char *path, const char *what)
+{
+	fprintf(stderr, "%s: %s: %s: %s\n", prog, path, what, strerror(errno));
+}
+
+/* Paths inside the image are shown as IMAGE:PATH. */
+static void err_lkl(const char *path, const char *what, long ret)
+{
+	size_t len = strlen(mnt);
+
+	if (len && !strncmp(path, mnt, len) && (!path[len] || path[len] == '/'))
+		fprintf(stderr, "%s: %s:%s: %s: %s\n", prog, image,
+			path[len] ? path + len : "/", what,
+			lkl_strerror((int)ret));
+	else
+		fprintf(stderr, "%s: %s: %s: %s\n", prog, path, what,
+			lkl_strerror((int)ret));
+}
+
+/* Parse "user:group", by name or by number. */
+static int parse_owner(const char *arg)
+{
+	char *spec = strdup(arg), *grp, *end;
+	struct passwd *pw;
+	struct group *gr;
+	int ret = -1;
+
+	if (!spec)
+		return -1;
+	grp = strchr(spec, ':');
+	if (!grp || grp == spec || !grp[1])
+		goto out;
+	*grp++ = '\0';
+
+	owner_uid = strtoul(spec, &end, 10);
+	if (*end) {
+		pw = getpwnam(spec);
+		if (!pw)
+			goto out;
+		owner_uid = pw->pw_uid;
+	}
+	owner_gid = strtoul(grp, &end, 10);
+	if (*end) {
+		gr = getgrnam(grp);
+		if (!gr)
+			goto out;
+		owner_gid = gr->gr_gid;
+	}
+	ret = 0;
+out:
+	free(spec);
+	return ret;
+}
+
+static char *join(const char *dir, const char *name)
+{
+	size_t len = strlen(dir);
+	char *path;
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	if (len == 1 && dir[0] == '/')
+		len = 0;
+	while (name[0] == '/')
+		name++;
+	if (asprintf(&path, "%.*s/%s", (int)len, dir, name) < 0) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return NULL;
+	}
+	return path;
+}
+
+/* The last path component of @path, without trailing slashes. */
+static char *base_name(const char *path)
+{
+	size_t len = strlen(path);
+	const char *start;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	start = path + len;
+	while (start > path && start[-1] != '/')
+		start--;
+	return strndup(start, path + len - start);
+}
+
+/*
+ * Host to image
+ */
+
+static int lkl_write_all(int fd, const char *buf, size_t len,
+			 const char *path)
+{
+	long ret;
+
+	while (len) {
+		ret = lkl_sys_write(fd, buf, len);
+		if (ret == -LKL_EINTR)
+			continue;
+		if (ret <= 0) {
+			err_lkl(path, "write", ret ? ret : -LKL_EIO);
+			return -1;
+		}
+		buf += ret;
+		len -= ret;
+	}
+	return 0;
+}
+
+/* Copy @len bytes at @off of the host file @in to the LKL file @out. */
+static int copy_range_in(int in, int out, off_t off, off_t len,
+			 const char *src, const char *dst)
+{
+	ssize_t n;
+	long ret;
+
+	ret = lkl_sys_lseek(out, off, LKL_SEEK_SET);
+	if (ret < 0) {
+		err_lkl(dst, "seek", ret);
+		return -1;
+	}
+	while (len > 0) {
+		n = pread(in, copy_buf,
+			  len < COPY_BUF_SIZE ? len : COPY_BUF_SIZE, off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err_host(src, "read");
+			return -1;
+		}
+		if (!n)
+			break;	/* the file shrank under us */
+		if (lkl_write_all(out, copy_buf, n, dst))
+			return -1;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int copy_file_in(const char *src, const char *dst,
+			const struct stat *st)
+{
+	off_t data, hole = 0;
+	int in, ret = -1;
+	long out, err;
+
+	in = open(src, O_RDONLY | O_NOFOLLOW);
+	if (in < 0) {
+		err_host(src, "open");
+		return -1;
+	}
+	out = lkl_sys_open(dst, LKL_O_WRONLY | LKL_O_CREAT | LKL_O_TRUNC,
+			   0600);
+	if (out < 0) {
+		err_lkl(dst, "create", out);
+		close(in);
+		return -1;
+	}
+
+	for (;;) {
+		data = lseek(in, hole, SEEK_DATA);
+		if (data < 0 && errno == ENXIO)
+			break;			/* only a hole is left */
+		if (data < 0 && hole == 0) {
+			/* No SEEK_DATA here: copy everything. */
+			if (copy_range_in(in, out, 0, st->st_size, src, dst))
+				goto out;
+			break;
+		}
+		if (data < 0) {
+			err_host(src, "seek");
+			goto out;
+		}
+		hole = lseek(in, data, SEEK_HOLE);
+		if (hole < 0) {
+			err_host(src, "seek");
+			goto out;
+		}
+		if (copy_range_in(in, out, data, hole - data, src, dst))
+			goto out;
+	}
+
+	/* A trailing hole: set the size without writing. */
+	err = lkl_sys_ftruncate(out, st->st_size);
+	if (err < 0) {
+		err_lkl(dst, "truncate", err);
+		goto out;
+	}
+	ret = 0;
+out:
+	err = lkl_sys_close(out);
+	if (err < 0 && !ret) {
+		err_lkl(dst, "close", err);
+		ret = -1;
+	}
+	close(in);
+	return ret;
+}
+
+/* Owner, mode and times of the LKL file @dst from the host's @st. */
+static int set_attrs_in(const char *dst, const struct stat *st)
+{
+	struct __lkl__kernel_timespec ts[2];
+	long ret;
+
+	ret = lkl_sys_fchownat(LKL_AT_FDCWD, dst,
+			       set_owner ? owner_uid : st->st_uid,
+			       set_owner ? owner_gid : st->st_gid,
+			       LKL_AT_SYMLINK_NOFOLLOW);
+	if (ret < 0) {
+		err_lkl(dst, "chown", ret);
+		return -1;
+	}
+	/* After chown, which clears the setuid and setgid bits. */
+	if (!S_ISLNK(st->st_mode)) {
+		ret = lkl_sys_fchmodat(LKL_AT_FDCWD, dst, st->st_mode & 07777);
+		if (ret < 0) {
+			err_lkl(dst, "chmod", ret);
+			return -1;
+		}
+	}
+	ts[0].tv_sec = st->st_atim.tv_sec;
+	ts[0].tv_nsec = st->st_atim.tv_nsec;
+	ts[1].tv_sec = st->st_mtim.tv_sec;
+	ts[1].tv_nsec = st->st_mtim.tv_nsec;
+	ret = lkl_sys_utimensat(LKL_AT_FDCWD, dst, ts, LKL_AT_SYMLINK_NOFOLLOW);
+	if (ret < 0) {
+		err_lkl(dst, "set times", ret);
+		return -1;
+	}
+	return 0;
+}
+
+static int copy_in(const char *src, const char *dst);
+
+static int copy_dir_in(const char *src, const char *dst)
+{
+	struct dirent *de;
+	char *s, *d;
+	int ret = 0;
+	DIR *dir;
+
+	dir = opendir(src);
+	if (!dir) {
+		err_host(src, "open directory");
+		return -1;
+	}
+	while (!ret) {
+		errno = 0;
+		de = readdir(dir);
+		if (!de) {
+			if (errno) {
+				err_host(src, "read directory");
+				ret = -1;
+			}
+			break;
+		}
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		s = join(src, de->d_name);
+		d = join(dst, de->d_name);
+		ret = s && d ? copy_in(s, d) : -1;
+		free(s);
+		free(d);
+	}
+	closedir(dir);
+	return ret;
+}
+
+static int copy_in(const char *src, const char *dst)
+{
+	char target[PATH_MAX];
+	struct lkl_stat lst;
+	struct stat st;
+	ssize_t len;
+	long ret;
+
+	if (lstat(src, &st)) {
+		err_host(src, "stat");
+		return -1;
+	}
+
+	if (S_ISDIR(st.st_mode)) {
+		ret = lkl_sys_mkdir(dst, 0700);
+		if (ret == -LKL_EEXIST && !lkl_sys_lstat(dst, &lst) &&
+		    LKL_S_ISDIR(lst.st_mode))
+			ret = 0;
+		if (ret < 0) {
+			err_lkl(dst, "mkdir", ret);
+			return -1;
+		}
+		if (copy_dir_in(src, dst))
+			return -1;
+	} else if (S_ISREG(st.st_mode)) {
+		if (copy_file_in(src, dst, &st))
+			return -1;
+	} else if (S_ISLNK(st.st_mode)) {
+		len = readlink(src, target, sizeof(target) - 1);
+		if (len < 0) {
+			err_host(src, "readlink");
+			return -1;
+		}
+		target[len] = '\0';
+		lkl_sys_unlink(dst);
+		ret = lkl_sys_symlinkat(target, LKL_AT_FDCWD, dst);
+		if (ret < 0) {
+			err_lkl(dst, "symlink", ret);
+			return -1;
+		}
+	} else {
+		lkl_sys_unlink(dst);
+		/* Both sides encode st_rdev the same way. */
+		ret = lkl_sys_mknodat(LKL_AT_FDCWD, dst, st.st_mode,
+				      st.st_rdev);
+		if (ret < 0) {
+			err_lkl(dst, "mknod", ret);
+			return -1;
+		}
+	}
+	return set_attrs_in(dst, &st);
+}
+
+/*
+ * Image to host
+ */
+
+static int host_write_all(int fd, const char *buf, size_t len,
+			  const char *path)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!n)
+				errno = EIO;
+			err_host(path, "write");
+			return -1;
+		}
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int copy_range_out(int in, int out, off_t off, off_t len,
+			  const char *src, const char *dst)
+{
+	long n;
+
+	if (lseek(out, off, SEEK_SET) < 0) {
+		err_host(dst, "seek");
+		return -1;
+	}
+	while (len > 0) {
+		n = lkl_sys_pread64(in, copy_buf,
+				    len < COPY_BUF_SIZE ? len : COPY_BUF_SIZE,
+				    off);
+		if (n == -LKL_EINTR)
+			continue;
+		if (n < 0) {
+			err_lkl(src, "read", n);
+			return -1;
+		}
+		if (!n)
+			break;
+		if (host_write_all(out, copy_buf, n, dst))
+			return -1;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int copy_file_out(const char *src, const char *dst,
+			 const struct lkl_stat *st)
+{
+	long in, data, hole = 0;
+	int out, ret = -1;
+
+	in = lkl_sys_open(src, LKL_O_RDONLY | LKL_O_NOFOLLOW, 0);
+	if (in < 0) {
+		err_lkl(src, "open", in);
+		return -1;
+	}
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+	if (out < 0) {
+		err_host(dst, "create");
+		lkl_sys_close(in);
+		return -1;
+	}
+
+	for (;;) {
+		data = lkl_sys_lseek(in, hole, LKL_SEEK_DATA);
+		if (data == -LKL_ENXIO)
+			break;
+		if (data < 0 && hole == 0) {
+			if (copy_range_out(in, out, 0, st->st_size, src, dst))
+				goto out;
+			break;
+		}
+		if (data < 0) {
+			err_lkl(src, "seek", data);
+			goto out;
+		}
+		hole = lkl_sys_lseek(in, data, LKL_SEEK_HOLE);
+		if (hole < 0) {
+			err_lkl(src, "seek", hole);
+			goto out;
+		}
+		if (copy_range_out(in, out, data, hole - data, src, dst))
+			goto out;
+	}
+	if (ftruncate(out, st->st_size)) {
+		err_host(dst, "truncate");
+		goto out;
+	}
+	ret = 0;
+out:
+	if (close(out) && !ret) {
+		err_host(dst, "close");
+		ret = -1;
+	}
+	lkl_sys_close(in);
+	return ret;
+}
+
+static int set_attrs_out(const char *dst, const struct lkl_stat *st)
+{
+	struct timespec ts[2];
+
+	if (set_owner || keep_owner) {
+		if (fchownat(AT_FDCWD, dst, set_owner ? owner_uid : st->st_uid,
+			     set_owner ? owner_gid : st->st_gid,
+			     AT_SYMLINK_NOFOLLOW)) {
+			err_host(dst, "chown");
+			return -1;
+		}
+	}
+	if (!LKL_S_ISLNK(st->st_mode) &&
+	    fchmodat(AT_FDCWD, dst, st->st_mode & 07777, 0)) {
+		err_host(dst, "chmod");
+		return -1;
+	}
+	ts[0].tv_sec = st->lkl_st_atime;
+	ts[0].tv_nsec = st->st_atime_nsec;
+	ts[1].tv_sec = st->lkl_st_mtime;
+	ts[1].tv_nsec = st->st_mtime_nsec;
+	if (utimensat(AT_FDCWD, dst, ts, AT_SYMLINK_NOFOLLOW)) {
+		err_host(dst, "set times");
+		return -1;
+	}
+	return 0;
+}
+
+static int copy_out(const char *src, const char *dst);
+
+static int copy_dir_out(const char *src, const char *dst)
+{
+	struct lkl_linux_dirent64 *de;
+	char *buf, *s, *d;
+	long fd, n, pos;
+	int ret = 0;
+
+	buf = malloc(DIRENT_BUF_SIZE);
+	if (!buf) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return -1;
+	}
+	fd = lkl_sys_open(src, LKL_O_RDONLY | LKL_O_DIRECTORY, 0);
+	if (fd < 0) {
+		err_lkl(src, "open directory", fd);
+		free(buf);
+		return -1;
+	}
+	while (!ret) {
+		n = lkl_sys_getdents64(fd, (void *)buf, DIRENT_BUF_SIZE);
+		if (n < 0) {
+			err_lkl(src, "read directory", n);
+			ret = -1;
+		}
+		if (n <= 0)
+			break;
+		for (pos = 0; pos < n && !ret; pos += de->d_reclen) {
+			de = (struct lkl_linux_dirent64 *)(buf + pos);
+			if (!strcmp(de->d_name, ".") ||
+			    !strcmp(de->d_name, ".."))
+				continue;
+			s = join(src, de->d_name);
+			d = join(dst, de->d_name);
+			ret = s && d ? copy_out(s, d) : -1;
+			free(s);
+			free(d);
+		}
+	}
+	lkl_sys_close(fd);
+	free(buf);
+	return ret;
+}
+
+static int copy_out(const char *src, const char *dst)
+{
+	char target[PATH_MAX];
+	struct lkl_stat st;
+	struct stat hst;
+	long ret;
+
+	ret = lkl_sys_lstat(src, &st);
+	if (ret < 0) {
+		err_lkl(src, "stat", ret);
+		return -1;
+	}
+
+	if (LKL_S_ISDIR(st.st_mode)) {
+		if (mkdir(dst, 0700) &&
+		    (errno != EEXIST || lstat(dst, &hst) ||
+		     !S_ISDIR(hst.st_mode))) {
+			err_host(dst, "mkdir");
+			return -1;
+		}
+		if (copy_dir_out(src, dst))
+			return -1;
+	} else if (LKL_S_ISREG(st.st_mode)) {
+		if (copy_file_out(src, dst, &st))
+			return -1;
+	} else if (LKL_S_ISLNK(st.st_mode)) {
+		ret = lkl_sys_readlinkat(LKL_AT_FDCWD, src, target,
+					 sizeof(target) - 1);
+		if (ret < 0) {
+			err_lkl(src, "readlink", ret);
+			return -1;
+		}
+		target[ret] = '\0';
+		unlink(dst);
+		if (symlink(target, dst)) {
+			err_host(dst, "symlink");
+			return -1;
+		}
+	} else {
+		unlink(dst);
+		if (mknod(dst, st.st_mode, st.st_rdev)) {
+			err_host(dst, "mknod");
+			return -1;
+		}
+	}
+	return set_attrs_out(dst, &st);
+}
+
+/*
+ * Destinations
+ */
+
+/* Is @path a directory, on the destination side? */
+static int dst_is_dir(const char *path)
+{
+	struct lkl_stat lst;
+	struct stat st;
+
+	if (from_fs)
+		return !stat(path, &st) && S_ISDIR(st.st_mode);
+	return !lkl_sys_stat(path, &lst) && LKL_S_ISDIR(lst.st_mode);
+}
+
+static int copy_all(char **srcs, int nsrc, const char *dst)
+{
+	char *dpath, *spath, *name, *target;
+	int i, ret = 0, into;
+
+	/* Paths inside the image are taken from the root of its file system. */
+	dpath = from_fs ? strdup(dst) : join(mnt, dst);
+	if (!dpath)
+		return -1;
+	into = dst_is_dir(dpath);
+	if (nsrc > 1 && !into) {
+		fprintf(stderr, "%s: %s: not a directory\n", prog, dst);
+		free(dpath);
+		return -1;
+	}
+
+	for (i = 0; i < nsrc && !ret; i++) {
+		spath = from_fs ? join(mnt, srcs[i]) : strdup(srcs[i]);
+		name = base_name(srcs[i]);
+		target = NULL;
+		if (spath && name)
+			target = into && strcmp(name, "/") ?
+				 join(dpath, name) : strdup(dpath);
+		ret = target ? (from_fs ? copy_out(spath, target) :
+					  copy_in(spath, target)) : -1;
+		free(target);
+		free(name);
+		free(spath);
+	}
+	free(dpath);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "image", required_argument, NULL, 'i' },
+		{ "type", required_argument, NULL, 't' },
+		{ "partition", required_argument, NULL, 'P' },
+		{ "owner", required_argument, NULL, 'o' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *fstype = NULL, *mem = "64M";
+	struct lkl_disk disk = { .fd = -1 };
+	char cmdline[64], *end;
+	unsigned long part = 0;
+	int opt, status = 1;
+	long id, ret;
+
+	prog = strrchr(argv[0], '/');
+	prog = prog ? prog + 1 : argv[0];
+	from_fs = !strcmp(prog, "cpfromfs");
+
+	while ((opt = getopt_long(argc, argv, "i:t:P:o:m:h", longopts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'i':
+			image = optarg;
+			break;
+		case 't':
+			fstype = optarg;
+			break;
+		case 'P':
+			part = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || part > 255) {
+				fprintf(stderr, "%s: bad partition number: %s\n",
+					prog, optarg);
+				return 1;
+			}
+			break;
+		case 'o':
+			if (parse_owner(optarg)) {
+				fprintf(stderr, "%s: bad owner (want USER:GROUP): %s\n",
+					prog, optarg);
+				return 1;
+			}
+			set_owner = 1;
+			break;
+		case 'm':
+			mem = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (!image || !fstype || argc - optind < 2) {
+		fprintf(stderr, "%s: %s\n", prog,
+			!image ? "no image given (-i IMAGE)" :
+			!fstype ? "no file system type given (-t FSTYPE)" :
+			"give at least one source and a destination");
+		usage(stderr);
+		return 1;
+	}
+	keep_owner = from_fs && geteuid() == 0;
+
+	/* Writing needs a writable image: fail before anything is touched. */
+	disk.readonly = from_fs;
+	disk.fd = open(image, from_fs ? O_RDONLY : O_RDWR);
+	if (disk.fd < 0) {
+		fprintf(stderr, "%s: %s: cannot open%s: %s\n", prog, image,
+			from_fs ? "" : " for writing", strerror(errno));
+		return 1;
+	}
+	copy_buf = malloc(COPY_BUF_SIZE);
+	if (!copy_buf) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		goto out_close;
+	}
+
+	snprintf(cmdline, sizeof(cmdline), "mem=%s loglevel=3", mem);
+	ret = lkl_start_kernel(&lkl_host_ops, cmdline);
+	if (ret < 0) {
+		fprintf(stderr, "%s: cannot start LKL (%s): %s\n", prog,
+			cmdline, lkl_strerror((int)ret));
+		goto out_close;
+	}
+
+	id = lkl_disk_add(&disk);
+	if (id < 0) {
+		fprintf(stderr, "%s: %s: cannot add the disk: %s\n", prog,
+			image, lkl_strerror((int)id));
+		goto out_halt;
+	}
+	ret = lkl_mount_dev(id, part, fstype, from_fs ? LKL_MS_RDONLY : 0,
+			    NULL, mnt, sizeof(mnt));
+	if (ret == -LKL_ENOENT && part) {
+		fprintf(stderr, "%s: %s: no partition %lu\n", prog, image, part);
+		goto out_remove;
+	}
+	if (ret < 0) {
+		fprintf(stderr, "%s: %s: cannot mount as %s: %s\n", prog,
+			image, fstype, lkl_strerror((int)ret));
+		goto out_remove;
+	}
+
+	status = copy_all(argv + optind, argc - optind - 1, argv[argc - 1]) ?
+		 1 : 0;
+
+	/* Unmount even after an error, so the file system stays clean. */
+	lkl_sys_sync();
+	ret = lkl_umount_dev(id, part, 0, 5000);
+	if (ret < 0) {
+		fprintf(stderr, "%s: %s: unmount: %s\n", prog, image,
+			lkl_strerror((int)ret));
+		status = 1;
+	}
+out_remove:
+	ret = lkl_disk_remove(&disk);
+	if (ret < 0) {
+		fprintf(stderr, "%s: %s: remove disk: %s\n", prog, image,
+			lkl_strerror((int)ret));
+		status = 1;
+	}
+out_halt:
+	lkl_sys_halt();
+out_close:
+	if (!from_fs && fsync(disk.fd)) {
+		err_host(image, "fsync");
+		status = 1;
+	}
+	close(disk.fd);
+	free(copy_buf);
+	return status;
+}
