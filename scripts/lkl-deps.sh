@@ -7,7 +7,7 @@
 set -e
 
 build_pkgs="gcc make bc bison flex libelf-dev libssl-dev python3 perl xz-utils
-	rsync ccache patch"
+	rsync ccache patch libarchive-dev"
 test_pkgs="valgrind iproute2 procps e2fsprogs"
 
 want=$build_pkgs

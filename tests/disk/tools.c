@@ -17,6 +17,9 @@
 #ifndef LKL_CPTOFS
 #define LKL_CPTOFS	"cptofs"
 #endif
+#ifndef LKL_FS2TAR
+#define LKL_FS2TAR	"fs2tar"
+#endif
 #ifndef LKL_CPFROMFS
 #define LKL_CPFROMFS	"cpfromfs"
 #endif
@@ -167,6 +170,49 @@ TEST_F_TIMEOUT(tools, mkfs_placed, 120)
 	EXPECT_EQ(0, run("cd %s/back && sha256sum -c --quiet ../sums",
 			 self->dir));
 	EXPECT_EQ(0, run("e2fsck -fn %s >/dev/null 2>&1", self->img));
+}
+
+/* fs2tar: tar lists and extracts what mkfs.ext4 -d placed. */
+static const char tar_names[] =
+	"./ ./d/ ./d/f ./empty/ ./hard ./lost+found/ ./suid ./sym";
+
+TEST_F_TIMEOUT(tools, fs2tar, 120)
+{
+	const char *d = self->dir;
+
+	if (access(LKL_FS2TAR, X_OK))
+		SKIP(return, "fs2tar is not built");
+	ASSERT_EQ(0, run("mkdir -p %s/root/d %s/root/empty %s/x", d, d, d));
+	ASSERT_EQ(0, run("echo data > %s/root/d/f", d));
+	ASSERT_EQ(0, run("ln %s/root/d/f %s/root/hard", d, d));
+	ASSERT_EQ(0, run("ln -s d/f %s/root/sym", d));
+	ASSERT_EQ(0, run("echo s > %s/root/suid && chmod 4755 %s/root/suid",
+			 d, d));
+	ASSERT_EQ(0, run("mkfs.ext4 -q -F -d %s/root %s %dM >/dev/null 2>&1",
+			 d, self->img, IMAGE_MB));
+
+	ASSERT_EQ(0, run("%s -i %s -t ext4 %s/out.tar", LKL_FS2TAR, self->img,
+			 d));
+	ASSERT_EQ(0, run("tar tvf %s/out.tar > %s/list", d, d));
+	EXPECT_EQ(0, run("grep -q '^-rwsr-xr-x .* ./suid$' %s/list", d));
+	EXPECT_EQ(0, run("grep -q '^l.* ./sym -> d/f$' %s/list", d));
+	EXPECT_EQ(0, run("grep -q '^d.* ./empty/$' %s/list", d));
+	EXPECT_EQ(0, run("grep -Eq 'link to ./(hard|d/f)$' %s/list", d));
+	/* Exactly these names, each once. */
+	EXPECT_EQ(0, run("tar tf %s/out.tar | sort > %s/names", d, d));
+	EXPECT_EQ(0, run("printf '%%s\\n' %s | sort | cmp -s - %s/names",
+			 tar_names, d));
+	EXPECT_EQ(0, run("tar xpf %s/out.tar -C %s/x", d, d));
+	EXPECT_EQ(0, run("diff -r -x lost+found %s/root %s/x", d, d));
+	EXPECT_EQ(0, run("test %s/x/hard -ef %s/x/d/f", d, d));
+
+	/* A missing image: an error, and no archive. */
+	EXPECT_EQ(1, run("%s -i %s/none.img -t ext4 %s/bad.tar 2>/dev/null",
+			 LKL_FS2TAR, d, d));
+	EXPECT_EQ(0, run("test ! -e %s/bad.tar", d));
+	EXPECT_EQ(1, run("%s -i %s -t vfat %s/bad.tar 2>/dev/null",
+			 LKL_FS2TAR, self->img, d));
+	EXPECT_EQ(0, run("test ! -e %s/bad.tar", d));
 }
 
 /* Bad input: a clear message on stderr, a non-zero exit, no write. */

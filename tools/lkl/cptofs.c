@@ -267,6 +267,29 @@ out:
 	return ret;
 }
 
+/*
+ * A kernel built without CONFIG_MULTIUSER stores every owner as root and
+ * chown() does nothing. Check once that the owner stuck: with -o that is
+ * an error, otherwise a warning.
+ */
+static int check_owner(const char *dst, unsigned int uid, unsigned int gid)
+{
+	static int checked;
+	struct lkl_stat lst;
+
+	if (checked || (!uid && !gid))
+		return 0;
+	checked = 1;
+	if (!lkl_sys_lstat(dst, &lst) && lst.st_uid == uid &&
+	    lst.st_gid == gid)
+		return 0;
+	fprintf(stderr,
+		"%s: %s: this LKL kernel keeps no owners (CONFIG_MULTIUSER is off)%s\n",
+		prog, set_owner ? "error" : "warning",
+		set_owner ? "" : ": the copies are owned by root");
+	return set_owner ? -1 : 0;
+}
+
 /* Owner, mode and times of the LKL file @dst from the host's @st. */
 static int set_attrs_in(const char *dst, const struct stat *st)
 {
@@ -281,6 +304,9 @@ static int set_attrs_in(const char *dst, const struct stat *st)
 		err_lkl(dst, "chown", ret);
 		return -1;
 	}
+	if (check_owner(dst, set_owner ? owner_uid : st->st_uid,
+			set_owner ? owner_gid : st->st_gid))
+		return -1;
 	/* After chown, which clears the setuid and setgid bits. */
 	if (!S_ISLNK(st->st_mode)) {
 		ret = lkl_sys_fchmodat(LKL_AT_FDCWD, dst, st->st_mode & 07777);
