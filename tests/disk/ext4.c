@@ -656,4 +656,61 @@ TEST_F_TIMEOUT(ext4, add_remove_parallel, 120)
 	EXPECT_EQ(0, run("e2fsck -fn %s >/dev/null 2>&1", self->img));
 }
 
+/* Bad input gets an error, never a crash or a write. */
+TEST_F_TIMEOUT(ext4, bad_input, 60)
+{
+	struct lkl_disk disk = { .fd = -1 };
+	char img[128], mnt[64], junk[512];
+	unsigned long long sum;
+	long id;
+	int fd;
+
+	EXPECT_EQ(-LKL_EINVAL, lkl_disk_add(NULL));
+	EXPECT_EQ(-LKL_EBADF, lkl_disk_add(&disk));
+	EXPECT_EQ(-LKL_EINVAL, lkl_disk_remove(&disk));
+	disk.fd = open(self->dir, O_RDONLY | O_DIRECTORY);
+	disk.readonly = 1;
+	ASSERT_LE(0, disk.fd);
+	EXPECT_EQ(-LKL_EINVAL, lkl_disk_add(&disk));
+	close(disk.fd);
+
+	/* A corrupted superblock, and a wrong file system type. */
+	snprintf(img, sizeof(img), "%s/bad.img", self->dir);
+	ASSERT_EQ(0, run("cp --sparse=always %s %s", self->img, img));
+	fd = open(img, O_RDWR);
+	ASSERT_LE(0, fd);
+	memset(junk, 0xa5, sizeof(junk));
+	ASSERT_EQ(sizeof(junk), pwrite(fd, junk, sizeof(junk), 1024));
+	sum = host_sum(img);
+	disk.fd = fd;
+	disk.readonly = 0;
+	id = lkl_disk_add(&disk);
+	ASSERT_LE(0, id);
+	EXPECT_EQ(-LKL_EINVAL, lkl_mount_dev(id, 0, NULL, 0, NULL, mnt,
+					     sizeof(mnt)));
+	EXPECT_GT(0, lkl_mount_dev(id, 0, "ext4", LKL_MS_RDONLY, NULL, mnt,
+				   sizeof(mnt)));
+	EXPECT_GT(0, lkl_mount_dev(id, 0, "vfat", LKL_MS_RDONLY, NULL, mnt,
+				   sizeof(mnt)));
+	EXPECT_EQ(-LKL_ENODEV, lkl_mount_dev(id, 0, "nosuchfs", 0, NULL, mnt,
+					     sizeof(mnt)));
+	EXPECT_EQ(0, lkl_disk_remove(&disk));
+	close(fd);
+	EXPECT_EQ(sum, host_sum(img));
+
+	/* A truncated image. */
+	ASSERT_EQ(0, truncate(img, 0));
+	ASSERT_EQ(0, run("cp --sparse=always %s %s", self->img, img));
+	ASSERT_EQ(0, truncate(img, 8 << 20));
+	disk.fd = open(img, O_RDWR);
+	ASSERT_LE(0, disk.fd);
+	id = lkl_disk_add(&disk);
+	ASSERT_LE(0, id);
+	EXPECT_GT(0, lkl_mount_dev(id, 0, "ext4", 0, NULL, mnt, sizeof(mnt)));
+	EXPECT_EQ(0, lkl_disk_remove(&disk));
+	close(disk.fd);
+
+	EXPECT_EQ(0, lkl_sys_halt());
+}
+
 TEST_HARNESS_MAIN

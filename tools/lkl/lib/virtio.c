@@ -443,6 +443,9 @@ static void *virtio_worker(void *arg)
 	bool broken;
 	unsigned int i;
 
+#ifdef __linux__
+	pthread_setname_np(pthread_self(), "lkl-virtio");
+#endif
 	pthread_mutex_lock(&dev->lock);
 	for (;;) {
 		while (!dev->pending && !dev->stop)
