@@ -55,12 +55,15 @@ $(KOBJ)/.config: $(KSRC)/.lkl-overlay $(TOP)/arch/lkl/configs/defconfig
 	@mkdir -p $(KOBJ)
 	+$(KMAKE) defconfig
 
+# Two kbuilds in one tree corrupt it: serialise concurrent make runs.
+KLOCK		= flock $(BUILD)/.kernel.lock
+
 kernel: $(KOBJ)/.config
 	@echo "  LINUX   $$(cat $(KSRC)/.lkl-version)"
-	+$(KMAKE) lkl
+	+$(KLOCK) $(KMAKE) lkl
 
 headers: $(KOBJ)/.config
-	+$(KMAKE) headers_install INSTALL_HDR_PATH=$(KOBJ)/usr
+	+$(KLOCK) $(KMAKE) headers_install INSTALL_HDR_PATH=$(KOBJ)/usr
 	@python3 $(TOP)/arch/lkl/scripts/lkl-headers.py \
 		$(KOBJ)/usr/include $(KSRC) $(KOBJ) $(TOBJ)/include
 
