@@ -39,6 +39,13 @@ FIXTURE_VARIANT(fs) {
 	const char *check;
 	int xattr;
 	int big_xattr;
+	/* Where the (primary) superblock is. */
+	int sb_offset;
+	/*
+	 * Mounts an image cut short: fat_fill_super() does not compare the
+	 * sector count with the size of the device, upstream too.
+	 */
+	int cut_mounts;
 };
 
 FIXTURE_VARIANT_ADD(fs, btrfs) {
@@ -48,6 +55,7 @@ FIXTURE_VARIANT_ADD(fs, btrfs) {
 	.check = "btrfs check",
 	.xattr = 1,
 	.big_xattr = 0,
+	.sb_offset = 64 * 1024,
 };
 
 FIXTURE_VARIANT_ADD(fs, xfs) {
@@ -66,6 +74,7 @@ FIXTURE_VARIANT_ADD(fs, vfat) {
 	.check = "fsck.vfat -n",
 	.xattr = 0,
 	.big_xattr = 0,
+	.cut_mounts = 1,
 };
 
 /* Run a shell command quietly; returns its exit status, or -1. */
@@ -372,6 +381,69 @@ TEST_F_TIMEOUT(fs, read_write, 180)
 	EXPECT_EQ(0, run("%s %s >%s/check.log 2>&1", variant->check,
 			 self->img, self->dir))
 		run("cat %s/check.log >&2", self->dir);
+}
+
+/*
+ * An image cut short: the mount fails, or (vfat) writing past the end
+ * does, with an error.
+ */
+TEST_F_TIMEOUT(fs, truncated, 60)
+{
+	struct lkl_disk disk = { 0 };
+	unsigned long long sum;
+	char mnt[64], path[128];
+	long id, ret;
+
+	ASSERT_EQ(0, truncate(self->img, 16 << 20));
+	disk.fd = open(self->img, O_RDWR);
+	ASSERT_LE(0, disk.fd);
+	id = lkl_disk_add(&disk);
+	ASSERT_LE(0, id);
+	ret = lkl_mount_dev(id, 0, variant->fstype, 0, NULL, mnt, sizeof(mnt));
+	TH_LOG("%s cut to 16 MiB: mount returns %ld", variant->fstype, ret);
+	if (variant->cut_mounts) {
+		ASSERT_EQ(0, ret);
+		snprintf(path, sizeof(path), "%s/big", mnt);
+		ret = write_big(path, 32, &sum);
+		TH_LOG("writing 32 MiB returns %ld", ret);
+		EXPECT_EQ(-LKL_EIO, ret);
+		lkl_umount_dev(id, 0, 0, 1000);
+	} else {
+		EXPECT_GT(0, ret);
+	}
+	EXPECT_EQ(0, lkl_disk_remove(&disk));
+	EXPECT_EQ(0, lkl_sys_halt());
+	close(disk.fd);
+}
+
+/* A zeroed superblock: the mount fails with -EINVAL and writes nothing. */
+TEST_F_TIMEOUT(fs, zeroed_superblock, 60)
+{
+	struct lkl_disk disk = { 0 };
+	struct stat before, after;
+	char mnt[64], zero[4096];
+	long id, ret;
+
+	disk.fd = open(self->img, O_RDWR);
+	ASSERT_LE(0, disk.fd);
+	memset(zero, 0, sizeof(zero));
+	ASSERT_EQ(sizeof(zero), pwrite(disk.fd, zero, sizeof(zero),
+				       variant->sb_offset));
+	ASSERT_EQ(0, fstat(disk.fd, &before));
+	id = lkl_disk_add(&disk);
+	ASSERT_LE(0, id);
+	ret = lkl_mount_dev(id, 0, variant->fstype, 0, NULL, mnt, sizeof(mnt));
+	TH_LOG("%s, zeroed superblock: mount returns %ld", variant->fstype,
+	       ret);
+	EXPECT_EQ(-LKL_EINVAL, ret);
+	if (!ret)
+		EXPECT_EQ(0, lkl_umount_dev(id, 0, 0, 1000));
+	EXPECT_EQ(0, lkl_disk_remove(&disk));
+	EXPECT_EQ(0, lkl_sys_halt());
+	ASSERT_EQ(0, fstat(disk.fd, &after));
+	close(disk.fd);
+	EXPECT_EQ(before.st_mtim.tv_sec, after.st_mtim.tv_sec);
+	EXPECT_EQ(before.st_mtim.tv_nsec, after.st_mtim.tv_nsec);
 }
 
 TEST_HARNESS_MAIN
