@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lklfuse on an ext4 image made by the host's mkfs.ext4: files copied in
+ * with the host's cp read back unchanged, the image is clean once lklfuse
+ * has exited, and the files are still there after a second mount.
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+
+#ifndef LKL_LKLFUSE
+#define LKL_LKLFUSE	"lklfuse"
+#endif
+
+#define IMAGE_MB	64
+
+struct fuse_mount {
+	char dir[64];
+	char img[96];
+	char mnt[96];
+	pid_t pid;
+};
+
+FIXTURE(lklfuse) {
+	struct fuse_mount m;
+	char src[96];
+};
+
+/* Run a shell command; returns its exit status, or -1. */
+static int run(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	ret = system(cmd);
+	return ret == -1 || !WIFEXITED(ret) ? -1 : WEXITSTATUS(ret);
+}
+
+static int have(const char *tool)
+{
+	return run("command -v %s >/dev/null 2>&1", tool) == 0;
+}
+
+/* Is @mnt a fuse mount point in /proc/mounts? */
+static int mounted(const char *mnt)
+{
+	char line[512], dev[256], dir[256], type[64];
+	int found = 0;
+	FILE *f;
+
+	f = fopen("/proc/mounts", "r");
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%255s %255s %63s", dev, dir, type) == 3 &&
+		    !strcmp(dir, mnt) && !strncmp(type, "fuse", 4))
+			found = 1;
+	fclose(f);
+	return found;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Start lklfuse -f in the background; 0 once the mount is there. */
+static int start(struct fuse_mount *self, const char *opts)
+{
+	char log[128];
+	int i, fd, status;
+
+	snprintf(log, sizeof(log), "%s/lklfuse.log", self->dir);
+	self->pid = fork();
+	if (self->pid < 0)
+		return -1;
+	if (!self->pid) {
+		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execl(LKL_LKLFUSE, "lklfuse", "-f", "-o", opts, self->img,
+		      self->mnt, (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 300; i++) {
+		if (mounted(self->mnt))
+			return 0;
+		if (waitpid(self->pid, &status, WNOHANG) == self->pid) {
+			self->pid = 0;
+			run("cat %s >&2", log);
+			return -1;
+		}
+		sleep_ms(100);
+	}
+	return -1;
+}
+
+/*
+ * fusermount3 -u returns before lklfuse has unmounted inside LKL: wait for
+ * the process, whose destroy callback flushes the image, to exit.
+ */
+static int stop(struct fuse_mount *self)
+{
+	int status, i;
+
+	if (run("fusermount3 -u %s", self->mnt))
+		return -1;
+	for (i = 0; i < 600; i++) {
+		if (waitpid(self->pid, &status, WNOHANG) == self->pid) {
+			self->pid = 0;
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		}
+		sleep_ms(100);
+	}
+	return -1;
+}
+
+FIXTURE_SETUP(lklfuse)
+{
+	self->m.pid = 0;
+	if (access("/dev/fuse", R_OK | W_OK))
+		SKIP(return, "/dev/fuse is missing or not usable");
+	if (!have("fusermount3"))
+		SKIP(return, "fusermount3 is not installed (fuse3)");
+	if (!have("mkfs.ext4") || !have("e2fsck"))
+		SKIP(return, "e2fsprogs is not installed");
+	if (access(LKL_LKLFUSE, X_OK))
+		SKIP(return, "lklfuse is not built (libfuse3-dev missing?)");
+
+	snprintf(self->m.dir, sizeof(self->m.dir), "/tmp/lkl-lklfuse-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->m.dir));
+	snprintf(self->m.img, sizeof(self->m.img), "%s/disk.img", self->m.dir);
+	snprintf(self->m.mnt, sizeof(self->m.mnt), "%s/mnt", self->m.dir);
+	snprintf(self->src, sizeof(self->src), "%s/src", self->m.dir);
+	ASSERT_EQ(0, mkdir(self->m.mnt, 0755));
+	ASSERT_EQ(0, run("mkfs.ext4 -q -F %s %dM >/dev/null 2>&1", self->m.img,
+			 IMAGE_MB));
+	ASSERT_EQ(0, run("set -e; mkdir -p %s/sub/deep %s/empty; "
+			 "head -c 5000000 /dev/urandom > %s/big; "
+			 "head -c 1234 /dev/urandom > %s/sub/small; "
+			 "echo hello > %s/sub/deep/text; "
+			 "ln -s sub/deep/text %s/link; "
+			 "cd %s; "
+			 "find . -type f | sort | xargs sha256sum >%s/sums",
+			 self->src, self->src, self->src, self->src, self->src,
+			 self->src, self->src, self->m.dir));
+}
+
+FIXTURE_TEARDOWN(lklfuse)
+{
+	if (self->m.pid > 0) {
+		run("fusermount3 -u %s 2>/dev/null", self->m.mnt);
+		kill(self->m.pid, SIGTERM);
+		waitpid(self->m.pid, NULL, 0);
+	}
+	if (self->m.dir[0])
+		run("rm -rf %s", self->m.dir);
+}
+
+TEST_F_TIMEOUT(lklfuse, copy_fsck_remount, 180)
+{
+	/* Copy in with the host's cp and check it through the mount. */
+	ASSERT_EQ(0, start(&self->m, "type=ext4"));
+	ASSERT_EQ(0, run("cp -a %s/. %s/", self->src, self->m.mnt));
+	ASSERT_EQ(0, run("cd %s && sha256sum --quiet -c %s/sums",
+			 self->m.mnt, self->m.dir));
+	EXPECT_EQ(0, run("test \"$(readlink %s/link)\" = sub/deep/text",
+			 self->m.mnt));
+	EXPECT_EQ(0, run("test -d %s/empty", self->m.mnt));
+
+	/* The other operations, through the host's tools. */
+	EXPECT_EQ(0, run("set -e; cd %s; mv sub/small sub/moved; "
+			 "mkdir gone; rmdir gone; echo x > tmp; rm tmp; "
+			 "truncate -s 100 big2; "
+			 "test $(stat -c %%s big2) = 100; rm big2; "
+			 "chmod 600 sub/moved; "
+			 "test $(stat -c %%a sub/moved) = 600; "
+			 "ln sub/moved hard; test $(stat -c %%h hard) = 2; "
+			 "touch -d @1000000000 sub/deep/text; "
+			 "test $(stat -c %%Y sub/deep/text) = 1000000000; "
+			 "mv sub/moved sub/small; rm hard; df . >/dev/null",
+			 self->m.mnt));
+
+	/* Wait for lklfuse to exit, then the image must be clean. */
+	ASSERT_EQ(0, stop(&self->m));
+	ASSERT_EQ(0, run("e2fsck -fn %s >/dev/null 2>&1", self->m.img));
+
+	/* The data persisted: mount again, read-only, and check. */
+	ASSERT_EQ(0, start(&self->m, "type=ext4,ro"));
+	EXPECT_EQ(0, run("cd %s && sha256sum --quiet -c %s/sums",
+			 self->m.mnt, self->m.dir));
+	EXPECT_EQ(0, run("test $(stat -c %%Y %s/sub/deep/text) = 1000000000",
+			 self->m.mnt));
+	EXPECT_NE(0, run("touch %s/new 2>/dev/null", self->m.mnt));
+	ASSERT_EQ(0, stop(&self->m));
+	ASSERT_EQ(0, run("e2fsck -fn %s >/dev/null 2>&1", self->m.img));
+}
+
+TEST_F_TIMEOUT(lklfuse, bad_input, 60)
+{
+	/* A missing image: an error before anything is mounted. */
+	EXPECT_NE(0, run("%s -f %s/missing.img %s 2>/dev/null", LKL_LKLFUSE,
+			 self->m.dir, self->m.mnt));
+	EXPECT_EQ(0, mounted(self->m.mnt));
+	/* A wrong type: the LKL mount fails and lklfuse exits non-zero. */
+	EXPECT_NE(0, run("timeout 60 %s -f -o type=xfs %s %s 2>/dev/null",
+			 LKL_LKLFUSE, self->m.img, self->m.mnt));
+	EXPECT_EQ(0, mounted(self->m.mnt));
+	EXPECT_EQ(0, run("%s --help | grep -q type=FSTYPE", LKL_LKLFUSE));
+}
+
+TEST_HARNESS_MAIN
