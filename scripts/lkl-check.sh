@@ -69,7 +69,7 @@ if [ ! -f "$kobj/.config" ]; then
 	"${kmake[@]}" -s defconfig || exit 1
 fi
 echo "  SPARSE  arch/lkl"
-"${kmake[@]}" C=2 arch/lkl/ > "$log" 2>&1
+flock "$kobj/../.kernel.lock" "${kmake[@]}" C=2 arch/lkl/kernel/ arch/lkl/mm/ > "$log" 2>&1
 sp_status=$?
 grep -E 'arch/lkl/[^:]*:[0-9]+(:[0-9]+)?: (warning|error):' "$log"
 sp_findings=$(grep -cE 'arch/lkl/[^:]*:[0-9]+(:[0-9]+)?: (warning|error):' \

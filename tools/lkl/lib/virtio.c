@@ -286,8 +286,7 @@ static void virtio_access(struct lkl_virtio_dev *dev, unsigned int off,
 	}
 }
 
-int lkl_virtio_iomem_access(const volatile void *addr, void *val, int size,
-			    int write)
+int lkl_virtio_iomem_access(const void *addr, void *val, int size, int write)
 {
 	uintptr_t a = (uintptr_t)addr;
 	struct lkl_virtio_dev *dev = NULL;

@@ -192,8 +192,7 @@ void lkl_virtio_req_complete(struct lkl_virtio_req *req, uint32_t len);
  *
  * Return: 0, or -1 if no device has a register window at @addr.
  */
-int lkl_virtio_iomem_access(const volatile void *addr, void *val, int size,
-			    int write);
+int lkl_virtio_iomem_access(const void *addr, void *val, int size, int write);
 
 #pragma GCC visibility pop
 

@@ -122,8 +122,7 @@ struct lkl_host_operations {
 	void (*timer_cancel)(struct lkl_timer *timer);
 	void (*timer_free)(struct lkl_timer *timer);
 
-	int (*iomem_access)(const volatile void *addr, void *val, int size,
-			    int write);
+	int (*iomem_access)(const void *addr, void *val, int size, int write);
 
 	void (*jmp_buf_set)(struct lkl_jmp_buf *jmpb, void (*f)(void));
 	void (*jmp_buf_longjmp)(struct lkl_jmp_buf *jmpb, int val);
