@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
+#include "disk-test.h"
 #include "../boot/lkl-test.h"
 
 #define BAD_CMDLINE	"mem=64M loglevel=4"
@@ -27,30 +28,9 @@ FIXTURE(bad) {
 	long id;
 };
 
-/* Run a shell command quietly; returns its exit status, or -1. */
-static int run(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = system(cmd);
-	return ret == -1 || !WIFEXITED(ret) ? -1 : WEXITSTATUS(ret);
-}
-
-/* 0 if the host has every program in the list @tools, else 1. */
-static int have(const char *tools)
-{
-	return run("for t in %s; do command -v $t >/dev/null || exit 1; done",
-		   tools);
-}
-
 FIXTURE_SETUP(bad)
 {
-	ASSERT_EQ(0, have("mkfs.ext4 e2fsck sfdisk"))
+	ASSERT_EQ(0, have_all("mkfs.ext4 e2fsck sfdisk"))
 		TH_LOG("e2fsprogs and sfdisk are needed (scripts/lkl-deps.sh test)");
 	snprintf(self->dir, sizeof(self->dir), "/tmp/lkl-bad-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
@@ -63,30 +43,6 @@ FIXTURE_TEARDOWN_PARENT(bad)
 {
 	if (self->dir[0])
 		run("rm -rf %s", self->dir);
-}
-
-/* A 64-bit FNV-1a hash of the whole host file @path. */
-static unsigned long long host_sum(const char *path)
-{
-	static char buf[CHUNK];
-	unsigned long long sum = 0xcbf29ce484222325ULL;
-	ssize_t n, i;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		for (i = 0; i < n; i++)
-			sum = (sum ^ (unsigned char)buf[i]) * 0x100000001b3ULL;
-	close(fd);
-	return sum;
-}
-
-/* Make an ext4 image of @mb MiB at the fixture's path. */
-static int make_ext4(struct _test_data_bad *self, int mb)
-{
-	return run("mkfs.ext4 -q -F %s %dM >/dev/null 2>&1", self->img, mb);
 }
 
 /* Give the image to LKL, read-write unless @readonly. */
@@ -120,7 +76,7 @@ TEST_F_TIMEOUT(bad, truncated, 60)
 	char mnt[64];
 	long ret;
 
-	ASSERT_EQ(0, make_ext4(self, 64));
+	ASSERT_EQ(0, make_ext4(self->img, 64));
 	ASSERT_EQ(0, truncate(self->img, 4 << 20));
 	ASSERT_LE(0, add_disk(self, 0));
 	ret = mount_it(self, 0, "ext4", 0, mnt);
@@ -138,7 +94,7 @@ TEST_F_TIMEOUT(bad, zeroed_superblock, 60)
 	char mnt[64];
 	long ret;
 
-	ASSERT_EQ(0, make_ext4(self, 32));
+	ASSERT_EQ(0, make_ext4(self->img, 32));
 	ASSERT_EQ(0, run("dd if=/dev/zero of=%s bs=1024 seek=1 count=1 conv=notrunc status=none",
 			 self->img));
 	sum = host_sum(self->img);
@@ -161,7 +117,7 @@ TEST_F_TIMEOUT(bad, wrong_fstype, 60)
 	long ret;
 	size_t i;
 
-	ASSERT_EQ(0, make_ext4(self, 32));
+	ASSERT_EQ(0, make_ext4(self->img, 32));
 	sum = host_sum(self->img);
 	ASSERT_LE(0, add_disk(self, 0));
 	for (i = 0; i < ARRAY_SIZE(others); i++) {
@@ -183,7 +139,7 @@ TEST_F_TIMEOUT(bad, read_only_file, 60)
 	unsigned long long sum;
 	long fd;
 
-	ASSERT_EQ(0, make_ext4(self, 32));
+	ASSERT_EQ(0, make_ext4(self->img, 32));
 	ASSERT_EQ(0, chmod(self->img, 0444));
 	sum = host_sum(self->img);
 	ASSERT_LE(0, add_disk(self, 1));
@@ -285,7 +241,7 @@ TEST_F_TIMEOUT(bad, full, 120)
 	long fd, ret = 0;
 	int mb;
 
-	ASSERT_EQ(0, make_ext4(self, 16));
+	ASSERT_EQ(0, make_ext4(self->img, 16));
 	ASSERT_LE(0, add_disk(self, 0));
 	ASSERT_EQ(0, mount_it(self, 0, "ext4", 0, mnt));
 	buf = malloc(CHUNK);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
+#include "disk-test.h"
 #include "../boot/lkl-test.h"
 
 #define DISK_CMDLINE	"mem=128M loglevel=4"
@@ -27,25 +28,6 @@ FIXTURE(ext4) {
 	char dir[64];
 	char img[96];
 };
-
-/* Run a shell command quietly; returns its exit status, or -1. */
-static int run(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = system(cmd);
-	return ret == -1 || !WIFEXITED(ret) ? -1 : WEXITSTATUS(ret);
-}
-
-static int have(const char *tool)
-{
-	return run("command -v %s >/dev/null 2>&1", tool) == 0;
-}
 
 FIXTURE_SETUP(ext4)
 {
@@ -77,40 +59,6 @@ FIXTURE_TEARDOWN_PARENT(ext4)
 {
 	if (self->dir[0])
 		run("rm -rf %s", self->dir);
-}
-
-/*
- * A 64-bit FNV-1a style hash, continued from @h, taken a word at a time
- * so that it costs little next to the I/O being measured.
- */
-static unsigned long long fnv1a(unsigned long long h, const void *buf,
-				size_t len)
-{
-	const unsigned char *p = buf;
-	unsigned long long w;
-
-	for (; len >= sizeof(w); len -= sizeof(w), p += sizeof(w)) {
-		memcpy(&w, p, sizeof(w));
-		h = (h ^ w) * 0x100000001b3ULL;
-	}
-	while (len--)
-		h = (h ^ *p++) * 0x100000001b3ULL;
-	return h;
-}
-
-#define FNV_INIT	0xcbf29ce484222325ULL
-
-/* Fill @buf with a pseudo-random pattern from the state *@x. */
-static void fill(unsigned long long *buf, size_t len, unsigned long long *x)
-{
-	size_t i;
-
-	for (i = 0; i < len / sizeof(*buf); i++) {
-		*x ^= *x << 13;
-		*x ^= *x >> 7;
-		*x ^= *x << 17;
-		buf[i] = *x;
-	}
 }
 
 static double mb_per_s(long long ns, size_t mb)
@@ -331,23 +279,6 @@ TEST_F_TIMEOUT(ext4, read_write, 120)
 	close(disk.fd);
 
 	EXPECT_EQ(0, run("e2fsck -fn %s >/dev/null 2>&1", self->img));
-}
-
-/* The size and FNV-1a checksum of the host file @path. */
-static unsigned long long host_sum(const char *path)
-{
-	static char buf[CHUNK];
-	unsigned long long sum = FNV_INIT;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		sum = fnv1a(sum, buf, n);
-	close(fd);
-	return sum;
 }
 
 TEST_F_TIMEOUT(ext4, read_only, 60)

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
+#include "disk-test.h"
 #include "../boot/lkl-test.h"
 
 #define FS_CMDLINE	"mem=128M loglevel=4"
@@ -77,32 +78,11 @@ FIXTURE_VARIANT_ADD(fs, vfat) {
 	.cut_mounts = 1,
 };
 
-/* Run a shell command quietly; returns its exit status, or -1. */
-static int run(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = system(cmd);
-	return ret == -1 || !WIFEXITED(ret) ? -1 : WEXITSTATUS(ret);
-}
-
-/* 0 if the host has every program in the list @tools, else 1. */
-static int have(const char *tools)
-{
-	return run("for t in %s; do command -v $t >/dev/null || exit 1; done",
-		   tools);
-}
-
 FIXTURE_SETUP(fs)
 {
 	int fd;
 
-	ASSERT_EQ(0, have(variant->tools))
+	ASSERT_EQ(0, have_all(variant->tools))
 		TH_LOG("%s: not all installed (scripts/lkl-deps.sh test)",
 		       variant->tools);
 
@@ -123,37 +103,6 @@ FIXTURE_TEARDOWN_PARENT(fs)
 {
 	if (self->dir[0])
 		run("rm -rf %s", self->dir);
-}
-
-/* A 64-bit FNV-1a style hash, continued from @h, a word at a time. */
-static unsigned long long fnv1a(unsigned long long h, const void *buf,
-				size_t len)
-{
-	const unsigned char *p = buf;
-	unsigned long long w;
-
-	for (; len >= sizeof(w); len -= sizeof(w), p += sizeof(w)) {
-		memcpy(&w, p, sizeof(w));
-		h = (h ^ w) * 0x100000001b3ULL;
-	}
-	while (len--)
-		h = (h ^ *p++) * 0x100000001b3ULL;
-	return h;
-}
-
-#define FNV_INIT	0xcbf29ce484222325ULL
-
-/* Fill @buf with a pseudo-random pattern from the state *@x. */
-static void fill(unsigned long long *buf, size_t len, unsigned long long *x)
-{
-	size_t i;
-
-	for (i = 0; i < len / sizeof(*buf); i++) {
-		*x ^= *x << 13;
-		*x ^= *x >> 7;
-		*x ^= *x << 17;
-		buf[i] = *x;
-	}
 }
 
 /*

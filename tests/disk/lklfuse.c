@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
+#include "disk-test.h"
 
 #ifndef LKL_LKLFUSE
 #define LKL_LKLFUSE	"lklfuse"
@@ -34,25 +35,6 @@ FIXTURE(lklfuse) {
 	struct fuse_mount m;
 	char src[96];
 };
-
-/* Run a shell command; returns its exit status, or -1. */
-static int run(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = system(cmd);
-	return ret == -1 || !WIFEXITED(ret) ? -1 : WEXITSTATUS(ret);
-}
-
-static int have(const char *tool)
-{
-	return run("command -v %s >/dev/null 2>&1", tool) == 0;
-}
 
 /* Is @mnt a fuse mount point in /proc/mounts? */
 static int mounted(const char *mnt)
@@ -150,8 +132,7 @@ FIXTURE_SETUP(lklfuse)
 	snprintf(self->m.mnt, sizeof(self->m.mnt), "%s/mnt", self->m.dir);
 	snprintf(self->src, sizeof(self->src), "%s/src", self->m.dir);
 	ASSERT_EQ(0, mkdir(self->m.mnt, 0755));
-	ASSERT_EQ(0, run("mkfs.ext4 -q -F %s %dM >/dev/null 2>&1", self->m.img,
-			 IMAGE_MB));
+	ASSERT_EQ(0, make_ext4(self->m.img, IMAGE_MB));
 	ASSERT_EQ(0, run("set -e; mkdir -p %s/sub/deep %s/empty; "
 			 "head -c 5000000 /dev/urandom > %s/big; "
 			 "head -c 1234 /dev/urandom > %s/sub/small; "

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
+#include "disk-test.h"
 
 #ifndef LKL_CPTOFS
 #define LKL_CPTOFS	"cptofs"
@@ -31,25 +32,6 @@ FIXTURE(tools) {
 	char dir[64];
 	char img[96];
 };
-
-/* Run a shell command; returns its exit status, or -1. */
-static int run(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = system(cmd);
-	return ret == -1 || !WIFEXITED(ret) ? -1 : WEXITSTATUS(ret);
-}
-
-static int have(const char *tool)
-{
-	return run("command -v %s >/dev/null 2>&1", tool) == 0;
-}
 
 static int write_file(const char *path, const char *text, mode_t mode)
 {
@@ -77,8 +59,7 @@ FIXTURE_SETUP(tools)
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	ASSERT_EQ(0, chmod(self->dir, 0755));
 	snprintf(self->img, sizeof(self->img), "%s/disk.img", self->dir);
-	ASSERT_EQ(0, run("mkfs.ext4 -q -F %s %dM >/dev/null 2>&1", self->img,
-			 IMAGE_MB));
+	ASSERT_EQ(0, make_ext4(self->img, IMAGE_MB));
 }
 
 FIXTURE_TEARDOWN(tools)
