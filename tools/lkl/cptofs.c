@@ -28,12 +28,15 @@
 #include <lkl_host.h>
 #include <lkl/linux/fs.h>
 
+#include "tool-disk.h"
+
 #define COPY_BUF_SIZE	(1024 * 1024)
 #define DIRENT_BUF_SIZE	(32 * 1024)
 
 static const char *prog;
 static const char *image;
-static char mnt[64];		/* where the image is mounted inside LKL */
+static struct tool_disk td = { .disk = { .fd = -1 } };
+static char *mnt = td.mnt;	/* where the image is mounted inside LKL */
 static char *copy_buf;
 static int from_fs;		/* cpfromfs: image -> host */
 static int set_owner;		/* -o given */
@@ -704,11 +707,9 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *fstype = NULL, *mem = "64M";
-	struct lkl_disk disk = { .fd = -1 };
-	char cmdline[64], *end;
 	unsigned long part = 0;
 	int opt, status = 1;
-	long id, ret;
+	char *end;
 
 	prog = strrchr(argv[0], '/');
 	prog = prog ? prog + 1 : argv[0];
@@ -760,72 +761,20 @@ int main(int argc, char **argv)
 	}
 	keep_owner = from_fs && geteuid() == 0;
 
-	/* Writing needs a writable image: fail before anything is touched. */
-	disk.readonly = from_fs;
-	disk.fd = open(image, from_fs ? O_RDONLY : O_RDWR);
-	if (disk.fd < 0) {
-		fprintf(stderr, "%s: %s: cannot open%s: %s\n", prog, image,
-			from_fs ? "" : " for writing", strerror(errno));
+	td.prog = prog;
+	td.image = image;
+	td.readonly = from_fs;
+	if (tool_disk_open(&td))
 		return 1;
-	}
 	copy_buf = malloc(COPY_BUF_SIZE);
-	if (!copy_buf) {
+	if (!copy_buf)
 		fprintf(stderr, "%s: out of memory\n", prog);
-		goto out_close;
-	}
+	else if (!tool_disk_mount(&td, mem, fstype, part))
+		status = copy_all(argv + optind, argc - optind - 1,
+				  argv[argc - 1]) ? 1 : 0;
 
-	snprintf(cmdline, sizeof(cmdline), "mem=%s loglevel=3", mem);
-	ret = lkl_start_kernel(&lkl_host_ops, cmdline);
-	if (ret < 0) {
-		fprintf(stderr, "%s: cannot start LKL (%s): %s\n", prog,
-			cmdline, lkl_strerror((int)ret));
-		goto out_close;
-	}
-
-	id = lkl_disk_add(&disk);
-	if (id < 0) {
-		fprintf(stderr, "%s: %s: cannot add the disk: %s\n", prog,
-			image, lkl_strerror((int)id));
-		goto out_halt;
-	}
-	ret = lkl_mount_dev(id, part, fstype, from_fs ? LKL_MS_RDONLY : 0,
-			    NULL, mnt, sizeof(mnt));
-	if (ret == -LKL_ENOENT && part) {
-		fprintf(stderr, "%s: %s: no partition %lu\n", prog, image, part);
-		goto out_remove;
-	}
-	if (ret < 0) {
-		fprintf(stderr, "%s: %s: cannot mount as %s: %s\n", prog,
-			image, fstype, lkl_strerror((int)ret));
-		goto out_remove;
-	}
-
-	status = copy_all(argv + optind, argc - optind - 1, argv[argc - 1]) ?
-		 1 : 0;
-
-	/* Unmount even after an error, so the file system stays clean. */
-	lkl_sys_sync();
-	ret = lkl_umount_dev(id, part, 0, 5000);
-	if (ret < 0) {
-		fprintf(stderr, "%s: %s: unmount: %s\n", prog, image,
-			lkl_strerror((int)ret));
+	if (tool_disk_close(&td))
 		status = 1;
-	}
-out_remove:
-	ret = lkl_disk_remove(&disk);
-	if (ret < 0) {
-		fprintf(stderr, "%s: %s: remove disk: %s\n", prog, image,
-			lkl_strerror((int)ret));
-		status = 1;
-	}
-out_halt:
-	lkl_sys_halt();
-out_close:
-	if (!from_fs && fsync(disk.fd)) {
-		err_host(image, "fsync");
-		status = 1;
-	}
-	close(disk.fd);
 	free(copy_buf);
 	return status;
 }

@@ -21,15 +21,25 @@
 #include <lkl.h>
 #include <lkl_host.h>
 
+#include "tool-disk.h"
+
 #define COPY_BUF_SIZE	(1024 * 1024)
 #define DIRENT_BUF_SIZE	(32 * 1024)
 
 static const char *prog = "fs2tar";
 static const char *image;
-static char mnt[64];
 static char *copy_buf;
 static struct archive *tar;
 static struct archive_entry_linkresolver *links;
+
+static struct tool_disk td = {
+	.readonly = 1,
+	.quiet_remove = 1,
+	.disk = { .fd = -1 },
+};
+
+/* Where the image is mounted inside LKL. */
+static char *mnt = td.mnt;
 
 static void usage(FILE *out)
 {
@@ -224,11 +234,9 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *fstype = NULL, *mem = "64M", *out;
-	struct lkl_disk disk = { .fd = -1, .readonly = 1 };
-	char cmdline[64], *end;
 	unsigned long part = 0;
 	int opt, status = 1;
-	long id, ret;
+	char *end;
 
 	while ((opt = getopt_long(argc, argv, "i:t:P:m:h", longopts,
 				  NULL)) != -1) {
@@ -268,12 +276,10 @@ int main(int argc, char **argv)
 	}
 	out = argv[optind];
 
-	disk.fd = open(image, O_RDONLY);
-	if (disk.fd < 0) {
-		fprintf(stderr, "%s: %s: cannot open: %s\n", prog, image,
-			strerror(errno));
+	td.prog = prog;
+	td.image = image;
+	if (tool_disk_open(&td))
 		return 1;
-	}
 	copy_buf = malloc(COPY_BUF_SIZE);
 	tar = archive_write_new();
 	links = archive_entry_linkresolver_new();
@@ -287,30 +293,8 @@ int main(int argc, char **argv)
 	}
 	archive_entry_linkresolver_set_strategy(links, archive_format(tar));
 
-	snprintf(cmdline, sizeof(cmdline), "mem=%s loglevel=3", mem);
-	ret = lkl_start_kernel(&lkl_host_ops, cmdline);
-	if (ret < 0) {
-		fprintf(stderr, "%s: cannot start LKL (%s): %s\n", prog,
-			cmdline, lkl_strerror((int)ret));
+	if (tool_disk_mount(&td, mem, fstype, part))
 		goto out_free;
-	}
-	id = lkl_disk_add(&disk);
-	if (id < 0) {
-		fprintf(stderr, "%s: %s: cannot add the disk: %s\n", prog,
-			image, lkl_strerror((int)id));
-		goto out_halt;
-	}
-	ret = lkl_mount_dev(id, part, fstype, LKL_MS_RDONLY, NULL, mnt,
-			    sizeof(mnt));
-	if (ret == -LKL_ENOENT && part) {
-		fprintf(stderr, "%s: %s: no partition %lu\n", prog, image, part);
-		goto out_remove;
-	}
-	if (ret < 0) {
-		fprintf(stderr, "%s: %s: cannot mount as %s: %s\n", prog,
-			image, fstype, lkl_strerror((int)ret));
-		goto out_remove;
-	}
 
 	/* Only now, so that a bad image leaves no empty archive behind. */
 	if (archive_write_open_filename(tar, strcmp(out, "-") ? out : NULL) !=
@@ -324,22 +308,13 @@ int main(int argc, char **argv)
 		}
 	}
 
-	ret = lkl_umount_dev(id, part, 0, 5000);
-	if (ret < 0) {
-		fprintf(stderr, "%s: %s: unmount: %s\n", prog, image,
-			lkl_strerror((int)ret));
-		status = 1;
-	}
-out_remove:
-	lkl_disk_remove(&disk);
-out_halt:
-	lkl_sys_halt();
 out_free:
+	if (tool_disk_close(&td))
+		status = 1;
 	if (links)
 		archive_entry_linkresolver_free(links);
 	if (tar)
 		archive_write_free(tar);
 	free(copy_buf);
-	close(disk.fd);
 	return status;
 }

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The disk image of cptofs, cpfromfs and fs2tar: see tool-disk.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tool-disk.h"
+
+int tool_disk_open(struct tool_disk *td)
+{
+	/* Writing needs a writable image: fail before anything is touched. */
+	td->disk.readonly = td->readonly;
+	td->disk.fd = open(td->image, td->readonly ? O_RDONLY : O_RDWR);
+	if (td->disk.fd < 0) {
+		fprintf(stderr, "%s: %s: cannot open%s: %s\n", td->prog,
+			td->image, td->readonly ? "" : " for writing",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int tool_disk_mount(struct tool_disk *td, const char *mem, const char *fstype,
+		    unsigned long part)
+{
+	char cmdline[64];
+	long ret;
+
+	snprintf(cmdline, sizeof(cmdline), "mem=%s loglevel=3", mem);
+	ret = lkl_start_kernel(&lkl_host_ops, cmdline);
+	if (ret < 0) {
+		fprintf(stderr, "%s: cannot start LKL (%s): %s\n", td->prog,
+			cmdline, lkl_strerror((int)ret));
+		return -1;
+	}
+	td->started = 1;
+
+	td->id = lkl_disk_add(&td->disk);
+	if (td->id < 0) {
+		fprintf(stderr, "%s: %s: cannot add the disk: %s\n", td->prog,
+			td->image, lkl_strerror((int)td->id));
+		return -1;
+	}
+	td->added = 1;
+
+	ret = lkl_mount_dev(td->id, part, fstype,
+			    td->readonly ? LKL_MS_RDONLY : 0, NULL, td->mnt,
+			    sizeof(td->mnt));
+	if (ret == -LKL_ENOENT && part) {
+		fprintf(stderr, "%s: %s: no partition %lu\n", td->prog,
+			td->image, part);
+		return -1;
+	}
+	if (ret < 0) {
+		fprintf(stderr, "%s: %s: cannot mount as %s: %s\n", td->prog,
+			td->image, fstype, lkl_strerror((int)ret));
+		return -1;
+	}
+	td->part = part;
+	td->mounted = 1;
+	return 0;
+}
+
+int tool_disk_close(struct tool_disk *td)
+{
+	int status = 0;
+	long ret;
+
+	/* Unmount even after an error, so the file system stays clean. */
+	if (td->mounted) {
+		lkl_sys_sync();
+		ret = lkl_umount_dev(td->id, td->part, 0, 5000);
+		if (ret < 0) {
+			fprintf(stderr, "%s: %s: unmount: %s\n", td->prog,
+				td->image, lkl_strerror((int)ret));
+			status = -1;
+		}
+		td->mounted = 0;
+	}
+	if (td->added) {
+		ret = lkl_disk_remove(&td->disk);
+		if (ret < 0 && !td->quiet_remove) {
+			fprintf(stderr, "%s: %s: remove disk: %s\n", td->prog,
+				td->image, lkl_strerror((int)ret));
+			status = -1;
+		}
+		td->added = 0;
+	}
+	if (td->started) {
+		lkl_sys_halt();
+		td->started = 0;
+	}
+	if (td->disk.fd >= 0) {
+		if (!td->readonly && fsync(td->disk.fd)) {
+			fprintf(stderr, "%s: %s: fsync: %s\n", td->prog,
+				td->image, strerror(errno));
+			status = -1;
+		}
+		close(td->disk.fd);
+		td->disk.fd = -1;
+	}
+	return status;
+}
