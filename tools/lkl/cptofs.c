@@ -769,7 +769,7 @@ int main(int argc, char **argv)
 	copy_buf = malloc(COPY_BUF_SIZE);
 	if (!copy_buf)
 		fprintf(stderr, "%s: out of memory\n", prog);
-	else if (!tool_disk_mount(&td, mem, fstype, part))
+	else if (!tool_disk_mount(&td, mem, fstype, part, NULL))
 		status = copy_all(argv + optind, argc - optind - 1,
 				  argv[argc - 1]) ? 1 : 0;
 

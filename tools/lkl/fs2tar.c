@@ -293,7 +293,7 @@ int main(int argc, char **argv)
 	}
 	archive_entry_linkresolver_set_strategy(links, archive_format(tar));
 
-	if (tool_disk_mount(&td, mem, fstype, part))
+	if (tool_disk_mount(&td, mem, fstype, part, NULL))
 		goto out_free;
 
 	/* Only now, so that a bad image leaves no empty archive behind. */

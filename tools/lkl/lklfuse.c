@@ -29,6 +29,8 @@
 #include <lkl_host.h>
 #include <lkl/asm/statfs.h>
 
+#include "tool-disk.h"
+
 #define DIRENT_BUF_SIZE	(32 * 1024)
 
 struct lklfuse {
@@ -39,18 +41,17 @@ struct lklfuse {
 	int part;
 	int ro;
 	int help;
-	struct lkl_disk disk;
-	long disk_id;
-	int mounted;
-	int started;
 	int failed;
-	char mnt[64];
+	struct tool_disk td;
 };
 
 /* fuse_opt_parse() frees old string values: the defaults are set later. */
 static struct lklfuse lf = {
-	.disk = { .fd = -1 },
-	.disk_id = -1,
+	.td = {
+		.prog = "lklfuse",
+		.no_part_msg = 1,
+		.disk = { .fd = -1 },
+	},
 };
 
 #define LKLFUSE_OPT(t, p) { t, offsetof(struct lklfuse, p), 1 }
@@ -100,7 +101,7 @@ static int opt_proc(void *data, const char *arg, int key,
 /* The path inside LKL of a path below the FUSE mount point. */
 static int lpath(char *buf, const char *path)
 {
-	int n = snprintf(buf, PATH_MAX, "%s%s", lf.mnt, path);
+	int n = snprintf(buf, PATH_MAX, "%s%s", lf.td.mnt, path);
 
 	return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
 }
@@ -487,75 +488,24 @@ static int lf_fallocate(const char *path, int mode, off_t off, off_t len,
 /* Boot LKL here: fuse_main() has daemonized (forked) by now. */
 static void *lf_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
-	char cmdline[64];
-	long ret;
-
 	(void)conn;
 	cfg->use_ino = 1;
 	cfg->nullpath_ok = 1;
 	/* The kernel in LKL checks permissions: FUSE need not. */
 	cfg->kernel_cache = 0;
 
-	snprintf(cmdline, sizeof(cmdline), "mem=%s loglevel=3", lf.mem);
-	ret = lkl_start_kernel(&lkl_host_ops, cmdline);
-	if (ret < 0) {
-		fprintf(stderr, "lklfuse: cannot start LKL (%s): %s\n",
-			cmdline, lkl_strerror((int)ret));
-		goto fail;
+	if (tool_disk_mount(&lf.td, lf.mem, lf.type, lf.part, lf.opts)) {
+		lf.failed = 1;
+		fuse_exit(fuse_get_context()->fuse);
 	}
-	lf.started = 1;
-
-	lf.disk_id = lkl_disk_add(&lf.disk);
-	if (lf.disk_id < 0) {
-		fprintf(stderr, "lklfuse: %s: cannot add the disk: %s\n",
-			lf.image, lkl_strerror((int)lf.disk_id));
-		goto fail;
-	}
-	ret = lkl_mount_dev(lf.disk_id, lf.part, lf.type,
-			    lf.ro ? LKL_MS_RDONLY : 0, lf.opts,
-			    lf.mnt, sizeof(lf.mnt));
-	if (ret < 0) {
-		fprintf(stderr, "lklfuse: %s: cannot mount as %s: %s\n",
-			lf.image, lf.type, lkl_strerror((int)ret));
-		goto fail;
-	}
-	lf.mounted = 1;
-	return NULL;
-
-fail:
-	lf.failed = 1;
-	fuse_exit(fuse_get_context()->fuse);
 	return NULL;
 }
 
-/* Unmount, remove the disk and halt, so the image is clean on exit. */
+/* Unmount, remove the disk, halt and fsync: the image is clean on exit. */
 static void lf_destroy(void *data)
 {
-	long ret;
-
 	(void)data;
-	if (lf.mounted) {
-		lkl_sys_sync();
-		ret = lkl_umount_dev(lf.disk_id, lf.part, 0, 5000);
-		if (ret < 0)
-			fprintf(stderr, "lklfuse: %s: unmount: %s\n",
-				lf.image, lkl_strerror((int)ret));
-		lf.mounted = 0;
-	}
-	if (lf.disk_id >= 0) {
-		ret = lkl_disk_remove(&lf.disk);
-		if (ret < 0)
-			fprintf(stderr, "lklfuse: %s: remove disk: %s\n",
-				lf.image, lkl_strerror((int)ret));
-		lf.disk_id = -1;
-	}
-	if (lf.started) {
-		lkl_sys_halt();
-		lf.started = 0;
-	}
-	if (!lf.ro && fsync(lf.disk.fd))
-		fprintf(stderr, "lklfuse: %s: fsync: %s\n", lf.image,
-			strerror(errno));
+	tool_disk_close(&lf.td);
 }
 
 static const struct fuse_operations lf_ops = {
@@ -633,13 +583,10 @@ int main(int argc, char **argv)
 	}
 
 	/* Fail before FUSE mounts anything if the image cannot be opened. */
-	lf.disk.readonly = lf.ro;
-	lf.disk.fd = open(lf.image, lf.ro ? O_RDONLY : O_RDWR);
-	if (lf.disk.fd < 0) {
-		fprintf(stderr, "lklfuse: %s: cannot open%s: %s\n", lf.image,
-			lf.ro ? "" : " for writing", strerror(errno));
+	lf.td.image = lf.image;
+	lf.td.readonly = lf.ro;
+	if (tool_disk_open(&lf.td))
 		return 1;
-	}
 	/*
 	 * No default_permissions: only the user who mounted (and can write
 	 * the image anyway) reaches the mount, and the owners in the image
@@ -650,6 +597,7 @@ int main(int argc, char **argv)
 
 	ret = fuse_main(args.argc, args.argv, &lf_ops, NULL);
 	fuse_opt_free_args(&args);
-	close(lf.disk.fd);
+	if (lf.td.disk.fd >= 0)
+		close(lf.td.disk.fd);
 	return ret || lf.failed ? 1 : 0;
 }

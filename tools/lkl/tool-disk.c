@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The disk image of cptofs, cpfromfs and fs2tar: see tool-disk.h.
+ * The disk image of cptofs, cpfromfs, fs2tar and lklfuse: see tool-disk.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +25,7 @@ int tool_disk_open(struct tool_disk *td)
 }
 
 int tool_disk_mount(struct tool_disk *td, const char *mem, const char *fstype,
-		    unsigned long part)
+		    unsigned long part, const char *opts)
 {
 	char cmdline[64];
 	long ret;
@@ -48,9 +48,9 @@ int tool_disk_mount(struct tool_disk *td, const char *mem, const char *fstype,
 	td->added = 1;
 
 	ret = lkl_mount_dev(td->id, part, fstype,
-			    td->readonly ? LKL_MS_RDONLY : 0, NULL, td->mnt,
+			    td->readonly ? LKL_MS_RDONLY : 0, opts, td->mnt,
 			    sizeof(td->mnt));
-	if (ret == -LKL_ENOENT && part) {
+	if (ret == -LKL_ENOENT && part && !td->no_part_msg) {
 		fprintf(stderr, "%s: %s: no partition %lu\n", td->prog,
 			td->image, part);
 		return -1;

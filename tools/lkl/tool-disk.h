@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The disk image of cptofs, cpfromfs and fs2tar: open it on the host,
+ * The disk image of cptofs, cpfromfs, fs2tar and lklfuse: open it on the host,
  * boot LKL, add it as a virtio-blk disk and mount it, then undo all of
  * that in reverse. Errors are reported on stderr as "PROG: IMAGE: ...".
  */
@@ -16,6 +16,7 @@ struct tool_disk {
 	const char *image;
 	int readonly;		/* open and mount read-only, no fsync */
 	int quiet_remove;	/* do not report a failed lkl_disk_remove() */
+	int no_part_msg;	/* a missing partition is just a failed mount */
 
 	/* Filled in as the disk is set up. */
 	struct lkl_disk disk;
@@ -30,11 +31,12 @@ int tool_disk_open(struct tool_disk *td);
 
 /*
  * Boot LKL with "mem=@mem", add the image and mount partition @part (0:
- * the whole disk) as @fstype at td->mnt. Returns 0, or -1 after an error
- * message; tool_disk_close() undoes what was done either way.
+ * the whole disk) as @fstype, with the mount options @opts (or NULL), at
+ * td->mnt. Returns 0, or -1 after an error message; tool_disk_close()
+ * undoes what was done either way.
  */
 int tool_disk_mount(struct tool_disk *td, const char *mem, const char *fstype,
-		    unsigned long part);
+		    unsigned long part, const char *opts);
 
 /*
  * Unmount, remove the disk, halt LKL, fsync (unless read-only) and close
