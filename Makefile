@@ -7,6 +7,7 @@
 #   make test       build, then run every test suite
 #   make check      checkpatch --strict and sparse on the overlay
 #   make bench-core boot, syscall, context switch and RSS figures
+#   make bench-disk cptofs, cpfromfs and lklfuse throughput against dd
 #   make install PREFIX=/usr/local
 #
 # LINUX_SRC=/path/to/linux-6.12.y uses that tree instead of Debian's
@@ -31,7 +32,7 @@ export CCACHE_DIR ?= $(BUILD)/ccache
 export CCACHE_BASEDIR := $(TOP)
 
 .PHONY: all deps source kernel headers tools tests run test test-deps check \
-	bench-core install clean distclean FORCE
+	bench-core bench-disk install clean distclean FORCE
 
 all: tools
 
@@ -89,6 +90,9 @@ check: $(KOBJ)/.config
 
 bench-core: tests
 	@$(TOBJ)/tests/bench/bench-core
+
+bench-disk: tools
+	@$(TOP)/tests/bench/bench-disk.sh $(TOBJ)
 
 install: tools
 	+$(MAKE) -C $(TOP)/tools/lkl O=$(TOBJ) LKL_KOBJ=$(KOBJ) \
