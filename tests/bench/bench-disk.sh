@@ -143,7 +143,11 @@ fuse_mount() {
 
 fuse_umount() {
 	fusermount3 -u "$DIR/mnt"
-	wait "$FUSE_PID" || { echo "bench-disk: lklfuse failed" >&2; cat "$DIR/fuse.log" >&2; exit 1; }
+	if ! wait "$FUSE_PID"; then
+		echo "bench-disk: lklfuse failed" >&2
+		cat "$DIR/fuse.log" >&2
+		exit 1
+	fi
 	FUSE_PID=
 }
 
