@@ -10,14 +10,20 @@
  * descriptor chains, lets the device type serve them, puts them on the
  * used ring and raises the interrupt.
  *
- * Notifications are never suppressed in either direction:
- * VIRTIO_RING_F_EVENT_IDX is not offered, VRING_USED_F_NO_NOTIFY is never
- * set and VRING_AVAIL_F_NO_INTERRUPT is ignored. LKL's kernel barriers are
- * compiler barriers only (a uniprocessor kernel needs no more), so the
- * driver's "publish the index, then read the other side's flag" sequences
- * are not ordered against this thread; suppression would lose wakeups.
- * A notification costs a register write and an interrupt costs one per
- * batch of completed requests, so little is lost.
+ * A device type may instead serve a queue from a thread of its own (the
+ * network device's receive queue waits for frames, not for the driver):
+ * its notify operation takes the driver's notifications, and the thread
+ * brackets its work on the rings with lkl_virtio_queue_hold() and
+ * lkl_virtio_queue_release(), so that a reset waits for it as for the
+ * worker.
+ *
+ * The driver's VRING_AVAIL_F_NO_INTERRUPT is honoured: a driver that polls
+ * the used ring (NAPI does) gets no interrupts meanwhile. The device
+ * publishes the used index, then reads the flag; the driver clears the
+ * flag, then reads the used index; each side has a full fence between the
+ * two, as arch/lkl's mb() is a real fence. VIRTIO_RING_F_EVENT_IDX is not
+ * offered and the driver's notifications are never suppressed: one costs
+ * a register write, with no exit from a virtual machine to pay for.
  */
 #include <endian.h>
 #include <errno.h>
@@ -60,17 +66,30 @@ static uint64_t virtio_offered(const struct lkl_virtio_dev *dev)
 	       1ULL << LKL_VIRTIO_RING_F_INDIRECT_DESC;
 }
 
+/* Does the driver want an interrupt for queue @qi's completed chains? */
+static bool virtio_wants_interrupt(struct lkl_virtio_dev *dev,
+				   unsigned int qi)
+{
+	struct lkl_virtio_queue *q = &dev->queue[qi];
+	struct lkl_vring_avail *avail = virtio_ptr(q->avail_addr);
+
+	/* The used index is published; order that before reading the flag. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return !(le16toh(__atomic_load_n(&avail->flags, __ATOMIC_RELAXED)) &
+		 LKL_VRING_AVAIL_F_NO_INTERRUPT);
+}
+
 static void virtio_raise(struct lkl_virtio_dev *dev, uint32_t bits)
 {
 	__atomic_fetch_or(&dev->int_status, bits, __ATOMIC_SEQ_CST);
 	lkl_trigger_irq(dev->irq);
 }
 
-/* Wait, with @lock held, until the worker serves no queue. */
+/* Wait, with @lock held, until no thread serves a queue. */
 static void virtio_quiesce(struct lkl_virtio_dev *dev)
 {
 	dev->pending = 0;
-	while (dev->busy)
+	while (dev->busy || dev->holders)
 		pthread_cond_wait(&dev->wake, &dev->lock);
 }
 
@@ -220,6 +239,8 @@ static void virtio_write_reg(struct lkl_virtio_dev *dev, unsigned int off,
 	case LKL_VIRTIO_MMIO_QUEUE_NOTIFY:
 		val &= 0xffff;
 		if (val < dev->num_queues && dev->queue[val].ready) {
+			if (dev->ops->notify && dev->ops->notify(dev, val))
+				break;
 			dev->pending |= 1U << val;
 			pthread_cond_broadcast(&dev->wake);
 		}
@@ -394,9 +415,85 @@ void lkl_virtio_req_complete(struct lkl_virtio_req *req, uint32_t len)
 }
 
 /*
+ * How many chains the driver has made available beyond last_avail; -1 if
+ * its index is impossible.
+ */
+static int virtio_avail_count(struct lkl_virtio_queue *q)
+{
+	struct lkl_vring_avail *avail = virtio_ptr(q->avail_addr);
+	uint16_t n;
+
+	n = le16toh(__atomic_load_n(&avail->idx, __ATOMIC_ACQUIRE)) -
+	    q->last_avail;
+	return n > q->num ? -1 : n;
+}
+
+bool lkl_virtio_queue_hold(struct lkl_virtio_dev *dev, unsigned int q)
+{
+	bool ok;
+
+	pthread_mutex_lock(&dev->lock);
+	ok = q < dev->num_queues && dev->queue[q].ready &&
+	     !(dev->status & LKL_VIRTIO_CONFIG_S_NEEDS_RESET);
+	if (ok)
+		dev->holders++;
+	pthread_mutex_unlock(&dev->lock);
+	return ok;
+}
+
+void lkl_virtio_queue_release(struct lkl_virtio_dev *dev)
+{
+	pthread_mutex_lock(&dev->lock);
+	dev->holders--;
+	pthread_cond_broadcast(&dev->wake);
+	pthread_mutex_unlock(&dev->lock);
+}
+
+int lkl_virtio_queue_peek(struct lkl_virtio_dev *dev, unsigned int qi,
+			  unsigned int pos, struct lkl_virtio_req *req)
+{
+	struct lkl_virtio_queue *q = &dev->queue[qi];
+	struct lkl_vring_avail *avail = virtio_ptr(q->avail_addr);
+	int n = virtio_avail_count(q);
+	uint16_t head;
+
+	if (n < 0)
+		return -EIO;
+	if (pos >= (unsigned int)n)
+		return -EAGAIN;
+	head = le16toh(avail->ring[(uint16_t)(q->last_avail + pos) % q->num]);
+	return virtio_req_get(dev, qi, head, req) ? -EIO : 0;
+}
+
+void lkl_virtio_queue_take(struct lkl_virtio_dev *dev, unsigned int q,
+			   unsigned int n)
+{
+	dev->queue[q].last_avail += n;
+}
+
+void lkl_virtio_queue_interrupt(struct lkl_virtio_dev *dev, unsigned int qi)
+{
+	struct lkl_virtio_queue *q = &dev->queue[qi];
+
+	if (!q->completed)
+		return;
+	q->completed = false;
+	if (virtio_wants_interrupt(dev, qi))
+		virtio_raise(dev, VIRTIO_INT_VRING);
+}
+
+void lkl_virtio_queue_broken(struct lkl_virtio_dev *dev)
+{
+	pthread_mutex_lock(&dev->lock);
+	dev->status |= LKL_VIRTIO_CONFIG_S_NEEDS_RESET;
+	pthread_mutex_unlock(&dev->lock);
+	virtio_raise(dev, VIRTIO_INT_CONFIG);
+}
+
+/*
  * Serve queue @qi until its available ring is empty. Returns true if
- * requests were completed, and so the driver needs an interrupt; sets
- * *@broken if the driver made a chain it must not make.
+ * requests were completed and the driver wants an interrupt for them;
+ * sets *@broken if the driver made a chain it must not make.
  */
 static bool virtio_serve_queue(struct lkl_virtio_dev *dev, unsigned int qi,
 			       bool *broken)
@@ -432,7 +529,7 @@ static bool virtio_serve_queue(struct lkl_virtio_dev *dev, unsigned int qi,
 out:
 	completed = q->completed;
 	q->completed = false;
-	return completed;
+	return completed && virtio_wants_interrupt(dev, qi);
 }
 
 static void *virtio_worker(void *arg)
@@ -574,6 +671,7 @@ int lkl_virtio_dev_add(struct lkl_virtio_dev *dev)
 
 	dev->pending = 0;
 	dev->busy = false;
+	dev->holders = 0;
 	dev->stop = false;
 	dev->req = malloc(sizeof(*dev->req));
 	if (posix_memalign(&dev->base, LKL_VIRTIO_MMIO_SIZE,

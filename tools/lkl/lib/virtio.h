@@ -59,10 +59,16 @@ struct lkl_virtio_req {
  *	with lkl_virtio_req_complete() before it returns, and returns 0; a
  *	negative value leaves the request in the queue, and the queue is not
  *	looked at again until the driver's next notification.
+ * @notify: optional. Called when the driver notifies queue @q, with the
+ *	device's lock held and the kernel's CPU taken, so it must not block.
+ *	If it returns true, the device type serves that queue itself, from a
+ *	thread of its own (see lkl_virtio_queue_hold()), and the worker
+ *	leaves it alone.
  */
 struct lkl_virtio_dev_ops {
 	int (*enqueue)(struct lkl_virtio_dev *dev, int q,
 		       struct lkl_virtio_req *req);
+	bool (*notify)(struct lkl_virtio_dev *dev, int q);
 };
 
 /**
@@ -111,6 +117,7 @@ struct lkl_virtio_queue {
  * @worker: the thread that serves the queues
  * @pending: a bitmap of queues notified and not served yet
  * @busy: @worker is serving queues without @lock
+ * @holders: device-type threads serving queues without @lock
  * @stop: @worker must end
  * @status: the device status register
  * @int_status: the interrupt status register, read and changed atomically
@@ -138,6 +145,7 @@ struct lkl_virtio_dev {
 	pthread_t worker;
 	uint32_t pending;
 	bool busy;
+	unsigned int holders;
 	bool stop;
 
 	uint32_t status;
@@ -182,6 +190,68 @@ int lkl_virtio_dev_remove(struct lkl_virtio_dev *dev);
  * has served the queue's available requests.
  */
 void lkl_virtio_req_complete(struct lkl_virtio_req *req, uint32_t len);
+
+/**
+ * lkl_virtio_queue_hold() - start serving a queue from a device-type thread
+ * @dev: the device
+ * @q: the queue
+ *
+ * For queues whose notify operation returned true. Between this and
+ * lkl_virtio_queue_release(), a reset of the device waits, so the queue's
+ * rings stay valid; do not wait for anything that needs the kernel there.
+ *
+ * Return: true if the queue is ready and the device is not broken; false
+ * otherwise, and then nothing is held.
+ */
+bool lkl_virtio_queue_hold(struct lkl_virtio_dev *dev, unsigned int q);
+
+/**
+ * lkl_virtio_queue_release() - end what lkl_virtio_queue_hold() started
+ * @dev: the device
+ */
+void lkl_virtio_queue_release(struct lkl_virtio_dev *dev);
+
+/**
+ * lkl_virtio_queue_peek() - look at an available chain without taking it
+ * @dev: the device, with queue @q held
+ * @q: the queue
+ * @pos: which chain: 0 is the next one the device would take
+ * @req: receives the chain
+ *
+ * Return: 0; -EAGAIN if the driver has made fewer than @pos + 1 chains
+ * available; -EIO if the chain is malformed (the device then needs a
+ * reset, see lkl_virtio_queue_broken()).
+ */
+int lkl_virtio_queue_peek(struct lkl_virtio_dev *dev, unsigned int q,
+			  unsigned int pos, struct lkl_virtio_req *req);
+
+/**
+ * lkl_virtio_queue_take() - take the next @n available chains
+ * @dev: the device, with queue @q held
+ * @q: the queue
+ * @n: how many chains, all seen with lkl_virtio_queue_peek(); complete
+ *	each with lkl_virtio_req_complete()
+ */
+void lkl_virtio_queue_take(struct lkl_virtio_dev *dev, unsigned int q,
+			   unsigned int n);
+
+/**
+ * lkl_virtio_queue_interrupt() - raise the interrupt for completed chains
+ * @dev: the device, with queue @q held
+ * @q: the queue
+ *
+ * Does nothing if no chain was completed since the last interrupt, or if
+ * the driver asked for no interrupts (it then polls the used ring).
+ */
+void lkl_virtio_queue_interrupt(struct lkl_virtio_dev *dev, unsigned int q);
+
+/**
+ * lkl_virtio_queue_broken() - mark a device that made a malformed chain
+ * @dev: the device, with a queue held
+ *
+ * Sets DEVICE_NEEDS_RESET and raises the configuration interrupt.
+ */
+void lkl_virtio_queue_broken(struct lkl_virtio_dev *dev);
 
 /**
  * lkl_virtio_iomem_access() - the iomem_access host operation
