@@ -216,6 +216,171 @@ long lkl_mount_dev(unsigned int disk_id, unsigned int part,
 long lkl_umount_dev(unsigned int disk_id, unsigned int part, int flags,
 		    long timeout_ms);
 
+/**
+ * DOC: Network devices
+ *
+ * A network backend on the host becomes a virtio-net interface inside LKL:
+ * create the backend with one of the lkl_netdev_*_create() functions, then
+ * give it to the running kernel with lkl_netdev_add(). The kernel's own
+ * virtio_mmio and virtio_net drivers serve it. Each device has two host
+ * threads: one sends the frames the kernel queues, the other waits for
+ * frames from the backend and writes them straight into the kernel's
+ * receive buffers.
+ *
+ * Backends whose frames carry a virtio-net header (tap, macvtap, raw with
+ * PACKET_VNET_HDR, and pipe, which frames each packet itself) can carry
+ * the offloads: checksum offload in both directions, TSO and GSO for IPv4
+ * and IPv6, and large receive through mergeable receive buffers. The
+ * others (vde, fd) carry plain Ethernet frames and offer none.
+ */
+
+/* Checksum offload in both directions (VIRTIO_NET_F_CSUM, GUEST_CSUM). */
+#define LKL_NETDEV_OFFLOAD_CSUM		(1U << 0)
+/* TSO and GSO from LKL for IPv4 and IPv6 (HOST_TSO4/6); needs CSUM. */
+#define LKL_NETDEV_OFFLOAD_TSO		(1U << 1)
+/* Large receive: GSO frames into LKL (GUEST_TSO4/6); needs CSUM. */
+#define LKL_NETDEV_OFFLOAD_LRO		(1U << 2)
+#define LKL_NETDEV_OFFLOAD_ALL		(LKL_NETDEV_OFFLOAD_CSUM | \
+					 LKL_NETDEV_OFFLOAD_TSO | \
+					 LKL_NETDEV_OFFLOAD_LRO)
+
+struct lkl_netdev;
+
+/**
+ * struct lkl_netdev_args - how lkl_netdev_add() sets up a device
+ * @mac: the MAC address, or all zeroes for a random locally administered
+ *	one
+ * @offloads: the LKL_NETDEV_OFFLOAD_* bits to offer; those the backend
+ *	cannot carry are left out
+ */
+struct lkl_netdev_args {
+	unsigned char mac[6];
+	unsigned int offloads;
+};
+
+/**
+ * lkl_netdev_tap_create() - a backend on an existing host tap device
+ * @ifname: the tap device's name in the calling thread's network namespace
+ * @nd: receives the backend
+ *
+ * Attaches to the tap with IFF_TAP, IFF_NO_PI and IFF_VNET_HDR, so that
+ * the offloads reach the host's stack. The tap must exist (as made by
+ * "ip tuntap add"), and the caller must be allowed to attach to it.
+ *
+ * Return: 0, or a negative LKL errno: -LKL_ENODEV if there is no such tap,
+ * -LKL_EBUSY if another process has it, -LKL_EINVAL for a bad name,
+ * -LKL_EPERM if the caller may not use it.
+ */
+int lkl_netdev_tap_create(const char *ifname, struct lkl_netdev **nd);
+
+/**
+ * lkl_netdev_macvtap_create() - a backend on an existing macvtap device
+ * @path: the macvtap character device, for example "/dev/tap5"
+ * @nd: receives the backend
+ *
+ * Return: 0, or a negative LKL errno (-LKL_ENOENT if @path does not exist).
+ */
+int lkl_netdev_macvtap_create(const char *path, struct lkl_netdev **nd);
+
+/**
+ * lkl_netdev_raw_create() - a backend on an AF_PACKET socket
+ * @ifname: an existing host interface, for example one end of a veth pair,
+ *	in the calling thread's network namespace
+ * @nd: receives the backend
+ *
+ * Binds a raw packet socket with PACKET_VNET_HDR to @ifname, so that the
+ * host hands over CHECKSUM_PARTIAL and GSO frames. Needs CAP_NET_RAW.
+ *
+ * Return: 0, or a negative LKL errno (-LKL_ENODEV if there is no such
+ * interface).
+ */
+int lkl_netdev_raw_create(const char *ifname, struct lkl_netdev **nd);
+
+/**
+ * lkl_netdev_pipe_create() - a backend on a pair of named FIFOs
+ * @rx_path: the FIFO frames are read from
+ * @tx_path: the FIFO frames are written to
+ * @nd: receives the backend
+ *
+ * Two LKL processes talk by swapping the paths. Each frame is sent with
+ * its length and a virtio-net header, so the offloads cross the pipe. No
+ * privilege is needed. Opening waits until the other side opens too.
+ *
+ * Return: 0, or a negative LKL errno (-LKL_ENOENT if a FIFO is missing,
+ * -LKL_EINVAL if a path is not a FIFO).
+ */
+int lkl_netdev_pipe_create(const char *rx_path, const char *tx_path,
+			   struct lkl_netdev **nd);
+
+/**
+ * lkl_netdev_vde_create() - a backend on a VDE switch
+ * @sock: the switch's control socket directory, as given to vde_switch -s
+ * @nd: receives the backend
+ *
+ * Uses libvdeplug. Frames are plain Ethernet frames: no offloads.
+ *
+ * Return: 0, or a negative LKL errno (-LKL_ENOTSUP if the library was
+ * built without libvdeplug).
+ */
+int lkl_netdev_vde_create(const char *sock, struct lkl_netdev **nd);
+
+/**
+ * lkl_netdev_fd_create() - a backend on an already open file descriptor
+ * @fd: a descriptor that reads and writes one Ethernet frame per call,
+ *	such as a tap file descriptor or one end of a SOCK_SEQPACKET or
+ *	SOCK_DGRAM socket pair. It stays the caller's to close, after
+ *	lkl_netdev_free().
+ * @vnet_hdr_len: 0 for plain frames, or the length of the virtio-net
+ *	header that precedes each frame: 10, or 12 with num_buffers
+ * @nd: receives the backend
+ *
+ * Return: 0, or a negative LKL errno (-LKL_EBADF, -LKL_EINVAL).
+ */
+int lkl_netdev_fd_create(int fd, int vnet_hdr_len, struct lkl_netdev **nd);
+
+/**
+ * lkl_netdev_free() - release a backend
+ * @nd: the backend, which is not added to the kernel (or was removed)
+ */
+void lkl_netdev_free(struct lkl_netdev *nd);
+
+/**
+ * lkl_netdev_add() - add a virtio-net interface on a backend
+ * @nd: the backend, not yet added
+ * @args: the MAC address and offloads, or NULL for a random MAC and every
+ *	offload the backend can carry
+ *
+ * Must be called after lkl_start_kernel(). When it returns, the kernel's
+ * virtio_net driver has registered the interface (down, with no address).
+ *
+ * Return: the interface index inside LKL (> 0), or a negative LKL errno:
+ * -LKL_EBUSY if @nd is already added, -LKL_ENODEV if the driver refused.
+ */
+int lkl_netdev_add(struct lkl_netdev *nd, const struct lkl_netdev_args *args);
+
+/**
+ * lkl_netdev_remove() - remove an interface added by lkl_netdev_add()
+ * @nd: the backend
+ *
+ * The kernel unregisters the interface first; then the device's host
+ * threads end. @nd can then be freed, or added again.
+ *
+ * Return: 0, or a negative LKL errno (-LKL_EINVAL if @nd is not added).
+ */
+int lkl_netdev_remove(struct lkl_netdev *nd);
+
+/**
+ * lkl_netdev_get_features() - the virtio features the driver accepted
+ * @nd: an added backend
+ * @features: receives the VIRTIO_NET_F_* and VIRTIO_F_* bits
+ *
+ * For checking which offloads are really in use.
+ *
+ * Return: 0, or -LKL_EINVAL if @nd is not added.
+ */
+int lkl_netdev_get_features(struct lkl_netdev *nd,
+			    unsigned long long *features);
+
 /*
  * The generic system call table has only the *at() and other newer forms
  * of some calls. The wrappers below give the classic calls, with the same

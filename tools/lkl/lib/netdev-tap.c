@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tap and macvtap backends: an existing tap device, attached through
+ * /dev/net/tun, or the character device of an existing macvtap. Both take
+ * IFF_VNET_HDR with a 12-byte header, so that checksum offload and GSO
+ * frames cross in both directions, and TUNSETOFFLOAD tells the host which
+ * frames LKL accepts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <linux/if_tun.h>
+
+#include <lkl.h>
+
+#include "netdev.h"
+
+struct tap_netdev {
+	struct lkl_netdev nd;
+	int fd;
+};
+
+static struct tap_netdev *to_tap(struct lkl_netdev *nd)
+{
+	return (struct tap_netdev *)nd;
+}
+
+static ssize_t tap_tx(struct lkl_netdev *nd, const struct iovec *iov, int cnt)
+{
+	ssize_t ret;
+
+	do {
+		ret = writev(to_tap(nd)->fd, iov, cnt);
+	} while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : ret;
+}
+
+static ssize_t tap_rx(struct lkl_netdev *nd, const struct iovec *iov, int cnt)
+{
+	ssize_t ret;
+
+	do {
+		ret = readv(to_tap(nd)->fd, iov, cnt);
+	} while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : ret;
+}
+
+static int tap_set_offloads(struct lkl_netdev *nd, unsigned int offloads)
+{
+	unsigned int f = 0;
+
+	if (offloads & LKL_NETDEV_OFFLOAD_CSUM)
+		f |= TUN_F_CSUM;
+	if (offloads & LKL_NETDEV_OFFLOAD_LRO)
+		f |= TUN_F_TSO4 | TUN_F_TSO6;
+	return ioctl(to_tap(nd)->fd, TUNSETOFFLOAD, f) ? -errno : 0;
+}
+
+static void tap_free(struct lkl_netdev *nd)
+{
+	close(to_tap(nd)->fd);
+	free(nd);
+}
+
+static const struct lkl_netdev_ops tap_ops = {
+	.tx = tap_tx,
+	.rx = tap_rx,
+	.set_offloads = tap_set_offloads,
+	.free = tap_free,
+};
+
+/* Turn on the 12-byte header and non-blocking reads; wrap @fd up. */
+static int tap_setup(int fd, struct ifreq *ifr, struct lkl_netdev **ndp)
+{
+	struct tap_netdev *tap;
+	int hdr = 12;
+
+	ifr->ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	if (ioctl(fd, TUNSETIFF, ifr))
+		return -errno;
+	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr) ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK))
+		return -errno;
+
+	tap = calloc(1, sizeof(*tap));
+	if (!tap)
+		return -ENOMEM;
+	tap->fd = fd;
+	tap->nd.ops = &tap_ops;
+	tap->nd.rx_fd = fd;
+	tap->nd.vnet_hdr_len = hdr;
+	tap->nd.offloads = LKL_NETDEV_OFFLOAD_ALL;
+	*ndp = &tap->nd;
+	return 0;
+}
+
+int lkl_netdev_tap_create(const char *ifname, struct lkl_netdev **nd)
+{
+	struct ifreq ifr;
+	int fd, ret;
+
+	if (!ifname || !*ifname || strlen(ifname) >= IFNAMSIZ || !nd)
+		return -LKL_EINVAL;
+	/* TUNSETIFF would make a new tap; only an existing one is wanted. */
+	if (!if_nametoindex(ifname))
+		return -LKL_ENODEV;
+
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, ifname, strlen(ifname));
+	ret = tap_setup(fd, &ifr, nd);
+	if (ret)
+		close(fd);
+	return ret;
+}
+
+int lkl_netdev_macvtap_create(const char *path, struct lkl_netdev **nd)
+{
+	struct ifreq ifr;
+	struct stat st;
+	int fd, ret;
+
+	if (!path || !nd)
+		return -LKL_EINVAL;
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = -LKL_EINVAL;
+	if (!fstat(fd, &st) && S_ISCHR(st.st_mode)) {
+		memset(&ifr, 0, sizeof(ifr));
+		ret = tap_setup(fd, &ifr, nd);
+	}
+	if (ret)
+		close(fd);
+	return ret;
+}

@@ -1,0 +1,638 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The virtio-net device: one receive and one transmit queue between the
+ * kernel's virtio_net driver and a network backend (netdev.h).
+ *
+ * Transmit runs on the virtio layer's worker thread: each chain is one
+ * frame, handed to the backend as it is, with no copy. Receive has a
+ * thread of its own, because its chains wait for frames rather than for
+ * the driver: it polls the backend, gathers enough receive buffers for the
+ * largest frame, lets the backend read the frame straight into them and
+ * gives the driver as many buffers as the frame filled (mergeable receive
+ * buffers). When the driver has too few buffers, the thread waits for its
+ * next notification.
+ *
+ * The kernel always sees a 12-byte struct virtio_net_hdr_mrg_rxbuf before
+ * each frame (VIRTIO_F_VERSION_1). Backends give 12, 10 or no header
+ * bytes; the iovecs below are cut so that the backend's bytes land in
+ * place, and a missing header reads as "no offload".
+ */
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/random.h>
+
+#include <lkl.h>
+#include <lkl/linux/virtio_ids.h>
+#include <lkl/linux/virtio_net.h>
+
+#include "netdev.h"
+#include "virtio.h"
+
+#define VNET_RXQ		0
+#define VNET_TXQ		1
+#define VNET_HDR_LEN		12
+
+/* The largest frame: a 64 KiB GSO packet, Ethernet and VLAN headers. */
+#define VNET_MAX_FRAME		(VNET_HDR_LEN + 14 + 4 + 65535)
+/* Receive buffers (chains) and their segments for one frame. */
+#define VNET_RX_CHAINS		256
+#define VNET_RX_IOVS		512
+/* Frames received before the driver gets its interrupt. */
+#define VNET_RX_BATCH		64
+
+#define VNET_SYSFS		"/.lkl-net-sysfs"
+
+/* Ends of a receive attempt that are not a frame received. */
+enum vnet_rx {
+	VNET_RX_NONE,		/* the backend had no frame */
+	VNET_RX_FRAME,		/* one frame received, or dropped */
+	VNET_RX_STARVED,	/* too few buffers: wait for the driver */
+	VNET_RX_DEAD,		/* the backend or the device is broken */
+};
+
+struct vnet_chain {
+	uint16_t head;
+	unsigned int iov;	/* its first segment in vnet_dev.rx_iov */
+	unsigned int niov;
+	size_t len;
+};
+
+/**
+ * struct vnet_dev - a virtio-net device
+ * @dev: the virtio-mmio device
+ * @nd: its backend
+ * @config: the configuration space (the MAC address)
+ * @kick: a pipe; a byte in it wakes @rx_thread (the driver added
+ *	receive buffers, or the device is going away)
+ * @rx_thread: the receive thread
+ * @stop: @rx_thread must end
+ * @mrg: the driver accepted mergeable receive buffers
+ * @guest_csum: the driver accepts frames with a partial checksum
+ * @guest_gso: the driver accepts GSO frames
+ * @rx_req: scratch space for looking at receive chains
+ * @rx_chain: the receive chains gathered for the next frame
+ * @rx_iov: their segments
+ * @be_iov: the segments as the backend sees them
+ * @tx_iov: a transmitted frame's segments as the backend sees them
+ */
+struct vnet_dev {
+	struct lkl_virtio_dev dev;
+	struct lkl_netdev *nd;
+	struct lkl_virtio_net_config config;
+	int kick[2];
+	pthread_t rx_thread;
+	bool stop;
+	bool mrg;
+	bool guest_csum;
+	bool guest_gso;
+	struct lkl_virtio_req rx_req;
+	struct vnet_chain rx_chain[VNET_RX_CHAINS];
+	struct iovec rx_iov[VNET_RX_IOVS];
+	struct iovec be_iov[VNET_RX_IOVS + 1];
+	struct iovec tx_iov[LKL_VIRTIO_MAX_BUFS + 1];
+};
+
+static struct vnet_dev *to_vnet(struct lkl_virtio_dev *dev)
+{
+	return (struct vnet_dev *)((char *)dev - offsetof(struct vnet_dev, dev));
+}
+
+/*
+ * Rewrite the kernel's segments @in (header first) into @out for a backend
+ * with @be_hdr header bytes: keep the first @be_hdr bytes of the 12-byte
+ * header and drop the rest of it. The header must lie in the first
+ * segment. Returns the number of segments in @out, or -1.
+ */
+static int vnet_cut_header(const struct iovec *in, int cnt, int be_hdr,
+			   struct iovec *out)
+{
+	char *base = in[0].iov_base;
+	int n = 0, i;
+
+	if (cnt < 1 || in[0].iov_len < VNET_HDR_LEN)
+		return -1;
+	if (be_hdr == VNET_HDR_LEN) {
+		memcpy(out, in, cnt * sizeof(*in));
+		return cnt;
+	}
+	if (be_hdr) {
+		out[n].iov_base = base;
+		out[n++].iov_len = be_hdr;
+	}
+	if (in[0].iov_len > VNET_HDR_LEN) {
+		out[n].iov_base = base + VNET_HDR_LEN;
+		out[n++].iov_len = in[0].iov_len - VNET_HDR_LEN;
+	}
+	for (i = 1; i < cnt; i++)
+		out[n++] = in[i];
+	return n;
+}
+
+/* The Internet checksum of @len bytes at @p, folded, not inverted. */
+static uint32_t vnet_csum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+	while (len > 1) {
+		sum += (uint32_t)p[0] << 8 | p[1];
+		p += 2;
+		len -= 2;
+	}
+	if (len)
+		sum += (uint32_t)p[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+/*
+ * Complete the partial checksum of a received frame for a driver that did
+ * not accept VIRTIO_NET_F_GUEST_CSUM (a raw socket hands such frames over
+ * whatever LKL accepts). The frame lies in the chains' segments; it is
+ * checksummed in place when the checksummed part is in one segment.
+ * Returns false if the frame must be dropped.
+ */
+static bool vnet_rx_csum(struct vnet_dev *vd, struct lkl_virtio_net_hdr_v1 *h,
+			 size_t len)
+{
+	uint16_t start = le16toh(h->csum_start), off = le16toh(h->csum_offset);
+	struct iovec *seg = &vd->rx_iov[0];
+	size_t at = VNET_HDR_LEN + start;
+	uint8_t *p;
+	uint32_t sum;
+
+	if (!(h->flags & LKL_VIRTIO_NET_HDR_F_NEEDS_CSUM))
+		return true;
+	if (at + off + 2 > len || len > seg->iov_len)
+		return false;
+	p = (uint8_t *)seg->iov_base + at;
+	sum = vnet_csum_add(0, p, len - at);
+	sum = ~sum & 0xffff;
+	p[off] = sum >> 8;
+	p[off + 1] = sum & 0xff;
+	h->flags &= ~LKL_VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	return true;
+}
+
+/* Gather receive chains for one frame; returns how many, or -1. */
+static int vnet_rx_gather(struct vnet_dev *vd, size_t *total)
+{
+	unsigned int max = vd->mrg ? VNET_RX_CHAINS : 1;
+	struct lkl_virtio_req *req = &vd->rx_req;
+	unsigned int n = 0, niov = 0, i;
+	int ret;
+
+	*total = 0;
+	while (*total < VNET_MAX_FRAME && n < max) {
+		struct vnet_chain *c = &vd->rx_chain[n];
+
+		ret = lkl_virtio_queue_peek(&vd->dev, VNET_RXQ, n, req);
+		if (ret == -EAGAIN)
+			break;
+		if (ret || req->nout || !req->nin ||
+		    req->buf[0].iov_len < VNET_HDR_LEN)
+			return -1;
+		if (niov + req->nin > VNET_RX_IOVS)
+			break;
+		c->head = req->head;
+		c->iov = niov;
+		c->niov = req->nin;
+		c->len = 0;
+		for (i = 0; i < req->nin; i++) {
+			vd->rx_iov[niov++] = req->buf[i];
+			c->len += req->buf[i].iov_len;
+		}
+		*total += c->len;
+		n++;
+	}
+	return n;
+}
+
+/* Receive one frame into the driver's buffers; the queue is held. */
+static enum vnet_rx vnet_rx_one(struct vnet_dev *vd)
+{
+	struct lkl_netdev *nd = vd->nd;
+	struct lkl_virtio_net_hdr_mrg_rxbuf *h;
+	struct lkl_virtio_req *req = &vd->rx_req;
+	size_t total, len, left;
+	int chains, cnt, used, i;
+	ssize_t ret;
+
+	chains = vnet_rx_gather(vd, &total);
+	if (chains < 0) {
+		lkl_virtio_queue_broken(&vd->dev);
+		return VNET_RX_DEAD;
+	}
+	/* Without mergeable buffers, each chain holds a whole frame. */
+	if (!chains || (vd->mrg && total < VNET_MAX_FRAME))
+		return VNET_RX_STARVED;
+
+	cnt = vnet_cut_header(vd->rx_iov, vd->rx_chain[chains - 1].iov +
+			      vd->rx_chain[chains - 1].niov, nd->vnet_hdr_len,
+			      vd->be_iov);
+	h = vd->rx_iov[0].iov_base;
+	ret = nd->ops->rx(nd, vd->be_iov, cnt);
+	if (ret == -EAGAIN || ret == -EINTR)
+		return VNET_RX_NONE;
+	if (ret < 0)
+		return VNET_RX_DEAD;
+	if (ret < nd->vnet_hdr_len)
+		return VNET_RX_FRAME;
+	len = ret - nd->vnet_hdr_len + VNET_HDR_LEN;
+	if (len > total)
+		return VNET_RX_FRAME;	/* truncated: drop it */
+
+	if (nd->vnet_hdr_len < (int)sizeof(h->hdr))
+		memset(&h->hdr, 0, sizeof(h->hdr));
+	if (h->hdr.gso_type != LKL_VIRTIO_NET_HDR_GSO_NONE && !vd->guest_gso)
+		return VNET_RX_FRAME;
+	if (!vd->guest_csum) {
+		if (!vnet_rx_csum(vd, (struct lkl_virtio_net_hdr_v1 *)h, len))
+			return VNET_RX_FRAME;
+		h->hdr.flags = 0;
+	}
+
+	/* Count the chains the frame filled, then hand them back in order. */
+	for (used = 0, left = len; left; used++)
+		left -= left < vd->rx_chain[used].len ?
+			left : vd->rx_chain[used].len;
+	h->num_buffers = htole16(used);
+	req->dev = &vd->dev;
+	req->q = VNET_RXQ;
+	for (i = 0, left = len; i < used; i++) {
+		size_t n = left < vd->rx_chain[i].len ?
+			   left : vd->rx_chain[i].len;
+
+		req->head = vd->rx_chain[i].head;
+		lkl_virtio_req_complete(req, n);
+		left -= n;
+	}
+	lkl_virtio_queue_take(&vd->dev, VNET_RXQ, used);
+	return VNET_RX_FRAME;
+}
+
+/* What the driver accepted; it is fixed while a queue is ready. */
+static void vnet_read_features(struct vnet_dev *vd)
+{
+	uint64_t f = __atomic_load_n(&vd->dev.driver_features,
+				     __ATOMIC_RELAXED);
+
+	vd->mrg = f & 1ULL << LKL_VIRTIO_NET_F_MRG_RXBUF;
+	vd->guest_csum = f & 1ULL << LKL_VIRTIO_NET_F_GUEST_CSUM;
+	vd->guest_gso = f & (1ULL << LKL_VIRTIO_NET_F_GUEST_TSO4 |
+			     1ULL << LKL_VIRTIO_NET_F_GUEST_TSO6);
+}
+
+/* Is @fd readable now? */
+static bool vnet_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0;
+}
+
+/* Receive the frames that are there, then interrupt the driver once. */
+static enum vnet_rx vnet_rx_batch(struct vnet_dev *vd)
+{
+	enum vnet_rx ret = VNET_RX_NONE;
+	int n;
+
+	if (!lkl_virtio_queue_hold(&vd->dev, VNET_RXQ))
+		return VNET_RX_STARVED;
+	vnet_read_features(vd);
+	for (n = 0; n < VNET_RX_BATCH; n++) {
+		if (n && !vnet_readable(vd->nd->rx_fd))
+			break;
+		ret = vnet_rx_one(vd);
+		if (ret != VNET_RX_FRAME)
+			break;
+	}
+	lkl_virtio_queue_interrupt(&vd->dev, VNET_RXQ);
+	lkl_virtio_queue_release(&vd->dev);
+	return ret;
+}
+
+static void *vnet_rx_thread(void *arg)
+{
+	struct vnet_dev *vd = arg;
+	struct pollfd p[2];
+	bool starved = true, dead = false;
+	char buf[64];
+
+#ifdef __linux__
+	pthread_setname_np(pthread_self(), "lkl-vnet-rx");
+#endif
+	p[0].fd = vd->kick[0];
+	p[0].events = POLLIN;
+	p[1].fd = vd->nd->rx_fd;
+	p[1].events = POLLIN;
+	for (;;) {
+		p[0].revents = 0;
+		p[1].revents = 0;
+		if (poll(p, starved || dead ? 1 : 2, -1) < 0)
+			continue;
+		if (p[0].revents) {
+			while (read(vd->kick[0], buf, sizeof(buf)) > 0)
+				;
+			if (__atomic_load_n(&vd->stop, __ATOMIC_ACQUIRE))
+				break;
+			starved = false;
+		}
+		if (starved || dead || !p[1].revents)
+			continue;
+		switch (vnet_rx_batch(vd)) {
+		case VNET_RX_STARVED:
+			starved = true;
+			break;
+		case VNET_RX_DEAD:
+			dead = true;
+			break;
+		default:
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void vnet_kick(struct vnet_dev *vd)
+{
+	char c = 0;
+	ssize_t ret;
+
+	/* A full pipe has a wakeup pending already. */
+	ret = write(vd->kick[1], &c, 1);
+	(void)ret;
+}
+
+static bool vnet_notify(struct lkl_virtio_dev *dev, int q)
+{
+	if (q != VNET_RXQ)
+		return false;
+	vnet_kick(to_vnet(dev));
+	return true;
+}
+
+static int vnet_enqueue(struct lkl_virtio_dev *dev, int q,
+			struct lkl_virtio_req *req)
+{
+	struct vnet_dev *vd = to_vnet(dev);
+	struct lkl_netdev *nd = vd->nd;
+	int cnt;
+
+	if (q == VNET_TXQ && !req->nin) {
+		cnt = vnet_cut_header(req->buf, req->nout, nd->vnet_hdr_len,
+				      vd->tx_iov);
+		/* A frame the backend refuses is dropped, as on a wire. */
+		if (cnt > 0)
+			nd->ops->tx(nd, vd->tx_iov, cnt);
+	}
+	lkl_virtio_req_complete(req, 0);
+	return 0;
+}
+
+static const struct lkl_virtio_dev_ops vnet_ops = {
+	.enqueue = vnet_enqueue,
+	.notify = vnet_notify,
+};
+
+static uint64_t vnet_features(unsigned int offloads)
+{
+	uint64_t f = 1ULL << LKL_VIRTIO_NET_F_MAC |
+		     1ULL << LKL_VIRTIO_NET_F_MRG_RXBUF;
+
+	if (!(offloads & LKL_NETDEV_OFFLOAD_CSUM))
+		return f;
+	f |= 1ULL << LKL_VIRTIO_NET_F_CSUM | 1ULL << LKL_VIRTIO_NET_F_GUEST_CSUM;
+	if (offloads & LKL_NETDEV_OFFLOAD_TSO)
+		f |= 1ULL << LKL_VIRTIO_NET_F_HOST_TSO4 |
+		     1ULL << LKL_VIRTIO_NET_F_HOST_TSO6;
+	if (offloads & LKL_NETDEV_OFFLOAD_LRO)
+		f |= 1ULL << LKL_VIRTIO_NET_F_GUEST_TSO4 |
+		     1ULL << LKL_VIRTIO_NET_F_GUEST_TSO6;
+	return f;
+}
+
+/* Read the small sysfs file @path into @buf, NUL-terminated. */
+static long vnet_read_file(const char *path, char *buf, size_t len)
+{
+	long fd, ret;
+
+	fd = lkl_sys_open(path, LKL_O_RDONLY, 0);
+	if (fd < 0)
+		return fd;
+	ret = lkl_sys_read(fd, buf, len - 1);
+	lkl_sys_close(fd);
+	if (ret < 0)
+		return ret;
+	buf[ret] = 0;
+	return ret;
+}
+
+/* The one entry of directory @path that does not start with '.'. */
+static long vnet_dir_entry(const char *path, const char *prefix, char *name,
+			   size_t len)
+{
+	char buf[1024];
+	long fd, n, ret = -LKL_ENOENT;
+
+	fd = lkl_sys_open(path, LKL_O_RDONLY | LKL_O_DIRECTORY, 0);
+	if (fd < 0)
+		return fd;
+	while ((n = lkl_sys_getdents64(fd, (void *)buf, sizeof(buf))) > 0) {
+		long off = 0;
+
+		while (off < n) {
+			struct lkl_linux_dirent64 *d = (void *)(buf + off);
+
+			off += d->d_reclen;
+			if (d->d_name[0] == '.' ||
+			    strncmp(d->d_name, prefix, strlen(prefix)) ||
+			    strlen(d->d_name) >= len)
+				continue;
+			memcpy(name, d->d_name, strlen(d->d_name) + 1);
+			ret = 0;
+		}
+	}
+	lkl_sys_close(fd);
+	return ret;
+}
+
+/*
+ * The interface of platform device @id is in sysfs under
+ * bus/platform/devices/virtio-mmio.ID.auto/virtioN/net/NAME; sysfs is
+ * mounted privately for the lookup.
+ */
+static long vnet_ifindex(int id)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	char path[256], dev[64], name[64], val[32];
+	long ret;
+
+	pthread_mutex_lock(&lock);
+	ret = lkl_sys_mkdir(VNET_SYSFS, 0700);
+	if (ret < 0 && ret != -LKL_EEXIST)
+		goto out;
+	ret = lkl_sys_mount("sysfs", VNET_SYSFS, "sysfs", 0, NULL);
+	if (ret < 0)
+		goto out_rmdir;
+	snprintf(path, sizeof(path),
+		 VNET_SYSFS "/bus/platform/devices/virtio-mmio.%d.auto", id);
+	ret = vnet_dir_entry(path, "virtio", dev, sizeof(dev));
+	if (ret < 0)
+		goto out_umount;
+	snprintf(path, sizeof(path),
+		 VNET_SYSFS "/bus/platform/devices/virtio-mmio.%d.auto/%s/net",
+		 id, dev);
+	ret = vnet_dir_entry(path, "", name, sizeof(name));
+	if (ret < 0)
+		goto out_umount;
+	snprintf(path, sizeof(path),
+		 VNET_SYSFS "/class/net/%s/ifindex", name);
+	ret = vnet_read_file(path, val, sizeof(val));
+	if (ret >= 0)
+		ret = strtol(val, NULL, 10);
+out_umount:
+	lkl_sys_umount2(VNET_SYSFS, 0);
+out_rmdir:
+	lkl_sys_rmdir(VNET_SYSFS);
+out:
+	pthread_mutex_unlock(&lock);
+	return ret;
+}
+
+static void vnet_stop_rx(struct vnet_dev *vd)
+{
+	__atomic_store_n(&vd->stop, true, __ATOMIC_RELEASE);
+	vnet_kick(vd);
+	pthread_join(vd->rx_thread, NULL);
+}
+
+static void vnet_free(struct vnet_dev *vd)
+{
+	close(vd->kick[0]);
+	close(vd->kick[1]);
+	free(vd);
+}
+
+/* Start the receive thread with every signal blocked. */
+static int vnet_start_rx(struct vnet_dev *vd)
+{
+	sigset_t all, old;
+	int err;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&vd->rx_thread, NULL, vnet_rx_thread, vd);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return err ? -LKL_EAGAIN : 0;
+}
+
+int lkl_netdev_add(struct lkl_netdev *nd, const struct lkl_netdev_args *args)
+{
+	static const unsigned char zero[6];
+	unsigned int offloads = args ? args->offloads : LKL_NETDEV_OFFLOAD_ALL;
+	struct vnet_dev *vd;
+	long ret;
+
+	if (!nd)
+		return -LKL_EINVAL;
+	if (nd->dev)
+		return -LKL_EBUSY;
+	offloads &= nd->offloads;
+	if (!(offloads & LKL_NETDEV_OFFLOAD_CSUM))
+		offloads = 0;
+
+	vd = calloc(1, sizeof(*vd));
+	if (!vd)
+		return -LKL_ENOMEM;
+	if (pipe2(vd->kick, O_NONBLOCK | O_CLOEXEC)) {
+		free(vd);
+		return -LKL_ENOMEM;
+	}
+	vd->nd = nd;
+	if (args && memcmp(args->mac, zero, sizeof(zero))) {
+		memcpy(vd->config.mac, args->mac, sizeof(vd->config.mac));
+	} else {
+		if (getrandom(vd->config.mac, sizeof(vd->config.mac), 0) !=
+		    sizeof(vd->config.mac))
+			memcpy(vd->config.mac, "\x02\x4c\x4b\x4c\x00\x01", 6);
+		/* Locally administered, unicast. */
+		vd->config.mac[0] = (vd->config.mac[0] | 0x02) & ~0x01;
+	}
+
+	if (nd->ops->set_offloads) {
+		ret = nd->ops->set_offloads(nd, offloads);
+		if (ret < 0)
+			goto out_free;
+	}
+
+	vd->dev.device_id = LKL_VIRTIO_ID_NET;
+	vd->dev.features = vnet_features(offloads);
+	vd->dev.config = &vd->config;
+	vd->dev.config_len = sizeof(vd->config);
+	vd->dev.num_queues = 2;
+	vd->dev.ops = &vnet_ops;
+
+	ret = vnet_start_rx(vd);
+	if (ret < 0)
+		goto out_free;
+	ret = lkl_virtio_dev_add(&vd->dev);
+	if (ret < 0)
+		goto out_rx;
+	nd->dev = vd;
+
+	ret = vnet_ifindex(vd->dev.id);
+	if (ret < 0)
+		lkl_netdev_remove(nd);
+	return (int)ret;
+
+out_rx:
+	vnet_stop_rx(vd);
+out_free:
+	vnet_free(vd);
+	return (int)ret;
+}
+
+int lkl_netdev_remove(struct lkl_netdev *nd)
+{
+	struct vnet_dev *vd = nd ? nd->dev : NULL;
+	int ret;
+
+	if (!vd)
+		return -LKL_EINVAL;
+	ret = lkl_virtio_dev_remove(&vd->dev);
+	if (ret < 0)
+		return ret;
+	vnet_stop_rx(vd);
+	vnet_free(vd);
+	nd->dev = NULL;
+	return 0;
+}
+
+int lkl_netdev_get_features(struct lkl_netdev *nd,
+			    unsigned long long *features)
+{
+	struct vnet_dev *vd = nd ? nd->dev : NULL;
+
+	if (!vd)
+		return -LKL_EINVAL;
+	pthread_mutex_lock(&vd->dev.lock);
+	*features = vd->dev.driver_features;
+	pthread_mutex_unlock(&vd->dev.lock);
+	return 0;
+}
+
+void lkl_netdev_free(struct lkl_netdev *nd)
+{
+	if (!nd)
+		return;
+	if (nd->dev)
+		lkl_netdev_remove(nd);
+	nd->ops->free(nd);
+}
