@@ -7,9 +7,15 @@
  * The image is a virtio-blk disk of an LKL kernel, mounted by the kernel's
  * own file system driver, so the host needs neither root nor a driver.
  *
- * Files are streamed through one fixed buffer, holes are skipped on the
+ * Files are streamed through a few fixed buffers, holes are skipped on the
  * reading side (SEEK_DATA/SEEK_HOLE) and left unwritten on the writing
  * side, so sparse files stay sparse and memory stays bounded.
+ *
+ * Each byte is copied twice on the way, once by the host's read() or
+ * write() and once by the LKL kernel between its page cache and the
+ * buffer. For large ranges the two run side by side: a helper thread makes
+ * the host's calls and the main thread makes LKL's, and they pass the
+ * buffers around a ring (struct copy_ring).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +23,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,13 +38,14 @@
 #include "tool-disk.h"
 
 #define COPY_BUF_SIZE	(1024 * 1024)
+#define COPY_BUFS	4	/* in the ring, so 4 MiB in all */
 #define DIRENT_BUF_SIZE	(32 * 1024)
 
 static const char *prog;
 static const char *image;
 static struct tool_disk td = { .disk = { .fd = -1 } };
 static char *mnt = td.mnt;	/* where the image is mounted inside LKL */
-static char *copy_buf;
+static char *copy_buf;		/* COPY_BUFS buffers of COPY_BUF_SIZE */
 static int from_fs;		/* cpfromfs: image -> host */
 static int set_owner;		/* -o given */
 static uid_t owner_uid;
@@ -157,6 +165,117 @@ static char *base_name(const char *path)
 }
 
 /*
+ * The ring of buffers between the thread that fills them and the thread
+ * that empties them. Buffer i is copy_buf + i * COPY_BUF_SIZE; @filled and
+ * @drained count buffers since the start, so the full ones are those from
+ * @drained to @filled (modulo COPY_BUFS).
+ */
+struct copy_ring {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t full[COPY_BUFS];	/* the bytes in each full buffer */
+	unsigned int filled;
+	unsigned int drained;
+	int end;		/* the filler is done */
+	int failed;		/* one side failed and said why; stop */
+
+	/* The helper thread's side of the copy, on the host. */
+	int fd;
+	off_t off;
+	off_t len;
+	const char *path;
+};
+
+static char *ring_buf(unsigned int i)
+{
+	return copy_buf + (size_t)(i % COPY_BUFS) * COPY_BUF_SIZE;
+}
+
+static void ring_init(struct copy_ring *r, int fd, off_t off, off_t len,
+		      const char *path)
+{
+	memset(r, 0, sizeof(*r));
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->cond, NULL);
+	r->fd = fd;
+	r->off = off;
+	r->len = len;
+	r->path = path;
+}
+
+static void ring_destroy(struct copy_ring *r)
+{
+	pthread_cond_destroy(&r->cond);
+	pthread_mutex_destroy(&r->lock);
+}
+
+/* Wait for an empty buffer; its number, or -1 if the copy failed. */
+static int ring_get_empty(struct copy_ring *r)
+{
+	int i;
+
+	pthread_mutex_lock(&r->lock);
+	while (r->filled - r->drained == COPY_BUFS && !r->failed)
+		pthread_cond_wait(&r->cond, &r->lock);
+	i = r->failed ? -1 : (int)(r->filled % COPY_BUFS);
+	pthread_mutex_unlock(&r->lock);
+	return i;
+}
+
+/* Wait for a full buffer; its number, -1 if the copy failed, -2 at the end. */
+static int ring_get_full(struct copy_ring *r)
+{
+	int i;
+
+	pthread_mutex_lock(&r->lock);
+	while (r->filled == r->drained && !r->end && !r->failed)
+		pthread_cond_wait(&r->cond, &r->lock);
+	if (r->failed)
+		i = -1;
+	else if (r->filled == r->drained)
+		i = -2;
+	else
+		i = (int)(r->drained % COPY_BUFS);
+	pthread_mutex_unlock(&r->lock);
+	return i;
+}
+
+/* Change the ring's state under its lock and wake the other side. */
+static void ring_put(struct copy_ring *r, unsigned int *count, int *flag,
+		     size_t len)
+{
+	pthread_mutex_lock(&r->lock);
+	if (count == &r->filled)
+		r->full[r->filled % COPY_BUFS] = len;
+	if (count)
+		(*count)++;
+	if (flag)
+		*flag = 1;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static void ring_filled(struct copy_ring *r, size_t len)
+{
+	ring_put(r, &r->filled, NULL, len);
+}
+
+static void ring_drained(struct copy_ring *r)
+{
+	ring_put(r, &r->drained, NULL, 0);
+}
+
+static void ring_end(struct copy_ring *r)
+{
+	ring_put(r, NULL, &r->end, 0);
+}
+
+static void ring_fail(struct copy_ring *r)
+{
+	ring_put(r, NULL, &r->failed, 0);
+}
+
+/*
  * Host to image
  */
 
@@ -179,35 +298,83 @@ static int lkl_write_all(int fd, const char *buf, size_t len,
 	return 0;
 }
 
+/* Read one buffer of the host file; 1, 0 at the end, or -1 on an error. */
+static int read_step(struct copy_ring *r)
+{
+	ssize_t n;
+	int i;
+
+	if (r->len <= 0)
+		return 0;
+	i = ring_get_empty(r);
+	if (i < 0)
+		return -1;
+	do {
+		n = pread(r->fd, ring_buf(i),
+			  r->len < COPY_BUF_SIZE ? r->len : COPY_BUF_SIZE,
+			  r->off);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		err_host(r->path, "read");
+		ring_fail(r);
+		return -1;
+	}
+	if (!n)
+		return 0;	/* the file shrank under us */
+	ring_filled(r, n);
+	r->off += n;
+	r->len -= n;
+	return 1;
+}
+
+/* The helper thread of a copy in: read the host file into the ring. */
+static void *read_host(void *arg)
+{
+	struct copy_ring *r = arg;
+
+	while (read_step(r) > 0)
+		;
+	ring_end(r);
+	return NULL;
+}
+
 /* Copy @len bytes at @off of the host file @in to the LKL file @out. */
 static int copy_range_in(int in, int out, off_t off, off_t len,
 			 const char *src, const char *dst)
 {
-	ssize_t n;
-	long ret;
+	struct copy_ring r;
+	pthread_t thread;
+	int i, threaded, ret;
+	long err;
 
-	ret = lkl_sys_lseek(out, off, LKL_SEEK_SET);
-	if (ret < 0) {
-		err_lkl(dst, "seek", ret);
+	err = lkl_sys_lseek(out, off, LKL_SEEK_SET);
+	if (err < 0) {
+		err_lkl(dst, "seek", err);
 		return -1;
 	}
-	while (len > 0) {
-		n = pread(in, copy_buf,
-			  len < COPY_BUF_SIZE ? len : COPY_BUF_SIZE, off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err_host(src, "read");
-			return -1;
+	ring_init(&r, in, off, len, src);
+	/* A range that fits in one buffer is not worth a thread. */
+	threaded = len > COPY_BUF_SIZE &&
+		   !pthread_create(&thread, NULL, read_host, &r);
+
+	for (;;) {
+		/* Without a helper, fill the one buffer right here. */
+		if (!threaded && read_step(&r) <= 0)
+			ring_end(&r);
+		i = ring_get_full(&r);
+		if (i < 0)
+			break;
+		if (lkl_write_all(out, ring_buf(i), r.full[i], dst)) {
+			ring_fail(&r);
+			break;
 		}
-		if (!n)
-			break;	/* the file shrank under us */
-		if (lkl_write_all(out, copy_buf, n, dst))
-			return -1;
-		off += n;
-		len -= n;
+		ring_drained(&r);
 	}
-	return 0;
+	if (threaded)
+		pthread_join(thread, NULL);
+	ret = r.failed ? -1 : 0;
+	ring_destroy(&r);
+	return ret;
 }
 
 static int copy_file_in(const char *src, const char *dst,
@@ -444,33 +611,76 @@ static int host_write_all(int fd, const char *buf, size_t len,
 	return 0;
 }
 
+/* Write one full buffer to the host file; 1, 0 at the end, -1 on an error. */
+static int write_step(struct copy_ring *r)
+{
+	int i;
+
+	i = ring_get_full(r);
+	if (i < 0)
+		return i == -2 ? 0 : -1;
+	if (host_write_all(r->fd, ring_buf(i), r->full[i], r->path)) {
+		ring_fail(r);
+		return -1;
+	}
+	ring_drained(r);
+	return 1;
+}
+
+/* The helper thread of a copy out: write the ring to the host file. */
+static void *write_host(void *arg)
+{
+	while (write_step(arg) > 0)
+		;
+	return NULL;
+}
+
+/* Copy @len bytes at @off of the LKL file @in to the host file @out. */
 static int copy_range_out(int in, int out, off_t off, off_t len,
 			  const char *src, const char *dst)
 {
+	struct copy_ring r;
+	pthread_t thread;
+	int i, threaded, ret;
 	long n;
 
 	if (lseek(out, off, SEEK_SET) < 0) {
 		err_host(dst, "seek");
 		return -1;
 	}
+	ring_init(&r, out, off, len, dst);
+	threaded = len > COPY_BUF_SIZE &&
+		   !pthread_create(&thread, NULL, write_host, &r);
+
 	while (len > 0) {
-		n = lkl_sys_pread64(in, copy_buf,
+		i = ring_get_empty(&r);
+		if (i < 0)
+			break;
+		n = lkl_sys_pread64(in, ring_buf(i),
 				    len < COPY_BUF_SIZE ? len : COPY_BUF_SIZE,
 				    off);
 		if (n == -LKL_EINTR)
 			continue;
 		if (n < 0) {
 			err_lkl(src, "read", n);
-			return -1;
+			ring_fail(&r);
+			break;
 		}
 		if (!n)
 			break;
-		if (host_write_all(out, copy_buf, n, dst))
-			return -1;
+		ring_filled(&r, n);
+		/* Without a helper, empty the one buffer right here. */
+		if (!threaded && write_step(&r) < 0)
+			break;
 		off += n;
 		len -= n;
 	}
-	return 0;
+	ring_end(&r);
+	if (threaded)
+		pthread_join(thread, NULL);
+	ret = r.failed ? -1 : 0;
+	ring_destroy(&r);
+	return ret;
 }
 
 static int copy_file_out(const char *src, const char *dst,
@@ -766,7 +976,7 @@ int main(int argc, char **argv)
 	td.readonly = from_fs;
 	if (tool_disk_open(&td))
 		return 1;
-	copy_buf = malloc(COPY_BUF_SIZE);
+	copy_buf = malloc((size_t)COPY_BUFS * COPY_BUF_SIZE);
 	if (!copy_buf)
 		fprintf(stderr, "%s: out of memory\n", prog);
 	else if (!tool_disk_mount(&td, mem, fstype, part, NULL))
