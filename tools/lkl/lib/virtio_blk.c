@@ -37,6 +37,9 @@
 #define BLK_MAX_DISCARD_SEG	32
 #define BLK_DISCARD_ALIGNMENT	8		/* 4 KiB */
 
+/* How often the host's writeback of the file is started: blk_written(). */
+#define BLK_WRITEBACK_BYTES	(16 << 20)
+
 /**
  * struct virtio_blk_dev - one disk
  * @dev: the virtio-mmio device
@@ -45,6 +48,7 @@
  * @readonly: never write to @fd
  * @capacity: the size in 512-byte sectors
  * @serial: the ID returned by VIRTIO_BLK_T_GET_ID
+ * @unstarted: bytes written since the host's writeback was last started
  * @iov: scratch space for the data buffers of one request
  */
 struct virtio_blk_dev {
@@ -54,6 +58,7 @@ struct virtio_blk_dev {
 	bool readonly;
 	uint64_t capacity;
 	char serial[LKL_VIRTIO_BLK_ID_BYTES];
+	uint64_t unstarted;
 	struct iovec iov[LKL_VIRTIO_MAX_BUFS];
 };
 
@@ -243,6 +248,24 @@ static int blk_ranges(struct virtio_blk_dev *blk, uint32_t type,
 	return LKL_VIRTIO_BLK_S_OK;
 }
 
+/*
+ * Start the host's writeback of what was written, every
+ * BLK_WRITEBACK_BYTES, without waiting for it. The host would otherwise
+ * keep it all in its page cache until its own background threshold or the
+ * next flush, and a flush after a large copy would then find all of it
+ * still to write.
+ */
+static void blk_written(struct virtio_blk_dev *blk, size_t len)
+{
+	blk->unstarted += len;
+	if (blk->unstarted < BLK_WRITEBACK_BYTES)
+		return;
+	blk->unstarted = 0;
+#ifdef SYNC_FILE_RANGE_WRITE
+	sync_file_range(blk->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+}
+
 static int blk_enqueue(struct lkl_virtio_dev *dev, int q,
 		       struct lkl_virtio_req *req)
 {
@@ -283,8 +306,10 @@ static int blk_enqueue(struct lkl_virtio_dev *dev, int q,
 		if (!blk->readonly &&
 		    blk_in_range(blk, hdr.sector, out_len - sizeof(hdr)) &&
 		    !blk_rw(blk->fd, blk->iov, n,
-			    (off_t)(hdr.sector << BLK_SECTOR_SHIFT), true))
+			    (off_t)(hdr.sector << BLK_SECTOR_SHIFT), true)) {
 			status = LKL_VIRTIO_BLK_S_OK;
+			blk_written(blk, out_len - sizeof(hdr));
+		}
 		break;
 	case LKL_VIRTIO_BLK_T_FLUSH:
 		status = LKL_VIRTIO_BLK_S_OK;
