@@ -8,6 +8,7 @@
 #   make check      checkpatch --strict and sparse on the overlay
 #   make bench-core boot, syscall, context switch and RSS figures
 #   make bench-disk cptofs, cpfromfs and lklfuse throughput against dd
+#   make bench-net  TCP throughput and latency, LKL against native (root)
 #   make install PREFIX=/usr/local
 #
 # LINUX_SRC=/path/to/linux-6.12.y uses that tree instead of Debian's
@@ -32,7 +33,7 @@ export CCACHE_DIR ?= $(BUILD)/ccache
 export CCACHE_BASEDIR := $(TOP)
 
 .PHONY: all deps source kernel headers tools tests run test test-deps check \
-	bench-core bench-disk install clean distclean FORCE
+	bench-core bench-disk bench-net install clean distclean FORCE
 
 all: tools
 
@@ -93,6 +94,9 @@ bench-core: tests
 
 bench-disk: tools
 	@$(TOP)/tests/bench/bench-disk.sh $(TOBJ)
+
+bench-net: tests
+	@$(TOP)/tests/bench/bench-net.sh $(TOBJ)/tests/bench/bench-net
 
 install: tools
 	+$(MAKE) -C $(TOP)/tools/lkl O=$(TOBJ) LKL_KOBJ=$(KOBJ) \
