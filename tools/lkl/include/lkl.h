@@ -25,6 +25,7 @@
 #include <lkl/linux/in.h>
 #include <lkl/linux/in6.h>
 #include <lkl/linux/mount.h>
+#include <lkl/linux/pkt_sched.h>
 #include <lkl/linux/poll.h>
 #include <lkl/linux/reboot.h>
 #include <lkl/linux/socket.h>
@@ -108,17 +109,6 @@ int lkl_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * LKL errno (-LKL_ENODEV if there is no such interface).
  */
 int lkl_ifname_to_ifindex(const char *name);
-
-/**
- * lkl_if_up() - bring a network interface up
- * @ifindex: the interface index, for example 1 for the loopback device
- *
- * Sets IFF_UP with the SIOCGIFFLAGS and SIOCSIFFLAGS ioctls on an LKL
- * socket; prints nothing.
- *
- * Return: 0 on success, or a negative LKL errno.
- */
-int lkl_if_up(int ifindex);
 
 /**
  * DOC: Disks
@@ -380,6 +370,340 @@ int lkl_netdev_remove(struct lkl_netdev *nd);
  */
 int lkl_netdev_get_features(struct lkl_netdev *nd,
 			    unsigned long long *features);
+
+/**
+ * DOC: Network configuration
+ *
+ * Interfaces, addresses, routes, policy rules, neighbours and qdiscs are
+ * set up with rtnetlink requests inside LKL, as "ip" and "tc" would do;
+ * sysctls are read and written in /proc/sys inside LKL, where proc is
+ * mounted on first use. Each call opens its own NETLINK_ROUTE socket, so
+ * calls may come from any thread once the kernel runs.
+ *
+ * Addresses are strings in the usual notation ("10.0.0.1", "fd00::1"),
+ * parsed on the host, and @af is LKL_AF_INET or LKL_AF_INET6. MAC
+ * addresses are six bytes, as in struct lkl_netdev_args. Each function
+ * checks that every acknowledgment from the kernel is a success. None
+ * prints or exits: each returns 0 (or the value asked for) or a negative
+ * LKL errno. Bad input gets a specific error:
+ *
+ * - -LKL_EINVAL for an address that does not parse, a prefix length
+ *   beyond 32 or 128, or (from the kernel) an MTU the device refuses;
+ * - -LKL_EAFNOSUPPORT for an @af other than LKL_AF_INET and LKL_AF_INET6;
+ * - -LKL_ENODEV for an interface index that does not exist.
+ */
+
+/*
+ * The routing table that lkl_if_set_gateway() uses for @ifindex, for
+ * adding more routes to it with lkl_route_add().
+ */
+#define LKL_IF_GATEWAY_TABLE(ifindex)	(1000U + (unsigned int)(ifindex))
+
+/**
+ * lkl_if_up() - bring a network interface up
+ * @ifindex: the interface index, for example 1 for the loopback device
+ *
+ * Return: 0, or a negative LKL errno (-LKL_ENODEV if there is no such
+ * interface).
+ */
+int lkl_if_up(int ifindex);
+
+/**
+ * lkl_if_down() - bring a network interface down
+ * @ifindex: the interface index
+ *
+ * Return: 0, or a negative LKL errno (-LKL_ENODEV if there is no such
+ * interface).
+ */
+int lkl_if_down(int ifindex);
+
+/**
+ * lkl_if_set_mtu() - set the MTU of a network interface
+ * @ifindex: the interface index
+ * @mtu: the MTU in bytes
+ *
+ * The kernel checks @mtu against the device's limits: the loopback device
+ * takes anything that is not negative, an Ethernet device 68 to its
+ * maximum (such as 65535 for virtio-net).
+ *
+ * Return: 0, or a negative LKL errno: -LKL_EINVAL if the device refuses
+ * @mtu, -LKL_ENODEV if there is no such interface.
+ */
+int lkl_if_set_mtu(int ifindex, int mtu);
+
+/**
+ * lkl_if_get_mtu() - read the MTU of a network interface
+ * @ifindex: the interface index
+ *
+ * Return: the MTU (> 0), or a negative LKL errno (-LKL_ENODEV if there is
+ * no such interface).
+ */
+int lkl_if_get_mtu(int ifindex);
+
+/**
+ * lkl_if_set_mac() - set the MAC address of a network interface
+ * @ifindex: the interface index
+ * @mac: the six bytes of the address
+ *
+ * Some drivers allow this only while the interface is down.
+ *
+ * Return: 0, or a negative LKL errno: -LKL_EINVAL if @mac is NULL or the
+ * kernel refuses the address, -LKL_EBUSY if the interface must be down
+ * first, -LKL_ENODEV if there is no such interface.
+ */
+int lkl_if_set_mac(int ifindex, const unsigned char *mac);
+
+/**
+ * lkl_if_add_ip() - add an IPv4 or IPv6 address to an interface
+ * @ifindex: the interface index
+ * @af: LKL_AF_INET or LKL_AF_INET6
+ * @addr: the address, for example "10.0.0.2" or "fd00::2"
+ * @prefixlen: the length of the network prefix, for example 24 or 64;
+ *	the kernel adds the route to that network
+ *
+ * A new IPv6 address is tentative until duplicate address detection ends,
+ * on an interface that is up and not the loopback device: see
+ * lkl_if_wait_ipv6_dad().
+ *
+ * Return: 0, or a negative LKL errno: -LKL_EINVAL for a malformed @addr or
+ * a @prefixlen out of range, -LKL_EEXIST if the interface has the address
+ * already, -LKL_ENODEV if there is no such interface.
+ */
+int lkl_if_add_ip(int ifindex, int af, const char *addr,
+		  unsigned int prefixlen);
+
+/**
+ * lkl_if_del_ip() - remove an address added by lkl_if_add_ip()
+ * @ifindex: the interface index
+ * @af: LKL_AF_INET or LKL_AF_INET6
+ * @addr: the address
+ * @prefixlen: its prefix length, as given to lkl_if_add_ip()
+ *
+ * Return: 0, or a negative LKL errno: -LKL_EINVAL for a malformed @addr or
+ * a @prefixlen out of range, -LKL_EADDRNOTAVAIL if the interface has no
+ * such address, -LKL_ENODEV if there is no such interface.
+ */
+int lkl_if_del_ip(int ifindex, int af, const char *addr,
+		  unsigned int prefixlen);
+
+/**
+ * lkl_if_wait_ipv6_dad() - wait for IPv6 duplicate address detection
+ * @ifindex: the interface index
+ * @addr: an IPv6 address of the interface
+ * @timeout_ms: how long to wait, in milliseconds; 0 checks once
+ *
+ * Polls the address every 10 ms until it is no longer tentative. Until
+ * then it cannot be used as a source address. DAD takes about one second
+ * with the default sysctls (net.ipv6.conf.*.dad_transmits and
+ * retrans_time_ms), once the interface is up and has a carrier.
+ *
+ * Return: 0 once the address is usable, or a negative LKL errno:
+ * -LKL_ETIMEDOUT if it is still tentative after @timeout_ms,
+ * -LKL_EADDRINUSE if DAD failed (another node has the address),
+ * -LKL_EADDRNOTAVAIL if the interface has no such address, -LKL_EINVAL
+ * for a malformed @addr, -LKL_ENODEV if there is no such interface.
+ */
+int lkl_if_wait_ipv6_dad(int ifindex, const char *addr, int timeout_ms);
+
+/**
+ * lkl_set_gateway() - set the default route of the main routing table
+ * @af: LKL_AF_INET or LKL_AF_INET6
+ * @gw: the gateway, which must be reachable on a connected network
+ *
+ * Replaces the default route of @af in the main table if there is one.
+ *
+ * Return: 0, or a negative LKL errno: -LKL_EINVAL for a malformed @gw,
+ * -LKL_ENETUNREACH (IPv4) or -LKL_EHOSTUNREACH (IPv6) if no interface
+ * reaches @gw. IPv6 refuses a gateway reached through the loopback device
+ * with -LKL_EHOSTUNREACH.
+ */
+int lkl_set_gateway(int af, const char *gw);
+
+/**
+ * lkl_if_set_gateway() - a default route for traffic from one interface
+ * @ifindex: the interface index
+ * @af: LKL_AF_INET or LKL_AF_INET6
+ * @src: an address of the interface, for example "10.0.1.2"
+ * @src_prefixlen: the prefix length that makes @src its network: the rule
+ *	matches every source address in that network
+ * @gw: the gateway on that interface's network
+ *
+ * Like "ip rule add from SRC/LEN table T" and "ip route replace default
+ * via GW dev IFINDEX table T", with T = LKL_IF_GATEWAY_TABLE(@ifindex):
+ * packets from @src's network leave through @gw, whatever the main table's
+ * default route is. Calling it again replaces the gateway. IPv6 needs
+ * CONFIG_IPV6_MULTIPLE_TABLES in the kernel.
+ *
+ * Return: 0, or a negative LKL errno: -LKL_EINVAL for a malformed address
+ * or a prefix length out of range, -LKL_EAFNOSUPPORT if the kernel has no
+ * policy routing for @af, -LKL_ENODEV if there is no such interface. On
+ * failure nothing is left behind.
+ */
+int lkl_if_set_gateway(int ifindex, int af, const char *src,
+		       unsigned int src_prefixlen, const char *gw);
+
+/**
+ * lkl_route_add() - add a route
+ * @af: LKL_AF_INET or LKL_AF_INET6
+ * @dst: the destination network, for example "10.1.0.0", or NULL for the
+ *	default route
+ * @prefixlen: the prefix length of @dst (0 when @dst is NULL); @dst must
+ *	have no bits set beyond it
+ * @gw: the gateway, or NULL for a network reached directly on @ifindex
+ * @ifindex: the interface, or 0 to let the kernel find it from @gw
+ * @table: the routing table, or 0 for the main table
+ *
+ * Like "ip route add". At least one of @gw and @ifindex must be given.
+ *
+ * Return: 0, or a negative LKL errno: -LKL_EINVAL for a malformed address,
+ * a prefix length out of range or host bits in @dst, -LKL_EEXIST if the
+ * route exists, -LKL_ENODEV if there is no such interface,
+ * -LKL_ENETUNREACH or -LKL_EHOSTUNREACH if @gw is not reachable.
+ */
+int lkl_route_add(int af, const char *dst, unsigned int prefixlen,
+		  const char *gw, int ifindex, unsigned int table);
+
+/**
+ * lkl_route_del() - remove a route
+ * @af: LKL_AF_INET or LKL_AF_INET6
+ * @dst: the destination network, or NULL for the default route
+ * @prefixlen: the prefix length of @dst
+ * @gw: the gateway, or NULL to match any
+ * @ifindex: the interface, or 0 to match any
+ * @table: the routing table, or 0 for the main table
+ *
+ * Return: 0, or a negative LKL errno: -LKL_ESRCH if there is no such
+ * route, -LKL_EINVAL for a malformed address or a prefix length out of
+ * range, -LKL_ENODEV if there is no interface @ifindex.
+ */
+int lkl_route_del(int af, const char *dst, unsigned int prefixlen,
+		  const char *gw, int ifindex, unsigned int table);
+
+/**
+ * lkl_neigh_add() - add or replace a permanent neighbour entry
+ * @ifindex: the interface index
+ * @af: LKL_AF_INET (an ARP entry) or LKL_AF_INET6 (an NDP entry)
+ * @ip: the neighbour's address
+ * @mac: the six bytes of its MAC address
+ *
+ * Like "ip neigh replace IP lladdr MAC dev IFINDEX nud permanent".
+ *
+ * Return: 0, or a negative LKL errno: -LKL_EINVAL for a malformed @ip or a
+ * NULL @mac, -LKL_ENODEV if there is no such interface.
+ */
+int lkl_neigh_add(int ifindex, int af, const char *ip,
+		  const unsigned char *mac);
+
+/**
+ * lkl_neigh_del() - remove a neighbour entry
+ * @ifindex: the interface index
+ * @af: LKL_AF_INET or LKL_AF_INET6
+ * @ip: the neighbour's address
+ *
+ * Return: 0, or a negative LKL errno: -LKL_ENOENT if there is no such
+ * entry, -LKL_EINVAL for a malformed @ip, -LKL_ENODEV if there is no such
+ * interface.
+ */
+int lkl_neigh_del(int ifindex, int af, const char *ip);
+
+/* The longest qdisc kind, with its NUL, as the kernel has it. */
+#define LKL_QDISC_KIND_LEN	16
+
+/**
+ * lkl_qdisc_add() - attach a queueing discipline with its defaults
+ * @ifindex: the interface index
+ * @kind: the qdisc, for example "fq" or "fq_codel"
+ * @parent: where to attach it: LKL_TC_H_ROOT (from
+ *	<lkl/linux/pkt_sched.h>) for the device's root, or a class handle
+ *
+ * Like "tc qdisc add dev IFINDEX root KIND". The kernel picks the handle.
+ *
+ * Return: 0, or a negative LKL errno: -LKL_ENOENT if the kernel has no
+ * such qdisc, -LKL_EEXIST if @parent has a qdisc already (other than the
+ * device's default), -LKL_EINVAL for an empty or too long @kind,
+ * -LKL_ENODEV if there is no such interface.
+ */
+int lkl_qdisc_add(int ifindex, const char *kind, unsigned int parent);
+
+/**
+ * lkl_qdisc_del() - remove a qdisc, going back to the device's default
+ * @ifindex: the interface index
+ * @parent: LKL_TC_H_ROOT, or the class handle given to lkl_qdisc_add()
+ *
+ * Return: 0, or a negative LKL errno: -LKL_ENOENT if there is no qdisc to
+ * remove (the device's default one cannot be), -LKL_ENODEV if there is no
+ * such interface.
+ */
+int lkl_qdisc_del(int ifindex, unsigned int parent);
+
+/**
+ * struct lkl_qdisc_stats - what "tc -s qdisc" shows for one qdisc
+ * @kind: the qdisc's kind, for example "fq", NUL-terminated
+ * @handle: its handle (major number in the high 16 bits)
+ * @bytes: bytes sent
+ * @packets: packets sent
+ * @drops: packets dropped
+ * @overlimits: times the qdisc was over its limit
+ * @requeues: packets the device gave back to the qdisc
+ * @qlen: packets queued now
+ * @backlog: bytes queued now
+ */
+struct lkl_qdisc_stats {
+	char kind[LKL_QDISC_KIND_LEN];
+	unsigned int handle;
+	unsigned long long bytes;
+	unsigned long long packets;
+	unsigned int drops;
+	unsigned int overlimits;
+	unsigned int requeues;
+	unsigned int qlen;
+	unsigned int backlog;
+};
+
+/**
+ * lkl_qdisc_get_stats() - read the statistics of a qdisc
+ * @ifindex: the interface index
+ * @parent: LKL_TC_H_ROOT for the device's root qdisc, or a class handle
+ * @stats: receives the statistics
+ *
+ * Reads the kernel's TCA_STATS2 (basic and queue statistics) from a qdisc
+ * dump.
+ *
+ * A device without a queue, such as the loopback device, shows the
+ * "noqueue" qdisc with handle 0 at its root, as "tc" does.
+ *
+ * Return: 0, or a negative LKL errno: -LKL_ENOENT if there is no qdisc
+ * at @parent, -LKL_ENODEV if there is no such interface.
+ */
+int lkl_qdisc_get_stats(int ifindex, unsigned int parent,
+			struct lkl_qdisc_stats *stats);
+
+/**
+ * lkl_sysctl_set() - write a sysctl inside LKL
+ * @name: the name as sysctl(8) takes it, for example
+ *	"net.ipv4.ip_forward"; a '/' stands for a '.' within a component
+ * @value: the value as text, for example "1"
+ *
+ * Writes @value to the file under /proc/sys inside LKL, mounting proc at
+ * /proc first if it is not there.
+ *
+ * Return: 0, or a negative LKL errno: -LKL_ENOENT if there is no such
+ * sysctl, -LKL_EINVAL for a malformed @name (empty components, "..") or a
+ * value the kernel refuses.
+ */
+int lkl_sysctl_set(const char *name, const char *value);
+
+/**
+ * lkl_sysctl_get() - read a sysctl inside LKL
+ * @name: the name, as for lkl_sysctl_set()
+ * @buf: receives the value, NUL-terminated, without the final newline
+ * @len: the size of @buf
+ *
+ * Return: 0, or a negative LKL errno: -LKL_ENOENT if there is no such
+ * sysctl, -LKL_EINVAL for a malformed @name, -LKL_ERANGE if the value does
+ * not fit in @buf.
+ */
+int lkl_sysctl_get(const char *name, char *buf, int len);
 
 /*
  * The generic system call table has only the *at() and other newer forms

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Helpers for LKL applications: errno strings, printing, and bringing
- * network interfaces up.
+ * Helpers for LKL applications: errno strings, printing, and looking up
+ * network interfaces by name.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -226,23 +226,4 @@ int lkl_ifname_to_ifindex(const char *name)
 	memcpy(ifr.lkl_ifr_name, name, len);
 	ret = lkl_ifreq_ioctl(LKL_SIOCGIFINDEX, &ifr);
 	return ret < 0 ? ret : ifr.lkl_ifr_ifindex;
-}
-
-int lkl_if_up(int ifindex)
-{
-	struct lkl_ifreq ifr;
-	int ret;
-
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.lkl_ifr_ifindex = ifindex;
-	ret = lkl_ifreq_ioctl(LKL_SIOCGIFNAME, &ifr);
-	if (ret < 0)
-		return ret;
-
-	ret = lkl_ifreq_ioctl(LKL_SIOCGIFFLAGS, &ifr);
-	if (ret < 0)
-		return ret;
-
-	ifr.lkl_ifr_flags |= LKL_IFF_UP;
-	return lkl_ifreq_ioctl(LKL_SIOCSIFFLAGS, &ifr);
 }
