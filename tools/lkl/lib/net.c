@@ -159,7 +159,7 @@ static int nl_recv(int fd, char *buf, nl_reply_fn fn, void *arg)
 				continue;
 			if (nh->nlmsg_type == LKL_NLMSG_ERROR ||
 			    nh->nlmsg_type == LKL_NLMSG_DONE) {
-				/* Both carry an errno first; DONE may not. */
+				/* Each starts with an errno; DONE may be empty. */
 				err = LKL_NLMSG_DATA(nh);
 				if (nh->nlmsg_len < LKL_NLMSG_LENGTH(sizeof(int)))
 					return nh->nlmsg_type == LKL_NLMSG_DONE ?
@@ -190,7 +190,7 @@ static int nl_talk(struct nl_req *req, nl_reply_fn fn, void *arg)
 		free(buf);
 		return (int)fd;
 	}
-	/* Errors need not echo the request back; an old kernel may refuse. */
+	/* Errors need not carry a copy of the request: best effort. */
 	lkl_sys_setsockopt(fd, LKL_SOL_NETLINK, LKL_NETLINK_CAP_ACK,
 			   (char *)&one, sizeof(one));
 
