@@ -9,6 +9,7 @@
 #   make bench-core boot, syscall, context switch and RSS figures
 #   make bench-disk cptofs, cpfromfs and lklfuse throughput against dd
 #   make bench-net  TCP throughput and latency, LKL against native (root)
+#   make bench-timer timer wake delay, LKL against the host
 #   make install PREFIX=/usr/local
 #
 # LINUX_SRC=/path/to/linux-6.12.y uses that tree instead of Debian's
@@ -33,7 +34,8 @@ export CCACHE_DIR ?= $(BUILD)/ccache
 export CCACHE_BASEDIR := $(TOP)
 
 .PHONY: all deps source kernel headers tools tests run test test-deps check \
-	bench-core bench-disk bench-net install clean distclean FORCE
+	bench-core bench-disk bench-net bench-timer install clean distclean \
+	FORCE
 
 all: tools
 
@@ -97,6 +99,9 @@ bench-disk: tools
 
 bench-net: tests
 	@$(TOP)/tests/bench/bench-net.sh $(TOBJ)/tests/bench/bench-net
+
+bench-timer: tests
+	@$(TOBJ)/tests/bench/bench-timer
 
 install: tools
 	+$(MAKE) -C $(TOP)/tools/lkl O=$(TOBJ) LKL_KOBJ=$(KOBJ) \

@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench-timer: timer wake delay, fired minus due, LKL against the host.
+ *
+ * For sleeps of 10 us, 100 us, 1 ms and 10 ms, measured in one run with
+ * the four kinds interleaved in small blocks, so that all of them see the
+ * same load:
+ *
+ * - host nanosleep: the host's clock_nanosleep(TIMER_ABSTIME), then
+ *   clock_gettime(); delay = return time - deadline;
+ * - host timerfd:   a one-shot absolute host timerfd, then read();
+ * - LKL nanosleep:  lkl_sys_clock_nanosleep(TIMER_ABSTIME), then
+ *   lkl_sys_clock_gettime(), as an application sees it;
+ * - LKL timerfd:    a one-shot absolute LKL timerfd, then lkl_sys_read();
+ * - LKL hrtimer:    the kernel's hrtimer expiry during the LKL nanosleep:
+ *   when the host timer called the clock event handler minus the deadline
+ *   the kernel programmed. It is taken without kernel changes, by
+ *   wrapping the timer operations of lkl_host_ops: the kernel programs its
+ *   one clock event device at the expiry of its earliest hrtimer, and the
+ *   handler runs the hrtimer queue as soon as it has the CPU.
+ *
+ * LKL's CLOCK_MONOTONIC is the host's, so all delays are on one clock.
+ *
+ * Everything runs twice: with timer slack 1 ns on the measuring host
+ * thread (PR_SET_TIMERSLACK) and on its LKL task (lkl_sys_prctl), and with
+ * both at their defaults (50 us on both sides: LKL tasks inherit it from
+ * init_task). Timerfds take no slack on either side. LKL's host timer
+ * thread always runs with slack 1 ns.
+ *
+ * It also reports the CPU the process used while each kind ran (so that
+ * busy-polling is counted), and the CPU an idle LKL uses over 10 s.
+ *
+ * Usage: bench-timer [-q] [-s SCALE]
+ *   -q        skip the 10 s idle measurement
+ *   -s SCALE  multiply the sample counts by SCALE (default 1)
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/timerfd.h>
+
+#include <lkl.h>
+#include <lkl_host.h>
+#include <lkl/linux/prctl.h>
+#include <lkl/linux/timerfd.h>
+
+#define CMDLINE		"mem=64M loglevel=0"
+#define BLOCK		20
+#define IDLE_SECONDS	10
+#define NSEC_PER_SEC	1000000000LL
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+enum kind { HOST_SLEEP, HOST_TFD, LKL_SLEEP, LKL_TFD, LKL_HRTIMER, KINDS };
+
+static const char * const kind_name[KINDS] = {
+	"host nanosleep", "host timerfd", "LKL nanosleep", "LKL timerfd",
+	"LKL hrtimer",
+};
+
+static const struct size {
+	long long ns;
+	const char *name;
+	int samples;
+} sizes[] = {
+	{ 10000, "10us", 2000 },
+	{ 100000, "100us", 1000 },
+	{ 1000000, "1ms", 400 },
+	{ 10000000, "10ms", 160 },
+};
+
+static long long host_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+static long long lkl_now(void)
+{
+	struct __lkl__kernel_timespec ts;
+
+	lkl_sys_clock_gettime(LKL_CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+static long long cpu_ns(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * NSEC_PER_SEC +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
+}
+
+/*
+ * The wrapped host timer. The kernel allocates one timer, its clock event
+ * device; its deadline and its last firing are kept here.
+ */
+static struct lkl_host_operations ops;
+static void (*timer_fn)(void *arg);
+static void *timer_arg;
+static unsigned long long timer_deadline;
+/* The window of programmed deadlines that the measuring thread wants. */
+static unsigned long long want_lo, want_hi;
+static long long fired_delay = -1;
+
+static void wrapped_timer_fn(void *arg)
+{
+	unsigned long long now = host_now();
+	unsigned long long due = __atomic_load_n(&timer_deadline,
+						 __ATOMIC_ACQUIRE);
+
+	if (due >= __atomic_load_n(&want_lo, __ATOMIC_ACQUIRE) &&
+	    due <= __atomic_load_n(&want_hi, __ATOMIC_ACQUIRE))
+		__atomic_store_n(&fired_delay, (long long)(now - due),
+				 __ATOMIC_RELEASE);
+	timer_fn(arg);
+}
+
+static struct lkl_timer *wrapped_timer_alloc(void (*fn)(void *), void *arg)
+{
+	timer_fn = fn;
+	timer_arg = arg;
+	return lkl_host_ops.timer_alloc(wrapped_timer_fn, arg);
+}
+
+static int wrapped_timer_set_oneshot(struct lkl_timer *timer,
+				     unsigned long long ns)
+{
+	__atomic_store_n(&timer_deadline, ns, __ATOMIC_RELEASE);
+	return lkl_host_ops.timer_set_oneshot(timer, ns);
+}
+
+/* One sample of each kind; each returns the delay in ns, or -1. */
+
+static long long host_sleep(long long ns)
+{
+	long long due = host_now() + ns;
+	struct timespec ts = { due / NSEC_PER_SEC, due % NSEC_PER_SEC };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR)
+		;
+	return host_now() - due;
+}
+
+static long long host_tfd(int fd, long long ns)
+{
+	long long due = host_now() + ns;
+	struct itimerspec its = {
+		.it_value = { due / NSEC_PER_SEC, due % NSEC_PER_SEC },
+	};
+	unsigned long long n;
+
+	if (timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL) ||
+	    read(fd, &n, sizeof(n)) != sizeof(n))
+		return -1;
+	return host_now() - due;
+}
+
+static long long lkl_sleep(long long ns, unsigned long slack,
+			   long long *hrtimer)
+{
+	long long due = lkl_now() + ns;
+	struct __lkl__kernel_timespec ts = {
+		due / NSEC_PER_SEC, due % NSEC_PER_SEC
+	};
+	long long woke;
+	long ret;
+
+	/* The hrtimer's hard expiry is due + slack; allow a little rounding. */
+	__atomic_store_n(&fired_delay, -1, __ATOMIC_RELEASE);
+	__atomic_store_n(&want_hi, due + slack + 1000, __ATOMIC_RELEASE);
+	__atomic_store_n(&want_lo, due, __ATOMIC_RELEASE);
+	ret = lkl_sys_clock_nanosleep(LKL_CLOCK_MONOTONIC, LKL_TIMER_ABSTIME,
+				      &ts, NULL);
+	woke = lkl_now();
+	__atomic_store_n(&want_lo, ~0ULL, __ATOMIC_RELEASE);
+	*hrtimer = __atomic_load_n(&fired_delay, __ATOMIC_ACQUIRE);
+	return ret ? -1 : woke - due;
+}
+
+static long long lkl_tfd(int fd, long long ns)
+{
+	long long due = lkl_now() + ns;
+	struct __lkl__kernel_itimerspec its = {
+		.it_value = { due / NSEC_PER_SEC, due % NSEC_PER_SEC },
+	};
+	unsigned long long n;
+
+	if (lkl_sys_timerfd_settime(fd, LKL_TFD_TIMER_ABSTIME, &its, NULL) ||
+	    lkl_sys_read(fd, (char *)&n, sizeof(n)) != sizeof(n))
+		return -1;
+	return lkl_now() - due;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double pct(const long long *v, int n, int p)
+{
+	int i = (n * p + 99) / 100 - 1;
+
+	return v[i < 0 ? 0 : i] / 1000.0;
+}
+
+struct samples {
+	long long *v;
+	int n;
+	long long cpu, wall;
+};
+
+static void print_row(const char *size, enum kind k, struct samples *s)
+{
+	qsort(s->v, s->n, sizeof(*s->v), cmp_ll);
+	if (!s->n) {
+		printf("%-6s %-15s no samples\n", size, kind_name[k]);
+		return;
+	}
+	printf("%-6s %-15s %8.1f %8.1f %8.1f %8.1f %6d",
+	       size, kind_name[k], pct(s->v, s->n, 50), pct(s->v, s->n, 90),
+	       pct(s->v, s->n, 99), s->v[s->n - 1] / 1000.0, s->n);
+	if (s->wall)
+		printf(" %6.0f%%", 100.0 * s->cpu / s->wall);
+	printf("\n");
+}
+
+/* Run one size; returns the number of failed calls. */
+static int run_size(const struct size *sz, int scale, unsigned long slack,
+		    int host_fd, int lkl_fd, double *ratio)
+{
+	struct samples s[KINDS];
+	int n = sz->samples * scale, i, j, k, failed = 0;
+	long long d, hr, c0, t0;
+
+	for (k = 0; k < KINDS; k++) {
+		s[k].v = calloc(n, sizeof(long long));
+		s[k].n = 0;
+		s[k].cpu = 0;
+		s[k].wall = 0;
+		if (!s[k].v) {
+			fprintf(stderr, "bench-timer: out of memory\n");
+			exit(1);
+		}
+	}
+
+	for (i = 0; i < n; i += BLOCK) {
+		for (k = HOST_SLEEP; k <= LKL_TFD; k++) {
+			c0 = cpu_ns();
+			t0 = host_now();
+			for (j = i; j < i + BLOCK && j < n; j++) {
+				switch (k) {
+				case HOST_SLEEP:
+					d = host_sleep(sz->ns);
+					break;
+				case HOST_TFD:
+					d = host_tfd(host_fd, sz->ns);
+					break;
+				case LKL_SLEEP:
+					d = lkl_sleep(sz->ns, slack, &hr);
+					if (hr >= 0)
+						s[LKL_HRTIMER].v[s[LKL_HRTIMER].n++] = hr;
+					break;
+				default:
+					d = lkl_tfd(lkl_fd, sz->ns);
+					break;
+				}
+				if (d < 0)
+					failed++;
+				else
+					s[k].v[s[k].n++] = d;
+			}
+			s[k].wall += host_now() - t0;
+			s[k].cpu += cpu_ns() - c0;
+		}
+	}
+
+	for (k = 0; k < KINDS; k++)
+		print_row(sz->name, k, &s[k]);
+	if (s[HOST_SLEEP].n && s[LKL_SLEEP].n)
+		ratio[0] = pct(s[LKL_SLEEP].v, s[LKL_SLEEP].n, 99) /
+			   pct(s[HOST_SLEEP].v, s[HOST_SLEEP].n, 99);
+	if (s[HOST_TFD].n && s[LKL_TFD].n)
+		ratio[1] = pct(s[LKL_TFD].v, s[LKL_TFD].n, 99) /
+			   pct(s[HOST_TFD].v, s[HOST_TFD].n, 99);
+	for (k = 0; k < KINDS; k++)
+		free(s[k].v);
+	return failed;
+}
+
+static int run_mode(unsigned long slack, int scale, int host_fd, int lkl_fd)
+{
+	unsigned long host_slack, lkl_slack;
+	double ratio[ARRAY_SIZE(sizes)][2];
+	int failed = 0;
+	size_t i;
+
+	/* 0 restores the thread's default slack on both sides. */
+	prctl(PR_SET_TIMERSLACK, slack, 0, 0, 0);
+	lkl_sys_prctl(LKL_PR_SET_TIMERSLACK, slack, 0, 0, 0);
+	host_slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+	lkl_slack = lkl_sys_prctl(LKL_PR_GET_TIMERSLACK, 0, 0, 0, 0);
+
+	printf("\n# timer slack: host thread %lu ns, LKL task %lu ns, ",
+	       host_slack, lkl_slack);
+	printf("LKL host timer thread 1 ns; timerfds take none\n");
+	printf("%-6s %-15s %8s %8s %8s %8s %6s %7s\n", "size", "kind",
+	       "p50 us", "p90 us", "p99 us", "max us", "n", "cpu");
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		failed += run_size(&sizes[i], scale, lkl_slack, host_fd,
+				   lkl_fd, ratio[i]);
+
+	printf("# LKL p99 / host p99 (nanosleep, timerfd):");
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		printf(" %s %.2f %.2f", sizes[i].name, ratio[i][0],
+		       ratio[i][1]);
+	printf("\n");
+	return failed;
+}
+
+static void idle_cpu(void)
+{
+	struct timespec ts = { IDLE_SECONDS, 0 };
+	long long c0, t0;
+
+	c0 = cpu_ns();
+	t0 = host_now();
+	while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR)
+		;
+	printf("\n# idle LKL: %.3f%% of one core over %.1f s (whole process)\n",
+	       100.0 * (cpu_ns() - c0) / (host_now() - t0),
+	       (host_now() - t0) / 1e9);
+}
+
+int main(int argc, char **argv)
+{
+	int scale = 1, quick = 0, opt, host_fd, failed = 0;
+	long lkl_fd, ret;
+	double load[3];
+
+	while ((opt = getopt(argc, argv, "qs:")) != -1) {
+		switch (opt) {
+		case 'q':
+			quick = 1;
+			break;
+		case 's':
+			scale = atoi(optarg);
+			if (scale > 0)
+				break;
+			goto usage;
+		default:
+usage:
+			fprintf(stderr, "usage: %s [-q] [-s SCALE]\n", argv[0]);
+			return 2;
+		}
+	}
+
+	ops = lkl_host_ops;
+	ops.timer_alloc = wrapped_timer_alloc;
+	ops.timer_set_oneshot = wrapped_timer_set_oneshot;
+	ret = lkl_start_kernel(&ops, CMDLINE);
+	if (ret) {
+		fprintf(stderr, "bench-timer: boot failed: %s\n",
+			lkl_strerror(ret));
+		return 1;
+	}
+
+	host_fd = timerfd_create(CLOCK_MONOTONIC, 0);
+	lkl_fd = lkl_sys_timerfd_create(LKL_CLOCK_MONOTONIC, 0);
+	if (host_fd < 0 || lkl_fd < 0) {
+		fprintf(stderr, "bench-timer: timerfd_create failed\n");
+		return 1;
+	}
+
+	if (getloadavg(load, 3) == 3)
+		printf("# load average at start: %.2f %.2f %.2f, %ld CPUs\n",
+		       load[0], load[1], load[2], sysconf(_SC_NPROCESSORS_ONLN));
+	printf("# delay = wake time - deadline; ");
+	printf("cpu = process CPU / wall time while that kind ran\n");
+
+	if (!quick)
+		idle_cpu();
+	failed += run_mode(1, scale, host_fd, lkl_fd);
+	failed += run_mode(0, scale, host_fd, lkl_fd);
+
+	if (getloadavg(load, 3) == 3)
+		printf("# load average at end: %.2f %.2f %.2f\n",
+		       load[0], load[1], load[2]);
+	if (failed)
+		printf("# %d calls failed\n", failed);
+
+	close(host_fd);
+	lkl_sys_close(lkl_fd);
+	lkl_sys_halt();
+	return failed ? 1 : 0;
+}
