@@ -1,0 +1,687 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * liblkl-hijack.so: the configuration, from LKL_HIJACK_* environment
+ * variables and from a JSON file (LKL_HIJACK_CONFIG_FILE) read with
+ * json-c.
+ *
+ * Everything is checked before LKL boots: unknown keys, wrong types,
+ * malformed addresses and values out of range stop the program before
+ * main() with a message that names the key. What only the running kernel
+ * can tell (a missing or busy backend, an MTU the device refuses) stops it
+ * after boot, the same way. Documentation/virt/lkl/hijack.rst lists every
+ * key.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "hijack.h"
+
+#define HIJACK_KEY_LEN		64
+#define HIJACK_MAX_IFACES	16
+
+/* One network interface: a backend and how to set it up. */
+struct hijack_iface {
+	char key[HIJACK_KEY_LEN];	/* "interfaces[0]" or "LKL_HIJACK_NET" */
+	char *type;
+	char *param;
+	int mtu;
+	int has_mac;
+	unsigned char mac[6];
+	int has_offloads;
+	unsigned int offloads;
+	char *ip;
+	unsigned int plen;
+	char *ip6;
+	unsigned int plen6;
+	char *qdisc;
+};
+
+struct hijack_sysctl {
+	char *name;
+	char *value;
+};
+
+struct hijack_config {
+	char *cmdline;
+	char *memsize;
+	char *gateway;
+	char *gateway6;
+	int nsysctls;
+	struct hijack_sysctl *sysctls;
+	int nifaces;
+	struct hijack_iface ifaces[HIJACK_MAX_IFACES];
+};
+
+static void hijack_config_fail(const char *key, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "lkl-hijack: config: %s: %s\n", key, msg);
+	exit(1);
+}
+
+static char *hijack_strdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p) {
+		fprintf(stderr, "lkl-hijack: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+/* An integer in [@min, @max] from the text @s, or a config failure. */
+static long hijack_parse_int(const char *key, const char *s, long min,
+			     long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || end == s || *end)
+		hijack_config_fail(key, "\"%s\" is not an integer", s);
+	if (v < min || v > max)
+		hijack_config_fail(key, "%ld is out of range (%ld to %ld)", v,
+				   min, max);
+	return v;
+}
+
+static void hijack_check_addr(const char *key, int af, const char *s)
+{
+	unsigned char buf[16];
+
+	if (inet_pton(af, s, buf) != 1)
+		hijack_config_fail(key, "\"%s\" is not an IPv%d address", s,
+				   af == AF_INET ? 4 : 6);
+}
+
+static void hijack_parse_mac(const char *key, const char *s,
+			     unsigned char *mac)
+{
+	unsigned int b[6];
+	char end;
+	int i;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &end) != 6)
+		hijack_config_fail(key, "\"%s\" is not a MAC address (aa:bb:cc:dd:ee:ff)",
+				   s);
+	for (i = 0; i < 6; i++)
+		mac[i] = b[i];
+}
+
+/* "csum,tso,lro", "all", "none" or a number of LKL_NETDEV_OFFLOAD_* bits. */
+static unsigned int hijack_parse_offloads(const char *key, const char *s)
+{
+	unsigned int bits = 0;
+	char *copy, *tok, *save;
+
+	if (isdigit((unsigned char)*s))
+		return hijack_parse_int(key, s, 0, LKL_NETDEV_OFFLOAD_ALL);
+	copy = hijack_strdup(s);
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "csum"))
+			bits |= LKL_NETDEV_OFFLOAD_CSUM;
+		else if (!strcmp(tok, "tso"))
+			bits |= LKL_NETDEV_OFFLOAD_TSO;
+		else if (!strcmp(tok, "lro"))
+			bits |= LKL_NETDEV_OFFLOAD_LRO;
+		else if (!strcmp(tok, "all"))
+			bits |= LKL_NETDEV_OFFLOAD_ALL;
+		else if (strcmp(tok, "none"))
+			hijack_config_fail(key,
+					   "unknown offload \"%s\" (csum, tso, lro, all, none)",
+					   tok);
+	}
+	free(copy);
+	return bits;
+}
+
+static void hijack_check_memsize(const char *key, const char *s)
+{
+	const char *p = s;
+
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (p == s || (*p && (!strchr("KkMmGg", *p) || p[1])))
+		hijack_config_fail(key, "\"%s\" is not a size such as 64M", s);
+}
+
+static void hijack_check_iface(struct hijack_iface *ifc)
+{
+	static const char * const types[] = {
+		"tap", "macvtap", "raw", "pipe", "vde", NULL
+	};
+	char key[HIJACK_KEY_LEN + 16];
+	int i;
+
+	snprintf(key, sizeof(key), "%s.type", ifc->key);
+	if (!ifc->type)
+		hijack_config_fail(key, "missing (tap, macvtap, raw, pipe or vde)");
+	for (i = 0; types[i] && strcmp(types[i], ifc->type); i++)
+		;
+	if (!types[i])
+		hijack_config_fail(key, "unknown backend \"%s\" (tap, macvtap, raw, pipe or vde)",
+				   ifc->type);
+	snprintf(key, sizeof(key), "%s.param", ifc->key);
+	if (!ifc->param || !*ifc->param)
+		hijack_config_fail(key, "missing: the %s backend needs one",
+				   ifc->type);
+	if (!strcmp(ifc->type, "pipe") && !strchr(ifc->param, ','))
+		hijack_config_fail(key, "the pipe backend takes \"RX_FIFO,TX_FIFO\"");
+	snprintf(key, sizeof(key), "%s.ip", ifc->key);
+	if (ifc->ip)
+		hijack_check_addr(key, AF_INET, ifc->ip);
+	snprintf(key, sizeof(key), "%s.ipv6", ifc->key);
+	if (ifc->ip6)
+		hijack_check_addr(key, AF_INET6, ifc->ip6);
+}
+
+/* --- JSON --- */
+
+static const char *hijack_json_str(const char *key, struct json_object *v)
+{
+	if (!json_object_is_type(v, json_type_string))
+		hijack_config_fail(key, "must be a string, not %s",
+				   json_type_to_name(json_object_get_type(v)));
+	return json_object_get_string(v);
+}
+
+static long hijack_json_int(const char *key, struct json_object *v, long min,
+			    long max)
+{
+	long n;
+
+	if (!json_object_is_type(v, json_type_int))
+		hijack_config_fail(key, "must be an integer, not %s",
+				   json_type_to_name(json_object_get_type(v)));
+	n = (long)json_object_get_int64(v);
+	if (n < min || n > max)
+		hijack_config_fail(key, "%ld is out of range (%ld to %ld)", n,
+				   min, max);
+	return n;
+}
+
+static void hijack_json_iface(struct hijack_iface *ifc, struct json_object *o)
+{
+	char key[HIJACK_KEY_LEN + 32];
+
+	if (!json_object_is_type(o, json_type_object))
+		hijack_config_fail(ifc->key, "must be an object, not %s",
+				   json_type_to_name(json_object_get_type(o)));
+	json_object_object_foreach(o, name, v) {
+		snprintf(key, sizeof(key), "%s.%s", ifc->key, name);
+		if (!strcmp(name, "type")) {
+			ifc->type = hijack_strdup(hijack_json_str(key, v));
+		} else if (!strcmp(name, "param")) {
+			ifc->param = hijack_strdup(hijack_json_str(key, v));
+		} else if (!strcmp(name, "mtu")) {
+			ifc->mtu = hijack_json_int(key, v, 68, 65535);
+		} else if (!strcmp(name, "mac")) {
+			hijack_parse_mac(key, hijack_json_str(key, v), ifc->mac);
+			ifc->has_mac = 1;
+		} else if (!strcmp(name, "offloads")) {
+			ifc->has_offloads = 1;
+			if (json_object_is_type(v, json_type_int))
+				ifc->offloads = hijack_json_int(key, v, 0,
+								LKL_NETDEV_OFFLOAD_ALL);
+			else
+				ifc->offloads =
+					hijack_parse_offloads(key,
+							      hijack_json_str(key, v));
+		} else if (!strcmp(name, "ip")) {
+			ifc->ip = hijack_strdup(hijack_json_str(key, v));
+		} else if (!strcmp(name, "netmask_len")) {
+			ifc->plen = hijack_json_int(key, v, 0, 32);
+		} else if (!strcmp(name, "ipv6")) {
+			ifc->ip6 = hijack_strdup(hijack_json_str(key, v));
+		} else if (!strcmp(name, "netmask6_len")) {
+			ifc->plen6 = hijack_json_int(key, v, 0, 128);
+		} else if (!strcmp(name, "qdisc")) {
+			ifc->qdisc = hijack_strdup(hijack_json_str(key, v));
+		} else {
+			hijack_config_fail(key, "unknown key");
+		}
+	}
+}
+
+static void hijack_json_sysctls(struct hijack_config *cfg,
+				struct json_object *o)
+{
+	char key[HIJACK_KEY_LEN + 64];
+	int i = 0;
+
+	if (!json_object_is_type(o, json_type_object))
+		hijack_config_fail("sysctl", "must be an object, not %s",
+				   json_type_to_name(json_object_get_type(o)));
+	cfg->sysctls = calloc(json_object_object_length(o) + 1,
+			      sizeof(*cfg->sysctls));
+	json_object_object_foreach(o, name, v) {
+		snprintf(key, sizeof(key), "sysctl.%s", name);
+		cfg->sysctls[i].name = hijack_strdup(name);
+		if (json_object_is_type(v, json_type_int))
+			cfg->sysctls[i].value =
+				hijack_strdup(json_object_get_string(v));
+		else
+			cfg->sysctls[i].value =
+				hijack_strdup(hijack_json_str(key, v));
+		i++;
+	}
+	cfg->nsysctls = i;
+}
+
+static void hijack_json_load(struct hijack_config *cfg, const char *path)
+{
+	enum json_tokener_error jerr;
+	struct json_object *root, *arr;
+	char *text;
+	size_t i, len;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f)
+		hijack_config_fail("LKL_HIJACK_CONFIG_FILE", "%s: %s", path,
+				   strerror(errno));
+	text = malloc(1 << 20);
+	if (!text)
+		hijack_config_fail("LKL_HIJACK_CONFIG_FILE", "out of memory");
+	len = fread(text, 1, (1 << 20) - 1, f);
+	fclose(f);
+	text[len] = '\0';
+	root = json_tokener_parse_verbose(text, &jerr);
+	free(text);
+	if (!root)
+		hijack_config_fail("LKL_HIJACK_CONFIG_FILE", "%s: not JSON: %s",
+				   path, json_tokener_error_desc(jerr));
+	if (!json_object_is_type(root, json_type_object))
+		hijack_config_fail("LKL_HIJACK_CONFIG_FILE",
+				   "%s: the top level must be an object", path);
+
+	json_object_object_foreach(root, name, v) {
+		if (!strcmp(name, "debug")) {
+			hijack_debug_level = hijack_json_int(name, v, 0, 9);
+		} else if (!strcmp(name, "boot_cmdline")) {
+			cfg->cmdline = hijack_strdup(hijack_json_str(name, v));
+		} else if (!strcmp(name, "memsize")) {
+			cfg->memsize = hijack_strdup(hijack_json_str(name, v));
+			hijack_check_memsize(name, cfg->memsize);
+		} else if (!strcmp(name, "gateway")) {
+			cfg->gateway = hijack_strdup(hijack_json_str(name, v));
+			hijack_check_addr(name, AF_INET, cfg->gateway);
+		} else if (!strcmp(name, "gateway6")) {
+			cfg->gateway6 = hijack_strdup(hijack_json_str(name, v));
+			hijack_check_addr(name, AF_INET6, cfg->gateway6);
+		} else if (!strcmp(name, "sysctl")) {
+			hijack_json_sysctls(cfg, v);
+		} else if (!strcmp(name, "interfaces")) {
+			arr = v;
+			if (!json_object_is_type(arr, json_type_array))
+				hijack_config_fail(name, "must be an array, not %s",
+						   json_type_to_name(json_object_get_type(arr)));
+			len = json_object_array_length(arr);
+			if (len > HIJACK_MAX_IFACES)
+				hijack_config_fail(name, "at most %d interfaces",
+						   HIJACK_MAX_IFACES);
+			for (i = 0; i < len; i++) {
+				struct hijack_iface *ifc;
+
+				ifc = &cfg->ifaces[cfg->nifaces++];
+				snprintf(ifc->key, sizeof(ifc->key),
+					 "interfaces[%zu]", i);
+				hijack_json_iface(ifc,
+						  json_object_array_get_idx(arr, i));
+			}
+		} else {
+			hijack_config_fail(name, "unknown key");
+		}
+	}
+	json_object_put(root);
+}
+
+/* --- environment --- */
+
+static const char *hijack_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+/* LKL_HIJACK_SYSCTL="net.ipv4.tcp_sack=0;net.core.somaxconn=1024" */
+static void hijack_env_sysctls(struct hijack_config *cfg, const char *s)
+{
+	char *copy = hijack_strdup(s), *tok, *save, *eq;
+	int n = cfg->nsysctls;
+
+	cfg->sysctls = realloc(cfg->sysctls,
+			       (n + strlen(s) + 1) * sizeof(*cfg->sysctls));
+	for (tok = strtok_r(copy, ";", &save); tok;
+	     tok = strtok_r(NULL, ";", &save)) {
+		eq = strchr(tok, '=');
+		if (!eq || eq == tok)
+			hijack_config_fail("LKL_HIJACK_SYSCTL",
+					   "\"%s\" is not NAME=VALUE", tok);
+		*eq = '\0';
+		cfg->sysctls[n].name = hijack_strdup(tok);
+		cfg->sysctls[n].value = hijack_strdup(eq + 1);
+		n++;
+	}
+	cfg->nsysctls = n;
+	free(copy);
+}
+
+static void hijack_env_load(struct hijack_config *cfg)
+{
+	struct hijack_iface *ifc;
+	const char *v;
+
+	v = hijack_env("LKL_HIJACK_BOOT_CMDLINE");
+	if (v) {
+		free(cfg->cmdline);
+		cfg->cmdline = hijack_strdup(v);
+	}
+	v = hijack_env("LKL_HIJACK_MEMSIZE");
+	if (v) {
+		hijack_check_memsize("LKL_HIJACK_MEMSIZE", v);
+		free(cfg->memsize);
+		cfg->memsize = hijack_strdup(v);
+	}
+	v = hijack_env("LKL_HIJACK_NET_GATEWAY");
+	if (v) {
+		hijack_check_addr("LKL_HIJACK_NET_GATEWAY", AF_INET, v);
+		free(cfg->gateway);
+		cfg->gateway = hijack_strdup(v);
+	}
+	v = hijack_env("LKL_HIJACK_NET_GATEWAY6");
+	if (v) {
+		hijack_check_addr("LKL_HIJACK_NET_GATEWAY6", AF_INET6, v);
+		free(cfg->gateway6);
+		cfg->gateway6 = hijack_strdup(v);
+	}
+	v = hijack_env("LKL_HIJACK_SYSCTL");
+	if (v)
+		hijack_env_sysctls(cfg, v);
+
+	v = hijack_env("LKL_HIJACK_NET_IFTYPE");
+	if (!v) {
+		static const char * const needs_type[] = {
+			"LKL_HIJACK_NET_IFPARAMS", "LKL_HIJACK_NET_IP",
+			"LKL_HIJACK_NET_NETMASK_LEN", "LKL_HIJACK_NET_IPV6",
+			"LKL_HIJACK_NET_NETMASK6_LEN", "LKL_HIJACK_NET_MTU",
+			"LKL_HIJACK_NET_MAC", "LKL_HIJACK_NET_OFFLOAD",
+			"LKL_HIJACK_NET_QDISC", NULL
+		};
+		int i;
+
+		for (i = 0; needs_type[i]; i++)
+			if (hijack_env(needs_type[i]))
+				hijack_config_fail(needs_type[i],
+						   "set without LKL_HIJACK_NET_IFTYPE");
+		return;
+	}
+	if (cfg->nifaces == HIJACK_MAX_IFACES)
+		hijack_config_fail("LKL_HIJACK_NET_IFTYPE", "too many interfaces");
+	ifc = &cfg->ifaces[cfg->nifaces++];
+	snprintf(ifc->key, sizeof(ifc->key), "LKL_HIJACK_NET");
+	ifc->type = hijack_strdup(v);
+	v = hijack_env("LKL_HIJACK_NET_IFPARAMS");
+	if (v)
+		ifc->param = hijack_strdup(v);
+	v = hijack_env("LKL_HIJACK_NET_IP");
+	if (v) {
+		hijack_check_addr("LKL_HIJACK_NET_IP", AF_INET, v);
+		ifc->ip = hijack_strdup(v);
+	}
+	v = hijack_env("LKL_HIJACK_NET_NETMASK_LEN");
+	if (v)
+		ifc->plen = hijack_parse_int("LKL_HIJACK_NET_NETMASK_LEN", v, 0,
+					     32);
+	v = hijack_env("LKL_HIJACK_NET_IPV6");
+	if (v) {
+		hijack_check_addr("LKL_HIJACK_NET_IPV6", AF_INET6, v);
+		ifc->ip6 = hijack_strdup(v);
+	}
+	v = hijack_env("LKL_HIJACK_NET_NETMASK6_LEN");
+	if (v)
+		ifc->plen6 = hijack_parse_int("LKL_HIJACK_NET_NETMASK6_LEN", v,
+					      0, 128);
+	v = hijack_env("LKL_HIJACK_NET_MTU");
+	if (v)
+		ifc->mtu = hijack_parse_int("LKL_HIJACK_NET_MTU", v, 68, 65535);
+	v = hijack_env("LKL_HIJACK_NET_MAC");
+	if (v) {
+		hijack_parse_mac("LKL_HIJACK_NET_MAC", v, ifc->mac);
+		ifc->has_mac = 1;
+	}
+	v = hijack_env("LKL_HIJACK_NET_OFFLOAD");
+	if (v) {
+		ifc->offloads = hijack_parse_offloads("LKL_HIJACK_NET_OFFLOAD", v);
+		ifc->has_offloads = 1;
+	}
+	v = hijack_env("LKL_HIJACK_NET_QDISC");
+	if (v)
+		ifc->qdisc = hijack_strdup(v);
+}
+
+/**
+ * hijack_config_load() - read and check the whole configuration
+ *
+ * Reads LKL_HIJACK_DEBUG first, then the JSON file named by
+ * LKL_HIJACK_CONFIG_FILE, then the other variables, which override the
+ * file's top-level keys and add one interface. Exits with a message on
+ * the first error.
+ *
+ * Return: the configuration, for hijack_config_apply().
+ */
+struct hijack_config *hijack_config_load(void)
+{
+	struct hijack_config *cfg = calloc(1, sizeof(*cfg));
+	const char *v;
+	int i;
+
+	if (!cfg) {
+		fprintf(stderr, "lkl-hijack: out of memory\n");
+		exit(1);
+	}
+	v = hijack_env("LKL_HIJACK_DEBUG");
+	if (v)
+		hijack_debug_level = hijack_parse_int("LKL_HIJACK_DEBUG", v, 0,
+						      9);
+	v = hijack_env("LKL_HIJACK_CONFIG_FILE");
+	if (v)
+		hijack_json_load(cfg, v);
+	v = hijack_env("LKL_HIJACK_DEBUG");
+	if (v)
+		hijack_debug_level = hijack_parse_int("LKL_HIJACK_DEBUG", v, 0,
+						      9);
+	hijack_env_load(cfg);
+	for (i = 0; i < cfg->nifaces; i++)
+		hijack_check_iface(&cfg->ifaces[i]);
+	return cfg;
+}
+
+/**
+ * hijack_config_cmdline() - the kernel command line to boot with
+ * @cfg: the configuration
+ * @buf: receives the command line
+ * @len: the size of @buf
+ *
+ * Return: 0, or -1 if it does not fit.
+ */
+int hijack_config_cmdline(const struct hijack_config *cfg, char *buf,
+			  size_t len)
+{
+	int n;
+
+	n = snprintf(buf, len, "mem=%s%s%s%s",
+		     cfg->memsize ? cfg->memsize : "64M",
+		     hijack_debug_level >= 2 ? "" : " loglevel=4",
+		     cfg->cmdline ? " " : "", cfg->cmdline ? cfg->cmdline : "");
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* Stop the program: @what failed with the LKL errno @err. */
+static void hijack_apply_fail(const char *key, const char *what, long err)
+{
+	hijack_config_fail(key, "%s: %s", what, lkl_strerror((int)err));
+}
+
+static int hijack_iface_backend(const struct hijack_iface *ifc,
+				struct lkl_netdev **nd)
+{
+	char *rx, *tx;
+	int ret;
+
+	if (!strcmp(ifc->type, "tap"))
+		return lkl_netdev_tap_create(ifc->param, nd);
+	if (!strcmp(ifc->type, "macvtap"))
+		return lkl_netdev_macvtap_create(ifc->param, nd);
+	if (!strcmp(ifc->type, "raw"))
+		return lkl_netdev_raw_create(ifc->param, nd);
+	if (!strcmp(ifc->type, "vde"))
+		return lkl_netdev_vde_create(ifc->param, nd);
+	rx = hijack_strdup(ifc->param);
+	tx = strchr(rx, ',');
+	*tx++ = '\0';
+	ret = lkl_netdev_pipe_create(rx, tx, nd);
+	free(rx);
+	return ret;
+}
+
+static void hijack_iface_apply(const struct hijack_iface *ifc)
+{
+	char key[HIJACK_KEY_LEN + 16], what[128];
+	struct lkl_netdev_args args;
+	struct lkl_netdev *nd;
+	long ifindex, ret;
+
+	snprintf(key, sizeof(key), "%s.param", ifc->key);
+	snprintf(what, sizeof(what), "cannot open %s backend \"%s\"",
+		 ifc->type, ifc->param);
+	ret = hijack_iface_backend(ifc, &nd);
+	if (ret < 0)
+		hijack_apply_fail(key, what, ret);
+
+	memset(&args, 0, sizeof(args));
+	args.offloads = LKL_NETDEV_OFFLOAD_ALL;
+	if (ifc->has_mac)
+		memcpy(args.mac, ifc->mac, sizeof(args.mac));
+	if (ifc->has_offloads)
+		args.offloads = ifc->offloads;
+	ifindex = lkl_netdev_add(nd, &args);
+	if (ifindex < 0)
+		hijack_apply_fail(ifc->key, "cannot add the device", ifindex);
+
+	if (ifc->mtu) {
+		snprintf(key, sizeof(key), "%s.mtu", ifc->key);
+		ret = lkl_if_set_mtu(ifindex, ifc->mtu);
+		if (ret < 0)
+			hijack_apply_fail(key, "the device refuses it", ret);
+	}
+	ret = lkl_if_up(ifindex);
+	if (ret < 0)
+		hijack_apply_fail(ifc->key, "cannot bring it up", ret);
+	if (ifc->ip) {
+		snprintf(key, sizeof(key), "%s.ip", ifc->key);
+		ret = lkl_if_add_ip(ifindex, LKL_AF_INET, ifc->ip,
+				    ifc->plen ? ifc->plen : 24);
+		if (ret < 0)
+			hijack_apply_fail(key, ifc->ip, ret);
+	}
+	if (ifc->ip6) {
+		snprintf(key, sizeof(key), "%s.ipv6", ifc->key);
+		ret = lkl_if_add_ip(ifindex, LKL_AF_INET6, ifc->ip6,
+				    ifc->plen6 ? ifc->plen6 : 64);
+		if (ret < 0)
+			hijack_apply_fail(key, ifc->ip6, ret);
+	}
+	if (ifc->qdisc) {
+		snprintf(key, sizeof(key), "%s.qdisc", ifc->key);
+		ret = lkl_qdisc_add(ifindex, ifc->qdisc, LKL_TC_H_ROOT);
+		if (ret < 0)
+			hijack_apply_fail(key, ifc->qdisc, ret);
+	}
+	hijack_log(1, "%s: %s backend \"%s\" is interface %ld", ifc->key,
+		   ifc->type, ifc->param, ifindex);
+}
+
+/**
+ * hijack_config_apply() - set LKL up as configured
+ * @cfg: the configuration from hijack_config_load()
+ *
+ * Adds the interfaces, their addresses and qdiscs, the default routes and
+ * the sysctls. Exits with a message naming the key on the first failure.
+ */
+void hijack_config_apply(const struct hijack_config *cfg)
+{
+	char key[HIJACK_KEY_LEN + 64];
+	long ret;
+	int i;
+
+	/*
+	 * Configured IPv6 addresses are usable at once: no duplicate
+	 * address detection, which would hold them back for a second.
+	 */
+	if (cfg->nifaces) {
+		lkl_sysctl_set("net.ipv6.conf.all.accept_dad", "0");
+		lkl_sysctl_set("net.ipv6.conf.default.accept_dad", "0");
+	}
+	for (i = 0; i < cfg->nifaces; i++)
+		hijack_iface_apply(&cfg->ifaces[i]);
+	if (cfg->gateway) {
+		ret = lkl_set_gateway(LKL_AF_INET, cfg->gateway);
+		if (ret < 0)
+			hijack_apply_fail("gateway", cfg->gateway, ret);
+	}
+	if (cfg->gateway6) {
+		ret = lkl_set_gateway(LKL_AF_INET6, cfg->gateway6);
+		if (ret < 0)
+			hijack_apply_fail("gateway6", cfg->gateway6, ret);
+	}
+	for (i = 0; i < cfg->nsysctls; i++) {
+		snprintf(key, sizeof(key), "sysctl.%s", cfg->sysctls[i].name);
+		ret = lkl_sysctl_set(cfg->sysctls[i].name,
+				     cfg->sysctls[i].value);
+		if (ret < 0)
+			hijack_apply_fail(key, cfg->sysctls[i].value, ret);
+	}
+}
+
+/**
+ * hijack_config_free() - release what hijack_config_load() returned
+ * @cfg: the configuration
+ */
+void hijack_config_free(struct hijack_config *cfg)
+{
+	int i;
+
+	for (i = 0; i < cfg->nifaces; i++) {
+		free(cfg->ifaces[i].type);
+		free(cfg->ifaces[i].param);
+		free(cfg->ifaces[i].ip);
+		free(cfg->ifaces[i].ip6);
+		free(cfg->ifaces[i].qdisc);
+	}
+	for (i = 0; i < cfg->nsysctls; i++) {
+		free(cfg->sysctls[i].name);
+		free(cfg->sysctls[i].value);
+	}
+	free(cfg->sysctls);
+	free(cfg->cmdline);
+	free(cfg->memsize);
+	free(cfg->gateway);
+	free(cfg->gateway6);
+	free(cfg);
+}
