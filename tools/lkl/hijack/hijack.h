@@ -95,6 +95,7 @@ extern int hijack_debug_level;
 extern int hijack_fd_map[HIJACK_MAX_FDS];
 extern enum hijack_state hijack_global_state;
 extern __thread int hijack_in_setup;
+extern __thread int hijack_errno;
 
 void hijack_init_once(void);
 extern int hijack_ready;
@@ -102,13 +103,17 @@ extern int hijack_ready;
 /**
  * hijack_state() - what an interposed call should do now
  *
- * Boots LKL on the first call if the constructor has not run yet.
+ * Boots LKL on the first call if the constructor has not run yet, and
+ * saves errno for hijack_ret(): calls into LKL may change errno (host
+ * waits inside LKL retry on EINTR), and programs such as python3 read
+ * errno after a successful poll().
  *
  * Return: HIJACK_HOST on the library's own setup thread, while it boots
  * and configures LKL; else HIJACK_LKL or HIJACK_DEAD.
  */
 static inline enum hijack_state hijack_state(void)
 {
+	hijack_errno = errno;
 	if (hijack_in_setup)
 		return HIJACK_HOST;
 	if (!__atomic_load_n(&hijack_ready, __ATOMIC_ACQUIRE))
@@ -145,7 +150,8 @@ static inline int hijack_lkl_fd(int fd)
  * hijack_ret() - turn an LKL result into a libc one
  * @ret: a value returned by an lkl_sys_*() call
  *
- * LKL's errno numbers are Linux's, so they are the host's too.
+ * LKL's errno numbers are Linux's, so they are the host's too. On
+ * success errno is put back as it was when the call came in.
  *
  * Return: @ret, or -1 with errno set if @ret is a negative errno.
  */
@@ -155,6 +161,7 @@ static inline long hijack_ret(long ret)
 		errno = (int)-ret;
 		return -1;
 	}
+	errno = hijack_errno;
 	return ret;
 }
 

@@ -27,6 +27,7 @@ int hijack_debug_level;
 int hijack_fd_map[HIJACK_MAX_FDS];
 enum hijack_state hijack_global_state = HIJACK_HOST;
 __thread int hijack_in_setup;
+__thread int hijack_errno;
 int hijack_ready;
 
 static pthread_once_t hijack_once = PTHREAD_ONCE_INIT;
@@ -155,8 +156,8 @@ static void hijack_show_counters(void)
 		len += n;
 	}
 	lkl_sys_close(fd);
-	buf[len] = '\0';
-	hijack_log(1, "LKL's /proc/net/dev at exit:\n%s", buf);
+	hijack_log(1, "LKL's /proc/net/dev at exit:");
+	hijack_print(buf, len);
 }
 
 static void hijack_setup(void)
@@ -270,6 +271,7 @@ int hijack_fd_install(long lkl_fd, int min)
 		return -1;
 	}
 	__atomic_store_n(&hijack_fd_map[fd], (int)lkl_fd + 1, __ATOMIC_RELEASE);
+	errno = hijack_errno;
 	return fd;
 }
 

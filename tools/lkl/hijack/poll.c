@@ -220,6 +220,7 @@ int hijack_bridge_wait(struct pollfd *hfds, nfds_t hn,
 		count += !!hfds[i].revents;
 	for (i = 0; i < ln; i++)
 		count += !!lfds[i].revents;
+	errno = hijack_errno;
 	return count;
 }
 
@@ -622,6 +623,7 @@ int epoll_pwait(int epfd, struct epoll_event *ev, int max, int timeout,
 			if (m > 0)
 				n += m;
 		}
+		errno = hijack_errno;
 		if (n > 0 || timeout == 0)
 			return n;
 		if (timeout > 0 && hijack_now_ms() >= deadline)
