@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A bad hijack configuration stops the program before main() runs, with
+ * a non-zero exit status and a message that names the key and the
+ * problem: an unknown key, a wrong type, a bad address, a value out of
+ * range, a file that is not JSON, a backend that cannot be opened. The
+ * program here is "echo MAIN-RAN", which must not run.
+ */
+#include "kselftest_harness.h"
+#include "hijack-test.h"
+
+FIXTURE(config) {
+	char dir[64];
+	char *out;
+};
+
+/* @json, if set, goes into a file named by LKL_HIJACK_CONFIG_FILE. */
+FIXTURE_VARIANT(config) {
+	const char *json;
+	const char *env;
+	const char *message;
+};
+
+FIXTURE_VARIANT_ADD(config, unknown_top_level_key) {
+	.json = "{ \"debug\": 1, \"colour\": \"blue\" }",
+	.message = "lkl-hijack: config: colour: unknown key",
+};
+
+FIXTURE_VARIANT_ADD(config, unknown_interface_key) {
+	.json = "{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\","
+		" \"speed\": 10 } ] }",
+	.message = "lkl-hijack: config: interfaces[0].speed: unknown key",
+};
+
+FIXTURE_VARIANT_ADD(config, wrong_type) {
+	.json = "{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\","
+		" \"mtu\": \"big\" } ] }",
+	.message = "interfaces[0].mtu: must be an integer, not string",
+};
+
+FIXTURE_VARIANT_ADD(config, interfaces_not_an_array) {
+	.json = "{ \"interfaces\": { \"type\": \"tap\" } }",
+	.message = "lkl-hijack: config: interfaces: must be an array",
+};
+
+FIXTURE_VARIANT_ADD(config, bad_ipv4_address) {
+	.json = "{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\","
+		" \"ip\": \"10.0.0.300\" } ] }",
+	.message = "interfaces[0].ip: \"10.0.0.300\" is not an IPv4 address",
+};
+
+FIXTURE_VARIANT_ADD(config, bad_gateway6) {
+	.json = "{ \"gateway6\": \"fd00::g\" }",
+	.message = "gateway6: \"fd00::g\" is not an IPv6 address",
+};
+
+FIXTURE_VARIANT_ADD(config, unknown_backend) {
+	.json = "{ \"interfaces\": [ { \"type\": \"wifi\", \"param\": \"x\" } ] }",
+	.message = "interfaces[0].type: unknown backend \"wifi\"",
+};
+
+FIXTURE_VARIANT_ADD(config, missing_backend) {
+	.json = "{ \"interfaces\": [ { \"type\": \"pipe\","
+		" \"param\": \"/nonexistent/rx,/nonexistent/tx\" } ] }",
+	.message = "interfaces[0].param: cannot open pipe backend",
+};
+
+FIXTURE_VARIANT_ADD(config, not_json) {
+	.json = "{ \"debug\": 1,",
+	.message = "LKL_HIJACK_CONFIG_FILE:",
+};
+
+FIXTURE_VARIANT_ADD(config, env_bad_address) {
+	.env = "LKL_HIJACK_NET_IFTYPE=tap LKL_HIJACK_NET_IFPARAMS=t0 "
+	       "LKL_HIJACK_NET_IP=10.1.2",
+	.message = "LKL_HIJACK_NET_IP: \"10.1.2\" is not an IPv4 address",
+};
+
+FIXTURE_VARIANT_ADD(config, env_mtu_out_of_range) {
+	.env = "LKL_HIJACK_NET_IFTYPE=tap LKL_HIJACK_NET_IFPARAMS=t0 "
+	       "LKL_HIJACK_NET_MTU=20",
+	.message = "LKL_HIJACK_NET_MTU: 20 is out of range (68 to 65535)",
+};
+
+FIXTURE_VARIANT_ADD(config, env_without_iftype) {
+	.env = "LKL_HIJACK_NET_IP=10.0.0.2",
+	.message = "LKL_HIJACK_NET_IP: set without LKL_HIJACK_NET_IFTYPE",
+};
+
+FIXTURE_VARIANT_ADD(config, env_debug_not_a_number) {
+	.env = "LKL_HIJACK_DEBUG=loud",
+	.message = "LKL_HIJACK_DEBUG: \"loud\" is not an integer",
+};
+
+FIXTURE_VARIANT_ADD(config, env_bad_memsize) {
+	.env = "LKL_HIJACK_MEMSIZE=lots",
+	.message = "LKL_HIJACK_MEMSIZE: \"lots\" is not a size",
+};
+
+FIXTURE_VARIANT_ADD(config, env_bad_sysctl) {
+	.env = "LKL_HIJACK_SYSCTL=net.ipv4.nosuchthing=1",
+	.message = "sysctl.net.ipv4.nosuchthing: 1: No such file or directory",
+};
+
+FIXTURE_SETUP(config)
+{
+	self->out = malloc(HJ_OUT_LEN);
+	ASSERT_NE(NULL, self->out);
+	if (access(LKL_HIJACK, X_OK))
+		SKIP(return, "%s is not built (needs libjson-c-dev)", LKL_HIJACK);
+	snprintf(self->dir, sizeof(self->dir), "/tmp/lkl-hijack-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+}
+
+FIXTURE_TEARDOWN(config)
+{
+	char cmd[128];
+
+	if (self->dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
+		EXPECT_EQ(0, system(cmd));
+	}
+	free(self->out);
+}
+
+TEST_F(config, stops_before_main)
+{
+	char file[128] = "";
+	int ret;
+
+	if (variant->json) {
+		snprintf(file, sizeof(file), "%s/config.json", self->dir);
+		ASSERT_EQ(0, hj_write_file(file, variant->json));
+	}
+	ret = hj_run(self->out, "%s%s %s %s echo MAIN-RAN",
+		     file[0] ? "LKL_HIJACK_CONFIG_FILE=" : "", file,
+		     variant->env ? variant->env : "", LKL_HIJACK);
+	TH_LOG("%s", self->out);
+	EXPECT_EQ(1, ret);
+	EXPECT_NE(NULL, strstr(self->out, variant->message));
+	EXPECT_EQ(NULL, strstr(self->out, "MAIN-RAN"));
+}
+
+/* The same program with a good configuration does run. */
+TEST(good_config_runs_main)
+{
+	char dir[] = "/tmp/lkl-hijack-XXXXXX", file[64], cmd[256];
+	char *out = malloc(HJ_OUT_LEN);
+
+	ASSERT_NE(NULL, out);
+	if (access(LKL_HIJACK, X_OK))
+		SKIP(return, "%s is not built (needs libjson-c-dev)", LKL_HIJACK);
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/config.json", dir);
+	ASSERT_EQ(0, hj_write_file(file,
+				   "{ \"debug\": 0, \"memsize\": \"32M\","
+				   " \"boot_cmdline\": \"loglevel=3\","
+				   " \"sysctl\": { \"net.ipv4.tcp_sack\": 0,"
+				   " \"net.core.somaxconn\": \"512\" } }"));
+	EXPECT_EQ(0, hj_run(out, "LKL_HIJACK_CONFIG_FILE=%s %s echo MAIN-RAN",
+			    file, LKL_HIJACK));
+	EXPECT_NE(NULL, strstr(out, "MAIN-RAN")) {
+		TH_LOG("%s", out);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	EXPECT_EQ(0, system(cmd));
+	free(out);
+}
+
+TEST_HARNESS_MAIN

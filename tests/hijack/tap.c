@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A hijacked python3 http.server on LKL's tap interface, reached by
+ * native ping, ping -6 and curl from a peer namespace.
+ *
+ * The test makes two namespaces. The hijacked server starts in the first,
+ * where the tap device is, and attaches to it. The tap is then moved to
+ * the second namespace, the peer's, which has no other way to the first:
+ * the only path from the native tools to the server is LKL's stack on the
+ * other end of the tap. LKL's eth0 counters, printed at exit, must show
+ * the traffic too.
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <time.h>
+
+#include "kselftest_harness.h"
+#include "hijack-test.h"
+
+#define LKL_IP		"10.11.0.2"
+#define PEER_IP		"10.11.0.1"
+#define LKL_IP6		"fd11::2"
+#define PEER_IP6	"fd11::1"
+#define TAP		"lklhjtap0"
+
+FIXTURE(tap) {
+	char lkl_ns[32];
+	char peer_ns[32];
+	char dir[64];
+	pid_t server;
+	char out[HJ_OUT_LEN];
+};
+
+FIXTURE_SETUP(tap)
+{
+	char cmd[512];
+
+	if (geteuid())
+		SKIP(return, "needs root for namespaces and tap devices");
+	if (access("/dev/net/tun", R_OK | W_OK))
+		SKIP(return, "no /dev/net/tun");
+	if (access(LKL_HIJACK, X_OK))
+		SKIP(return, "%s is not built (needs libjson-c-dev)", LKL_HIJACK);
+	if (!hj_have("ip") || !hj_have("ping") || !hj_have("curl") ||
+	    !hj_have(PYTHON3))
+		SKIP(return, "needs iproute2, ping, curl and python3");
+
+	snprintf(self->lkl_ns, sizeof(self->lkl_ns), "lklhj-l%d", getpid());
+	snprintf(self->peer_ns, sizeof(self->peer_ns), "lklhj-p%d", getpid());
+	snprintf(self->dir, sizeof(self->dir), "/tmp/lkl-hijack-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	snprintf(cmd, sizeof(cmd),
+		 "ip netns add %s && ip netns add %s && "
+		 "ip -n %s tuntap add dev " TAP " mode tap",
+		 self->lkl_ns, self->peer_ns, self->lkl_ns);
+	ASSERT_EQ(0, system(cmd));
+}
+
+/* Runs even when the test times out: nothing is left behind. */
+FIXTURE_TEARDOWN_PARENT(tap)
+{
+	char cmd[256];
+
+	if (self->server > 0) {
+		kill(self->server, SIGKILL);
+		waitpid(self->server, NULL, 0);
+	}
+	if (self->lkl_ns[0]) {
+		snprintf(cmd, sizeof(cmd),
+			 "ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null",
+			 self->lkl_ns, self->peer_ns);
+		system(cmd);
+	}
+	if (self->dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
+		system(cmd);
+	}
+}
+
+/* Wait up to @ms for @text to appear in the file @path. */
+static int wait_for_text(const char *path, const char *text, int ms)
+{
+	char buf[4096];
+	size_t n;
+	FILE *f;
+
+	for (; ms > 0; ms -= 50) {
+		f = fopen(path, "r");
+		if (f) {
+			n = fread(buf, 1, sizeof(buf) - 1, f);
+			fclose(f);
+			buf[n] = '\0';
+			if (strstr(buf, text))
+				return 0;
+		}
+		usleep(50 * 1000);
+	}
+	return -1;
+}
+
+/* Wait up to @ms for @pid to exit; its status, or -1. */
+static int wait_exit(pid_t pid, int ms)
+{
+	int st;
+
+	for (; ms > 0; ms -= 50) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return st;
+		usleep(50 * 1000);
+	}
+	return -1;
+}
+
+TEST_F_TIMEOUT(tap, http_server_reached_over_tap, 90)
+{
+	char path[128], log[128], cfg[128], cmd[1024];
+	FILE *f;
+	pid_t pid;
+	int st;
+
+	snprintf(cfg, sizeof(cfg), "%s/config.json", self->dir);
+	ASSERT_EQ(0, hj_write_file(cfg,
+		"{\n"
+		"  \"interfaces\": [ {\n"
+		"    \"type\": \"tap\", \"param\": \"" TAP "\",\n"
+		"    \"ip\": \"" LKL_IP "\", \"netmask_len\": 24,\n"
+		"    \"ipv6\": \"" LKL_IP6 "\", \"netmask6_len\": 64,\n"
+		"    \"mtu\": 1500, \"offloads\": \"all\", \"qdisc\": \"fq\"\n"
+		"  } ],\n"
+		"  \"gateway\": \"" PEER_IP "\",\n"
+		"  \"sysctl\": { \"net.ipv4.tcp_congestion_control\": \"cubic\" }\n"
+		"}\n"));
+	snprintf(path, sizeof(path), "%s/www", self->dir);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	snprintf(cmd, sizeof(cmd), "head -c 1048576 /dev/urandom > %s/www/data",
+		 self->dir);
+	ASSERT_EQ(0, system(cmd));
+	snprintf(log, sizeof(log), "%s/server.log", self->dir);
+
+	/* The fixture is shared with the parent: only the parent writes it. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		char env_cfg[160];
+		sigset_t none;
+
+		dup2(fd, 1);
+		dup2(fd, 2);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGINT, SIG_DFL);
+		snprintf(env_cfg, sizeof(env_cfg), "LKL_HIJACK_CONFIG_FILE=%s",
+			 cfg);
+		execlp("ip", "ip", "netns", "exec", self->lkl_ns, "env", env_cfg,
+		       "LKL_HIJACK_DEBUG=1", LKL_HIJACK, PYTHON3, "-m",
+		       "http.server", "8000", "--bind", LKL_IP, "--directory",
+		       path, NULL);
+		_exit(127);
+	}
+	self->server = pid;
+	ASSERT_EQ(0, wait_for_text(log, "is interface", 20000));
+
+	/* Move the tap to the peer, where the native tools are. */
+	snprintf(cmd, sizeof(cmd),
+		 "ip -n %1$s link set " TAP " netns %2$s && "
+		 "ip -n %2$s addr add " PEER_IP "/24 dev " TAP " && "
+		 "ip -n %2$s addr add " PEER_IP6 "/64 dev " TAP " nodad && "
+		 "ip -n %2$s link set " TAP " up && ip -n %2$s link set lo up",
+		 self->lkl_ns, self->peer_ns);
+	ASSERT_EQ(0, system(cmd));
+
+	EXPECT_EQ(0, hj_run(self->out, "ip netns exec %s ping -c 3 -i 0.2 -W 5 "
+			    LKL_IP, self->peer_ns)) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_EQ(0, hj_run(self->out, "ip netns exec %s ping -6 -c 3 -i 0.2 -W 5 "
+			    LKL_IP6, self->peer_ns)) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_EQ(0, hj_run(self->out,
+			    "for i in $(seq 100); do ip netns exec %s curl -sf "
+			    "-m 20 -o %s/got http://" LKL_IP ":8000/data && "
+			    "exit 0; sleep 0.1; done; exit 1",
+			    self->peer_ns, self->dir)) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_EQ(0, hj_run(self->out, "cmp %s/got %s/www/data", self->dir,
+			    self->dir)) {
+		TH_LOG("%s", self->out);
+	}
+
+	/* Ctrl-C: python exits cleanly and the hijack halts LKL. */
+	kill(pid, SIGINT);
+	st = wait_exit(pid, 10000);
+	self->server = 0;
+	f = fopen(log, "r");
+	ASSERT_NE(NULL, f);
+	self->out[fread(self->out, 1, HJ_OUT_LEN - 1, f)] = '\0';
+	fclose(f);
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		TH_LOG("status %#x:\n%s", st, self->out);
+	}
+	EXPECT_NE(NULL, strstr(self->out, "halting LKL"));
+	/* Pings and the request in; 1 MiB out, in 64 KiB TSO frames. */
+	EXPECT_LT(6, hj_counter(self->out, "eth0", 0));
+	EXPECT_LT(16, hj_counter(self->out, "eth0", 1)) {
+		TH_LOG("%s", self->out);
+	}
+}
+
+TEST_HARNESS_MAIN
