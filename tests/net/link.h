@@ -630,7 +630,7 @@ static void *echo_main(void *arg)
 static inline void link_udp(struct __test_metadata *_metadata, struct link *l,
 			    int af, const char *mtu_devs)
 {
-	static const int sizes[] = { 1, 1472, 8972, 9000 };
+	static const unsigned int sizes[] = { 1, 1472, 8972, 9000 };
 	static unsigned char out[9000], in[9100];
 	const char *host = af == AF_INET ? l->host4 : l->host6;
 	struct timeval tv = { .tv_usec = 100000 };
