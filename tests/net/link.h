@@ -595,11 +595,16 @@ static inline void link_ping(struct __test_metadata *_metadata,
 			       l->lkl6));
 }
 
-/* A native UDP echo server on a host thread, until @stop is set. */
+/*
+ * A native UDP echo server on a host thread, until @stop is set; with
+ * @quiet it only counts what it receives, in @count and @bytes.
+ */
 struct echo {
 	int fd;
 	bool stop;
+	bool quiet;
 	int count;
+	unsigned long long bytes;
 	pthread_t thread;
 };
 
@@ -616,8 +621,10 @@ static void *echo_main(void *arg)
 		n = recvfrom(e->fd, buf, sizeof(buf), 0, &from.sa, &len);
 		if (n < 0)
 			continue;
-		sendto(e->fd, buf, n, 0, &from.sa, len);
+		if (!e->quiet)
+			sendto(e->fd, buf, n, 0, &from.sa, len);
 		e->count++;
+		e->bytes += n;
 	}
 	return NULL;
 }
