@@ -9,7 +9,7 @@ set -e
 build_pkgs="gcc make bc bison flex libelf-dev libssl-dev python3 perl xz-utils
 	rsync ccache patch libarchive-dev libfuse3-dev libvdeplug-dev libjson-c-dev"
 test_pkgs="valgrind iproute2 procps e2fsprogs btrfs-progs xfsprogs dosfstools
-	fdisk fuse3 vde2 curl iputils-ping"
+	fdisk fuse3 vde2 curl iputils-ping ethtool"
 
 want=$build_pkgs
 [ "$1" = test ] && want="$build_pkgs $test_pkgs"
