@@ -12,6 +12,13 @@
  * Only the device's worker thread writes and only its receive thread
  * reads, so a frame is never interleaved with another even when a write
  * is split.
+ *
+ * A peer that stops reading (stopped, or its device removed but its
+ * backend not freed) must not hold the worker thread for ever, since
+ * lkl_netdev_remove() waits for it: both FIFOs are non-blocking once
+ * open, and a frame that cannot start within PIPE_FRAME_TIMEOUT_MS is
+ * dropped. One that stalls halfway cannot be taken back, so the pipe is
+ * then broken for good.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,17 +44,19 @@
 #define PIPE_FIFO_SIZE		(1024 * 1024)
 /* The most iovecs passed to one writev() or readv(). */
 #define PIPE_IOV_MAX		64
-/* How long the rest of an announced frame may take to arrive. */
+/* How long a frame may wait for room, or its rest to arrive. */
 #define PIPE_FRAME_TIMEOUT_MS	5000
 
 /**
  * struct netdev_pipe - a pipe backend
  * @nd: the backend; @nd.rx_fd is the FIFO read from, non-blocking
- * @tx_fd: the FIFO written to, blocking
+ * @tx_fd: the FIFO written to, non-blocking
+ * @tx_broken: a frame was left half written: send nothing more
  */
 struct netdev_pipe {
 	struct lkl_netdev nd;
 	int tx_fd;
+	bool tx_broken;
 };
 
 static struct netdev_pipe *to_pipe(struct lkl_netdev *nd)
@@ -55,12 +64,25 @@ static struct netdev_pipe *to_pipe(struct lkl_netdev *nd)
 	return (struct netdev_pipe *)nd;
 }
 
+static long long pipe_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
 /*
- * Write all of @iov (@cnt entries, @len bytes) to the blocking @fd,
- * continuing after short writes. Returns 0 or a negative host errno.
+ * Write all of @iov (@cnt entries, @len bytes) to the non-blocking @fd,
+ * waiting for room at most PIPE_FRAME_TIMEOUT_MS each time. Returns 0, or
+ * a negative host errno: -ENOBUFS if nothing could be written,
+ * -ETIMEDOUT if the write stalled halfway.
  */
 static int pipe_write_all(int fd, struct iovec *iov, int cnt, size_t len)
 {
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	long long deadline = 0;
+	bool started = false;
 	ssize_t n;
 
 	while (len) {
@@ -68,8 +90,17 @@ static int pipe_write_all(int fd, struct iovec *iov, int cnt, size_t len)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return -errno;
+			if (errno != EAGAIN)
+				return -errno;
+			if (!deadline)
+				deadline = pipe_now_ms() + PIPE_FRAME_TIMEOUT_MS;
+			else if (pipe_now_ms() > deadline)
+				return started ? -ETIMEDOUT : -ENOBUFS;
+			poll(&pfd, 1, 100);
+			continue;
 		}
+		started = true;
+		deadline = 0;
 		len -= n;
 		while (cnt && (size_t)n >= iov->iov_len) {
 			n -= iov->iov_len;
@@ -86,6 +117,7 @@ static int pipe_write_all(int fd, struct iovec *iov, int cnt, size_t len)
 
 static ssize_t pipe_tx(struct lkl_netdev *nd, const struct iovec *iov, int cnt)
 {
+	struct netdev_pipe *p = to_pipe(nd);
 	struct iovec v[PIPE_IOV_MAX + 1];
 	struct iovec *vec = v;
 	size_t len = 0;
@@ -93,6 +125,8 @@ static ssize_t pipe_tx(struct lkl_netdev *nd, const struct iovec *iov, int cnt)
 	ssize_t ret;
 	int i;
 
+	if (p->tx_broken)
+		return -EPIPE;
 	for (i = 0; i < cnt; i++)
 		len += iov[i].iov_len;
 	if (len < PIPE_VNET_HDR_LEN || len > PIPE_MAX_FRAME)
@@ -108,19 +142,12 @@ static ssize_t pipe_tx(struct lkl_netdev *nd, const struct iovec *iov, int cnt)
 	vec[0].iov_len = sizeof(hdr);
 	memcpy(vec + 1, iov, cnt * sizeof(*iov));
 
-	ret = pipe_write_all(to_pipe(nd)->tx_fd, vec, cnt + 1,
-			     sizeof(hdr) + len);
+	ret = pipe_write_all(p->tx_fd, vec, cnt + 1, sizeof(hdr) + len);
 	if (vec != v)
 		free(vec);
+	if (ret == -ETIMEDOUT)
+		p->tx_broken = true;
 	return ret < 0 ? ret : (ssize_t)len;
-}
-
-static long long pipe_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 /*
@@ -306,6 +333,12 @@ int lkl_netdev_pipe_create(const char *rx_path, const char *tx_path,
 	p->tx_fd = pipe_open(tx_path, O_WRONLY);
 	if (p->tx_fd < 0) {
 		ret = p->tx_fd;
+		goto err_close;
+	}
+	/* The open waited for the peer; the writes must not wait long. */
+	if (fcntl(p->tx_fd, F_SETFL, O_WRONLY | O_NONBLOCK)) {
+		ret = -errno;
+		close(p->tx_fd);
 		goto err_close;
 	}
 
