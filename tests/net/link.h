@@ -720,7 +720,7 @@ static inline void link_features(struct __test_metadata *_metadata,
 }
 
 /*
- * 64 MiB each way over IPv4 and checked; the frames LKL sent, counted by
+ * @total bytes each way over @af, checked; the frames LKL sent, counted by
  * the native device's receive counters, are larger than the MTU on
  * average with TSO and never beyond it without.
  */

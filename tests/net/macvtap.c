@@ -4,8 +4,8 @@
  * the native addresses on vethA, and mvt0, a bridge-mode macvtap on vethB
  * with LKL's MAC address, given to LKL through its /dev/tapN node. There
  * is no udev in the namespace, so the test makes the node itself. Ping
- * both ways, TCP both ways with a checksum, UDP with MTU 9000, and the
- * negotiated offloads, each with offloads on and off.
+ * both ways, TCP over IPv4 and IPv6 both ways with a checksum, UDP with
+ * MTU 9000, and the negotiated offloads, each with offloads on and off.
  */
 #include "kselftest_harness.h"
 #include "link.h"
@@ -85,6 +85,11 @@ TEST_F(macvtap, ping)
 TEST_F_TIMEOUT(macvtap, tcp, 90)
 {
 	link_tcp(_metadata, &self->l, AF_INET, MVT_TOTAL);
+}
+
+TEST_F_TIMEOUT(macvtap, tcp6, 90)
+{
+	link_tcp(_metadata, &self->l, AF_INET6, MVT_TOTAL);
 }
 
 TEST_F(macvtap, udp_mtu9000)

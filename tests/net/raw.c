@@ -2,8 +2,8 @@
 /*
  * LKL on the raw backend: an AF_PACKET socket on veth1 of a veth pair in
  * a namespace of its own, the native addresses on veth0. Ping both ways,
- * TCP both ways with a checksum, UDP with MTU 9000, and the negotiated
- * offloads, each with offloads on and off.
+ * TCP over IPv4 and IPv6 both ways with a checksum, UDP with MTU 9000,
+ * and the negotiated offloads, each with offloads on and off.
  *
  * The raw backend cannot tell the host which offloads LKL takes, so with
  * offloads off veth0 sends whole, checksummed frames (ethtool -K).
@@ -82,6 +82,11 @@ TEST_F(raw, ping)
 TEST_F_TIMEOUT(raw, tcp, 90)
 {
 	link_tcp(_metadata, &self->l, AF_INET, RAW_TOTAL);
+}
+
+TEST_F_TIMEOUT(raw, tcp6, 90)
+{
+	link_tcp(_metadata, &self->l, AF_INET6, RAW_TOTAL);
 }
 
 TEST_F(raw, udp_mtu9000)

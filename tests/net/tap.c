@@ -2,8 +2,8 @@
 /*
  * LKL on a tap device: tap0 in a namespace of its own, with the native
  * addresses on tap0 and LKL's virtio-net interface on its file
- * descriptor. Ping both ways, TCP both ways with a checksum, UDP with
- * MTU 9000, and the negotiated offloads, each with offloads on and off.
+ * descriptor. Ping both ways, TCP over IPv4 and IPv6 both ways with a
+ * checksum, UDP with MTU 9000, and the negotiated offloads, each with offloads on and off.
  */
 #include "kselftest_harness.h"
 #include "link.h"
@@ -74,6 +74,11 @@ TEST_F(tap, ping)
 TEST_F_TIMEOUT(tap, tcp, 90)
 {
 	link_tcp(_metadata, &self->l, AF_INET, TAP_TOTAL);
+}
+
+TEST_F_TIMEOUT(tap, tcp6, 90)
+{
+	link_tcp(_metadata, &self->l, AF_INET6, TAP_TOTAL);
 }
 
 TEST_F(tap, udp_mtu9000)
