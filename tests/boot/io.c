@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "lkl-test.h"
@@ -139,6 +140,53 @@ TEST_F(io, epoll_wait)
 
 	EXPECT_EQ(0, lkl_sys_close(epfd));
 	EXPECT_EQ(0, lkl_sys_close(efd));
+}
+
+/* A reader blocked in LKL, and what lkl_interrupt_thread() does to it. */
+struct blocked_reader {
+	int fd;
+	lkl_thread_t self;
+	long first, second;
+	char c;
+};
+
+static void *blocked_reader_fn(void *arg)
+{
+	struct blocked_reader *r = arg;
+
+	__atomic_store_n(&r->self, lkl_host_ops.thread_self(),
+			 __ATOMIC_RELEASE);
+	r->first = lkl_sys_read(r->fd, &r->c, 1);
+	r->second = lkl_sys_read(r->fd, &r->c, 1);
+	return NULL;
+}
+
+TEST_F(io, interrupt_thread)
+{
+	struct blocked_reader r = { 0 };
+	pthread_t thread;
+	int fds[2];
+
+	ASSERT_EQ(0, lkl_sys_pipe2(fds, 0));
+	r.fd = fds[0];
+	ASSERT_EQ(0, pthread_create(&thread, NULL, blocked_reader_fn, &r));
+	while (!__atomic_load_n(&r.self, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	/* Let it block in the read; interrupting earlier is fine too. */
+	usleep(50000);
+	EXPECT_EQ(0, lkl_interrupt_thread(r.self));
+	/* The first read gives up; the second waits for data as usual. */
+	usleep(50000);
+	EXPECT_EQ(1, lkl_sys_write(fds[1], "x", 1));
+	pthread_join(thread, NULL);
+	EXPECT_EQ(-LKL_EINTR, r.first);
+	EXPECT_EQ(1, r.second);
+	EXPECT_EQ('x', r.c);
+
+	/* A thread that never called in has no task to interrupt. */
+	EXPECT_EQ(-LKL_ESRCH, lkl_interrupt_thread(lkl_host_ops.thread_self() + 1));
+	lkl_sys_close(fds[0]);
+	lkl_sys_close(fds[1]);
 }
 
 TEST_HARNESS_MAIN

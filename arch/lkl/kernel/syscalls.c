@@ -105,6 +105,7 @@ static int lkl_new_host_task(struct task_struct **taskp)
 		return req.err;
 	}
 	schedule_tail(current->thread.prev_sched);
+	current->thread.app_thread = lkl_ops->thread_self();
 
 	if (lkl_ops->tls_set(lkl_task_key, current)) {
 		/* The task exits the next time this thread calls in. */
@@ -167,6 +168,38 @@ static long lkl_syscall_exit_work(long ret)
 	return ret;
 }
 
+/**
+ * lkl_interrupt_thread() - interrupt what a host thread waits for in LKL
+ * @thread: the host thread, as its thread_self host operation names it
+ *
+ * The system call that @thread makes, or is blocked in, returns -EINTR
+ * as soon as it waits interruptibly, as if a signal had come. A thread
+ * that is not in a call sees that in its next one that waits. This is
+ * how a host signal handler, through a thread of the application's,
+ * interrupts a blocking LKL call: LKL signals have no user context to be
+ * delivered to. Reached as LKL_NR_interrupt_thread.
+ *
+ * Return: 0, or -ESRCH if @thread has never called into LKL.
+ */
+static long lkl_interrupt_thread(lkl_thread_t thread)
+{
+	struct task_struct *p, *t;
+	long ret = -ESRCH;
+
+	rcu_read_lock();
+	for_each_process_thread(p, t) {
+		if ((t->thread.flags & LKL_THREAD_HOST) &&
+		    t->thread.app_thread == thread) {
+			/* Cleared again by lkl_syscall_exit_work(). */
+			set_notify_signal(t);
+			ret = 0;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
 static long lkl_arch_syscall(long no, long *params)
 {
 	switch (no) {
@@ -174,6 +207,8 @@ static long lkl_arch_syscall(long no, long *params)
 		return lkl_virtio_mmio_add(params[0], params[1], params[2]);
 	case LKL_NR_virtio_mmio_remove:
 		return lkl_virtio_mmio_remove(params[0]);
+	case LKL_NR_interrupt_thread:
+		return lkl_interrupt_thread((lkl_thread_t)params[0]);
 	}
 	return sys_ni_syscall();
 }

@@ -705,6 +705,28 @@ int lkl_sysctl_set(const char *name, const char *value);
  */
 int lkl_sysctl_get(const char *name, char *buf, int len);
 
+/**
+ * lkl_interrupt_thread() - make a host thread's LKL system call give up
+ * @thread: the host thread, as lkl_host_ops.thread_self() names it when
+ *	called on that thread
+ *
+ * The system call that @thread is blocked in inside LKL returns -LKL_EINTR,
+ * as a call interrupted by a signal does; if @thread is not in a call, its
+ * next call that waits does. LKL's own signals have no user context to be
+ * delivered to, so this is how a host signal handler (through a thread
+ * that it wakes, since this is not async-signal-safe) interrupts a
+ * blocking call such as accept() or read().
+ *
+ * Return: 0, or a negative LKL errno: -LKL_ESRCH if @thread has never
+ * called into LKL.
+ */
+static inline long lkl_interrupt_thread(lkl_thread_t thread)
+{
+	long params[6] = { (long)thread };
+
+	return lkl_syscall(LKL_NR_interrupt_thread, params);
+}
+
 /*
  * The generic system call table has only the *at() and other newer forms
  * of some calls. The wrappers below give the classic calls, with the same

@@ -18,7 +18,10 @@ struct lkl_sem;
  * @prev_sched: the task that last switched to this one
  * @fn: for a kernel thread, the function that its host thread runs
  * @fn_arg: its argument
- * @host_thread: the host thread that runs this task
+ * @host_thread: the host thread that runs this kernel thread, joined at
+ *	halt
+ * @app_thread: for a host task (LKL_THREAD_HOST), the application thread
+ *	that calls in, for lkl_interrupt_thread()
  * @flags: LKL_THREAD_* below
  */
 struct thread_struct {
@@ -28,6 +31,7 @@ struct thread_struct {
 	int (*fn)(void *arg);
 	void *fn_arg;
 	lkl_thread_t host_thread;
+	lkl_thread_t app_thread;
 	unsigned int flags;
 };
 

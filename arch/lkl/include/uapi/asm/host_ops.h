@@ -157,12 +157,14 @@ long lkl_syscall(long no, long *params);
 
 /*
  * LKL's own system calls, numbered above the generic table. They take and
- * return what the functions documented in arch/lkl/kernel/virtio.c do.
+ * return what the functions documented in arch/lkl/kernel/virtio.c and
+ * syscalls.c (lkl_interrupt_thread) do.
  */
 #define LKL_NR_ARCH_BASE		1000
 #define LKL_NR_virtio_mmio_add		(LKL_NR_ARCH_BASE + 0)
 #define LKL_NR_virtio_mmio_remove	(LKL_NR_ARCH_BASE + 1)
-#define LKL_NR_ARCH_END			(LKL_NR_ARCH_BASE + 2)
+#define LKL_NR_interrupt_thread		(LKL_NR_ARCH_BASE + 2)
+#define LKL_NR_ARCH_END			(LKL_NR_ARCH_BASE + 3)
 
 /**
  * lkl_trigger_irq() - raise an interrupt
