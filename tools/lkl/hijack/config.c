@@ -525,9 +525,10 @@ int hijack_config_cmdline(const struct hijack_config *cfg, char *buf,
 {
 	int n;
 
+	/* The defconfig's console shows warnings only: at 2, show it all. */
 	n = snprintf(buf, len, "mem=%s%s%s%s",
 		     cfg->memsize ? cfg->memsize : "64M",
-		     hijack_debug_level >= 2 ? "" : " loglevel=4",
+		     hijack_debug_level >= 2 ? " loglevel=8" : " loglevel=4",
 		     cfg->cmdline ? " " : "", cfg->cmdline ? cfg->cmdline : "");
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
