@@ -6,10 +6,14 @@
 #   lkl-deps.sh test    what the test suites need on top
 set -e
 
+# curl and iproute2 are for "make run", whose demo runs them under the hijack.
 build_pkgs="gcc make bc bison flex libelf-dev libssl-dev python3 perl xz-utils
-	rsync ccache patch libarchive-dev libfuse3-dev libvdeplug-dev libjson-c-dev"
+	rsync ccache patch libarchive-dev libfuse3-dev libvdeplug-dev libjson-c-dev
+	curl iproute2"
+# The programs tests/hijack runs under the hijack and as native peers.
 test_pkgs="valgrind iproute2 procps e2fsprogs btrfs-progs xfsprogs dosfstools
-	fdisk fuse3 vde2 curl iputils-ping ethtool"
+	fdisk fuse3 vde2 curl iputils-ping ethtool nginx-light wrk iperf3 socat
+	openssl util-linux"
 
 want=$build_pkgs
 [ "$1" = test ] && want="$build_pkgs $test_pkgs"
