@@ -3,7 +3,7 @@
 # LKL, the Linux Kernel Library: an overlay on a Linux 6.12 tree.
 #
 #   make            build lkl.o, liblkl.a, liblkl.so and the lkl_ headers
-#   make run        build, then run the demo
+#   make run        build, then run the demo and programs under the hijack
 #   make test       build, then run every test suite
 #   make check      checkpatch --strict and sparse on the overlay
 #   make bench-core boot, syscall, context switch and RSS figures
@@ -79,8 +79,9 @@ tests: tools
 	+$(MAKE) -C $(TOP)/tests O=$(TOBJ)/tests LKL_TOOLS=$(TOBJ) \
 		LINUX_SRC=$(KSRC)
 
+# The demo, then unmodified programs under liblkl-hijack.so; no root.
 run: tools
-	@$(TOBJ)/demo
+	@$(TOP)/tools/lkl/run-demo.sh $(TOBJ)
 
 test-deps:
 	@$(TOP)/scripts/lkl-deps.sh test
