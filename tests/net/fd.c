@@ -32,7 +32,7 @@ FIXTURE_SETUP(fd)
 	self->sv[1] = -1;
 	if (why)
 		SKIP(return, "%s", why);
-	ASSERT_EQ(0, pair_init(&self->p, "fd"));
+	ASSERT_EQ(0, pair_init(&self->p));
 	/* Inherited by both runs: each uses its own end. */
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_SEQPACKET, 0, self->sv));
 	for (i = 0; i < 2; i++) {
@@ -100,4 +100,8 @@ TEST_F(fd, bad)
 	close(st[1]);
 }
 
-TEST_HARNESS_MAIN
+int main(int argc, char **argv)
+{
+	pair_start("fd");
+	return test_harness_run(argc, argv);
+}

@@ -38,7 +38,7 @@ FIXTURE_SETUP(pipe)
 	if (!geteuid() && !have("setpriv"))
 		SKIP(return, "setpriv is not installed (util-linux)");
 
-	ASSERT_EQ(0, pair_init(&self->p, "pipe"));
+	ASSERT_EQ(0, pair_init(&self->p));
 	snprintf(path, sizeof(path), "%s/a", self->p.dir);
 	ASSERT_EQ(0, mkfifo(path, 0600));
 	snprintf(path, sizeof(path), "%s/b", self->p.dir);
@@ -180,4 +180,8 @@ TEST_F(pipe, bad_paths)
 	}
 }
 
-TEST_HARNESS_MAIN
+int main(int argc, char **argv)
+{
+	pair_start("pipe");
+	return test_harness_run(argc, argv);
+}

@@ -8,6 +8,11 @@
  * their output and exit status left in files of the test's directory:
  * A.out, A.rc, B.out and B.rc. Nothing here boots LKL in the test
  * process itself.
+ *
+ * The directories are named after the harness's own process, and what is
+ * left of them is removed when the harness exits (see pair_start()): on a
+ * timeout the harness kills the test's process group, teardown included,
+ * and a vde_switch daemon would outlive it.
  */
 #ifndef _TOOL_PAIR_H
 #define _TOOL_PAIR_H
@@ -22,6 +27,10 @@
 #ifndef LKL_NET_TEST
 #define LKL_NET_TEST	"lkl-net-test"
 #endif
+
+/* The harness's process and the tag of its directories, for pair_sweep(). */
+static pid_t pair_owner;
+static const char *pair_tag = "pair";
 
 /* The longest a run may take, in seconds, before timeout(1) ends it. */
 #define PAIR_TIMEOUT	40
@@ -67,10 +76,35 @@ static inline const char *pair_missing(void)
 	return NULL;
 }
 
-/* Make the directory; 0 or -1. */
-static inline int pair_init(struct tool_pair *p, const char *tag)
+/*
+ * Remove the directories of this harness, stopping any vde_switch whose
+ * pid file is in one. Runs at the harness's exit, not its children's.
+ */
+static inline void pair_sweep(void)
 {
-	snprintf(p->dir, sizeof(p->dir), "/tmp/lkl-%s-XXXXXX", tag);
+	if (!pair_owner || getpid() != pair_owner)
+		return;
+	run("for d in /tmp/lkl-%s-%d-*; do [ -d \"$d\" ] || continue; "
+	    "[ -s \"$d/sw.pid\" ] && kill $(cat \"$d/sw.pid\"); rm -rf \"$d\"; "
+	    "done 2>/dev/null", pair_tag, (int)pair_owner);
+}
+
+/*
+ * Call from main() before test_harness_run(): directories are then named
+ * /tmp/lkl-TAG-PID-XXXXXX and swept at exit.
+ */
+static inline void pair_start(const char *tag)
+{
+	pair_owner = getpid();
+	pair_tag = tag;
+	atexit(pair_sweep);
+}
+
+/* Make the directory; 0 or -1. */
+static inline int pair_init(struct tool_pair *p)
+{
+	snprintf(p->dir, sizeof(p->dir), "/tmp/lkl-%s-%d-XXXXXX", pair_tag,
+		 (int)(pair_owner ? pair_owner : getpid()));
 	if (!mkdtemp(p->dir))
 		return -1;
 	snprintf(p->tool, sizeof(p->tool), "%s", LKL_NET_TEST);

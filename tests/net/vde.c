@@ -40,7 +40,7 @@ FIXTURE_SETUP(vde)
 		LKL_NET_TEST) == 0)
 		SKIP(return, "liblkl is built without libvdeplug (libvdeplug-dev)");
 
-	ASSERT_EQ(0, pair_init(&self->p, "vde"));
+	ASSERT_EQ(0, pair_init(&self->p));
 	ASSERT_EQ(0, run("vde_switch -s %s/sw -p %s/sw.pid -d </dev/null >%s/sw.log 2>&1",
 			 self->p.dir, self->p.dir, self->p.dir));
 	/* The daemon writes its pid file once its socket is ready. */
@@ -120,4 +120,8 @@ TEST_F(vde, no_switch)
 			 self->p.dir, self->p.tool));
 }
 
-TEST_HARNESS_MAIN
+int main(int argc, char **argv)
+{
+	pair_start("vde");
+	return test_harness_run(argc, argv);
+}
