@@ -309,7 +309,7 @@ int lkl_netdev_pipe_create(const char *rx_path, const char *tx_path,
  *
  * Uses libvdeplug. Frames are plain Ethernet frames: no offloads.
  *
- * Return: 0, or a negative LKL errno (-LKL_ENOTSUP if the library was
+ * Return: 0, or a negative LKL errno (-LKL_EOPNOTSUPP if the library was
  * built without libvdeplug).
  */
 int lkl_netdev_vde_create(const char *sock, struct lkl_netdev **nd);
