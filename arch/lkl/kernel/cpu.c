@@ -204,13 +204,60 @@ void lkl_leave_cpu(bool park)
 	}
 }
 
+/*
+ * How the idle thread waits in arch_cpu_idle(). It sleeps on the idle
+ * task's semaphore, or polls when a timer is about to fire, so that the
+ * CPU reaches it without a host wakeup. Each move to GO or POLL_REQ from
+ * SLEEPING comes with one up() of the semaphore, which the idle thread
+ * takes before it looks at the state again.
+ *
+ * LKL_IDLE_RUNNING: it runs (with the CPU), or has left the idle loop;
+ * LKL_IDLE_SLEEPING: it released the CPU and sleeps, or is about to;
+ * LKL_IDLE_POLL_REQ: lkl_cpu_prewake_idle() asked it to poll;
+ * LKL_IDLE_POLLING: it polls, for the CPU or for the timer to be due;
+ * LKL_IDLE_GO: the CPU was handed to it.
+ */
+enum {
+	LKL_IDLE_RUNNING,
+	LKL_IDLE_SLEEPING,
+	LKL_IDLE_POLL_REQ,
+	LKL_IDLE_POLLING,
+	LKL_IDLE_GO,
+};
+
+static int lkl_idle_state = LKL_IDLE_RUNNING;
+
+static bool lkl_idle_move(int from, int to)
+{
+	return __atomic_compare_exchange_n(&lkl_idle_state, &from, to, false,
+					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
 /**
  * lkl_cpu_wake_idle() - hand the CPU to the idle task, waiting in
  * arch_cpu_idle()
  */
 void lkl_cpu_wake_idle(void)
 {
-	lkl_ops->sem_up(init_task.thread.sched_sem);
+	int old = __atomic_exchange_n(&lkl_idle_state, LKL_IDLE_GO,
+				      __ATOMIC_SEQ_CST);
+
+	/* A polling thread sees GO; POLL_REQ came with an up() already. */
+	if (old == LKL_IDLE_SLEEPING)
+		lkl_ops->sem_up(init_task.thread.sched_sem);
+}
+
+/**
+ * lkl_cpu_prewake_idle() - make a sleeping idle thread poll
+ *
+ * Called from any host thread, without the CPU, shortly before a timer is
+ * due: the host wakeup of the idle thread then overlaps the wait, and the
+ * timer interrupt finds it polling.
+ */
+void lkl_cpu_prewake_idle(void)
+{
+	if (lkl_idle_move(LKL_IDLE_SLEEPING, LKL_IDLE_POLL_REQ))
+		lkl_ops->sem_up(init_task.thread.sched_sem);
 }
 
 /**
@@ -219,17 +266,63 @@ void lkl_cpu_wake_idle(void)
  * Like sti; hlt: run pending interrupts first, and keep the CPU if they
  * made a task runnable.
  *
- * Return: true if the CPU was released.
+ * Return: true if the CPU was released; then call lkl_cpu_idle_wait().
  */
 bool lkl_cpu_idle_release(void)
 {
 	for (;;) {
 		if (need_resched())
 			return false;
-		if (lkl_cpu_try_release())
+		lkl_ops->mutex_lock(cpu.lock);
+		if (!cpu.irq_mask) {
+			/* Whoever takes the CPU now finds the idle thread waiting. */
+			__atomic_store_n(&lkl_idle_state, LKL_IDLE_SLEEPING,
+					 __ATOMIC_SEQ_CST);
+			lkl_cpu_release_locked();
+			lkl_ops->mutex_unlock(cpu.lock);
 			return true;
+		}
+		lkl_ops->mutex_unlock(cpu.lock);
 		lkl_run_irqs();
 	}
+}
+
+/*
+ * Poll while a timer is due soon, firing it when it is due. Entered in
+ * POLLING. Returns true once the CPU was handed over, false (back in
+ * SLEEPING) when there is nothing to poll for.
+ */
+static bool lkl_cpu_idle_poll(void)
+{
+	while (__atomic_load_n(&lkl_idle_state, __ATOMIC_SEQ_CST) ==
+	       LKL_IDLE_POLLING) {
+		if (!lkl_timer_poll())
+			break;
+		cpu_relax();
+	}
+	return !lkl_idle_move(LKL_IDLE_POLLING, LKL_IDLE_SLEEPING);
+}
+
+/**
+ * lkl_cpu_idle_wait() - wait without the CPU until it is handed back
+ *
+ * Called by the idle thread after lkl_cpu_idle_release(). It polls if a
+ * timer is due soon, and sleeps otherwise. Returns with the CPU held.
+ */
+void lkl_cpu_idle_wait(void)
+{
+	if (!lkl_idle_move(LKL_IDLE_SLEEPING, LKL_IDLE_POLLING) ||
+	    !lkl_cpu_idle_poll()) {
+		for (;;) {
+			lkl_ops->sem_down(init_task.thread.sched_sem);
+			lkl_halt_check();
+			/* Either the CPU (GO) or a request to poll. */
+			if (!lkl_idle_move(LKL_IDLE_POLL_REQ, LKL_IDLE_POLLING) ||
+			    lkl_cpu_idle_poll())
+				break;
+		}
+	}
+	__atomic_store_n(&lkl_idle_state, LKL_IDLE_RUNNING, __ATOMIC_SEQ_CST);
 }
 
 void lkl_cpu_shutdown(void)

@@ -22,7 +22,12 @@ struct task_struct *lkl_current = &init_task;
 /* Set by lkl_sys_halt(): host threads that wake up must leave at once. */
 static bool lkl_halting;
 
-static void lkl_halt_check(void)
+/**
+ * lkl_halt_check() - end the calling host thread if the kernel is halting
+ *
+ * Called by host threads of kernel tasks when they wake up.
+ */
+void lkl_halt_check(void)
 {
 	if (READ_ONCE(lkl_halting))
 		lkl_ops->thread_exit();
@@ -161,15 +166,13 @@ void lkl_wait_for_task(struct task_struct *task)
 
 /*
  * Entered with interrupts off, and returns with them off. Runs pending
- * interrupts like sti; hlt would, then sleeps without the CPU until a
+ * interrupts like sti; hlt would, then waits without the CPU until a
  * thread that needs the scheduler hands the CPU back.
  */
 void arch_cpu_idle(void)
 {
-	if (!lkl_cpu_idle_release())
-		return;
-	lkl_ops->sem_down(init_task.thread.sched_sem);
-	lkl_halt_check();
+	if (lkl_cpu_idle_release())
+		lkl_cpu_idle_wait();
 }
 
 /**

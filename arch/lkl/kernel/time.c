@@ -2,19 +2,52 @@
 /*
  * Time from the host: the monotonic clock is the clocksource and
  * sched_clock(), and a host one-shot timer at an absolute deadline is the
- * clock event device.
+ * clock event device. When the CPU is idle, the idle thread polls for the
+ * last stretch before the deadline (see lkl_cpu_idle_wait()).
  */
 #include <linux/clockchips.h>
 #include <linux/clocksource.h>
 #include <linux/delay.h>
 #include <linux/init.h>
 #include <linux/interrupt.h>
+#include <linux/kstrtox.h>
+#include <linux/limits.h>
 #include <linux/sched/clock.h>
 #include <linux/timekeeping.h>
 #include <asm/cpu.h>
 #include <asm/host_ops.h>
 
-static struct lkl_timer *lkl_timer;
+/*
+ * The idle thread polls for a timer due within lkl_timer_poll_ns, and is
+ * woken that long before a later one, so that the timer interrupt reaches
+ * it without a host wakeup. The host's own wakeups take tens of
+ * microseconds; polling costs at most this much CPU per timer event.
+ * "lkl_timer_poll_us=" on the command line sets it; 0 turns polling off.
+ */
+static u64 lkl_timer_poll_ns = 80 * NSEC_PER_USEC;
+
+static int __init lkl_timer_poll_setup(char *arg)
+{
+	unsigned int us;
+
+	if (!arg || kstrtouint(arg, 0, &us))
+		return -EINVAL;
+	lkl_timer_poll_ns = (u64)us * NSEC_PER_USEC;
+	return 0;
+}
+early_param("lkl_timer_poll_us", lkl_timer_poll_setup);
+
+/* No deadline. */
+#define LKL_TIMER_NONE		U64_MAX
+
+/*
+ * @lkl_timer fires at @lkl_timer_due, the deadline of the clock event
+ * device, and @lkl_prewake lkl_timer_poll_ns before it. Whoever raises the
+ * timer interrupt for @lkl_timer_due first (the timer thread or the polling
+ * idle thread) sets it to LKL_TIMER_NONE, so it is raised once.
+ */
+static struct lkl_timer *lkl_timer, *lkl_prewake;
+static u64 lkl_timer_due = LKL_TIMER_NONE;
 
 unsigned long long sched_clock(void)
 {
@@ -51,14 +84,61 @@ struct clocksource * __init clocksource_default_clock(void)
 	return &lkl_clocksource;
 }
 
+static u64 lkl_timer_load_due(void)
+{
+	return __atomic_load_n(&lkl_timer_due, __ATOMIC_SEQ_CST);
+}
+
+static void lkl_timer_store_due(u64 due)
+{
+	__atomic_store_n(&lkl_timer_due, due, __ATOMIC_SEQ_CST);
+}
+
+/* Raise the timer interrupt for @due, unless it was raised or re-armed. */
+static void lkl_timer_expire(u64 due)
+{
+	if (__atomic_compare_exchange_n(&lkl_timer_due, &due, LKL_TIMER_NONE,
+					false, __ATOMIC_SEQ_CST,
+					__ATOMIC_SEQ_CST))
+		lkl_trigger_irq(LKL_TIMER_IRQ);
+}
+
+/**
+ * lkl_timer_poll() - one round of the idle thread's poll for the timer
+ *
+ * Called without the CPU. Raises the timer interrupt if it is due.
+ *
+ * Return: true while the timer is due within lkl_timer_poll_ns, so that
+ * polling on is worth it.
+ */
+bool lkl_timer_poll(void)
+{
+	u64 due = lkl_timer_load_due(), now = lkl_ops->time();
+
+	if (due == LKL_TIMER_NONE || due > now + lkl_timer_poll_ns)
+		return false;
+	if (now >= due)
+		lkl_timer_expire(due);
+	return true;
+}
+
 static int lkl_timer_next_event(unsigned long delta,
 				struct clock_event_device *evt)
 {
-	return lkl_ops->timer_set_oneshot(lkl_timer, lkl_ops->time() + delta);
+	u64 due = lkl_ops->time() + delta;
+
+	lkl_timer_store_due(due);
+	/* A nearer deadline is polled for when the CPU goes idle. */
+	if (lkl_timer_poll_ns && delta > lkl_timer_poll_ns)
+		lkl_ops->timer_set_oneshot(lkl_prewake,
+					   due - lkl_timer_poll_ns);
+	return lkl_ops->timer_set_oneshot(lkl_timer, due);
 }
 
 static int lkl_timer_shutdown(struct clock_event_device *evt)
 {
+	lkl_timer_store_due(LKL_TIMER_NONE);
+	lkl_ops->timer_cancel(lkl_prewake);
 	lkl_ops->timer_cancel(lkl_timer);
 	return 0;
 }
@@ -83,7 +163,16 @@ static irqreturn_t lkl_timer_interrupt(int irq, void *dev_id)
 
 static void lkl_timer_fired(void *arg)
 {
-	lkl_trigger_irq(LKL_TIMER_IRQ);
+	u64 due = lkl_timer_load_due();
+
+	/* Nothing if the idle thread raised it, or it was re-armed later. */
+	if (due != LKL_TIMER_NONE && lkl_ops->time() >= due)
+		lkl_timer_expire(due);
+}
+
+static void lkl_timer_prewake(void *arg)
+{
+	lkl_cpu_prewake_idle();
 }
 
 void __init time_init(void)
@@ -91,8 +180,9 @@ void __init time_init(void)
 	int ret;
 
 	lkl_timer = lkl_ops->timer_alloc(lkl_timer_fired, NULL);
-	if (!lkl_timer)
-		panic("lkl: cannot allocate the host timer\n");
+	lkl_prewake = lkl_ops->timer_alloc(lkl_timer_prewake, NULL);
+	if (!lkl_timer || !lkl_prewake)
+		panic("lkl: cannot allocate the host timers\n");
 
 	ret = request_irq(LKL_TIMER_IRQ, lkl_timer_interrupt, IRQF_TIMER,
 			  "timer", &lkl_clockevent);
@@ -111,7 +201,10 @@ void lkl_time_cleanup(void)
 {
 	if (lkl_timer)
 		lkl_ops->timer_free(lkl_timer);
+	if (lkl_prewake)
+		lkl_ops->timer_free(lkl_prewake);
 	lkl_timer = NULL;
+	lkl_prewake = NULL;
 }
 
 /**

@@ -14,7 +14,9 @@ void lkl_cpu_cleanup(void);
 int lkl_cpu_get(void);
 void lkl_cpu_put(void);
 bool lkl_cpu_idle_release(void);
+void lkl_cpu_idle_wait(void);
 void lkl_cpu_wake_idle(void);
+void lkl_cpu_prewake_idle(void);
 void lkl_cpu_shutdown(void);
 
 void lkl_jmp_schedule(struct task_struct *task, void (*fn)(void));
@@ -27,8 +29,10 @@ void lkl_run_irqs(void);
 
 int lkl_time_init(void);
 void lkl_time_cleanup(void);
+bool lkl_timer_poll(void);
 
 void lkl_threads_halt(void);
+void lkl_halt_check(void);
 void lkl_user_mode(void);
 int lkl_host_task_fn(void *unused);
 int lkl_syscalls_init(void);
