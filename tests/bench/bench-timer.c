@@ -13,11 +13,9 @@
  *   lkl_sys_clock_gettime(), as an application sees it;
  * - LKL timerfd:    a one-shot absolute LKL timerfd, then lkl_sys_read();
  * - LKL hrtimer:    the kernel's hrtimer expiry during the LKL nanosleep:
- *   when the host timer called the clock event handler minus the deadline
- *   the kernel programmed. It is taken without kernel changes, by
- *   wrapping the timer operations of lkl_host_ops: the kernel programs its
- *   one clock event device at the expiry of its earliest hrtimer, and the
- *   handler runs the hrtimer queue as soon as it has the CPU.
+ *   when the timer interrupt ran the hrtimer queue minus the deadline the
+ *   kernel programmed. It is taken without kernel changes, by wrapping the
+ *   timer operations of lkl_host_ops (see timer_reprogrammed()).
  *
  * LKL's CLOCK_MONOTONIC is the host's, so all delays are on one clock.
  *
@@ -30,7 +28,8 @@
  * It also reports the CPU the process used while each kind ran (so that
  * busy-polling is counted), and the CPU an idle LKL uses over 10 s.
  *
- * Usage: bench-timer [-q] [-s SCALE]
+ * Usage: bench-timer [-q] [-s SCALE] [-c ARGS]
+ *   -c ARGS   add ARGS to the kernel command line
  *   -q        skip the 10 s idle measurement
  *   -s SCALE  multiply the sample counts by SCALE (default 1)
  */
@@ -99,42 +98,61 @@ static long long cpu_ns(void)
 }
 
 /*
- * The wrapped host timer. The kernel allocates one timer, its clock event
- * device; its deadline and its last firing are kept here.
+ * The wrapped host timers. The kernel programs its clock event device with
+ * timer_set_oneshot() and stops it with timer_cancel(), and the timer
+ * interrupt (hrtimer_interrupt()) runs the expired hrtimers and then
+ * programs the device again, or stops it. So the first such call after a
+ * deadline has passed marks when the kernel's hrtimer queue ran for it:
+ * its delay is the hrtimer expiry delay, plus the few hundred nanoseconds
+ * the callbacks take. That holds whichever thread raised the interrupt.
  */
 static struct lkl_host_operations ops;
-static void (*timer_fn)(void *arg);
-static void *timer_arg;
-static unsigned long long timer_deadline;
+static struct lkl_timer *clock_timer;
+static unsigned long long timer_deadline = ~0ULL;
 /* The window of programmed deadlines that the measuring thread wants. */
-static unsigned long long want_lo, want_hi;
-static long long fired_delay = -1;
+static unsigned long long want_lo = ~0ULL, want_hi;
+static long long expired_delay = -1;
+/* LKL's CLOCK_MONOTONIC minus the host's, and how well it is known. */
+static long long mono_offset;
+#define WINDOW_NS	2000
 
-static void wrapped_timer_fn(void *arg)
+static void timer_reprogrammed(unsigned long long next)
 {
 	unsigned long long now = host_now();
-	unsigned long long due = __atomic_load_n(&timer_deadline,
-						 __ATOMIC_ACQUIRE);
+	unsigned long long due = __atomic_exchange_n(&timer_deadline, next,
+						     __ATOMIC_ACQ_REL);
 
-	if (due >= __atomic_load_n(&want_lo, __ATOMIC_ACQUIRE) &&
+	if (due <= now &&
+	    due >= __atomic_load_n(&want_lo, __ATOMIC_ACQUIRE) &&
 	    due <= __atomic_load_n(&want_hi, __ATOMIC_ACQUIRE))
-		__atomic_store_n(&fired_delay, (long long)(now - due),
+		__atomic_store_n(&expired_delay, (long long)(now - due),
 				 __ATOMIC_RELEASE);
-	timer_fn(arg);
 }
 
+/* The first timer the kernel allocates is its clock event device's. */
 static struct lkl_timer *wrapped_timer_alloc(void (*fn)(void *), void *arg)
 {
-	timer_fn = fn;
-	timer_arg = arg;
-	return lkl_host_ops.timer_alloc(wrapped_timer_fn, arg);
+	struct lkl_timer *timer = lkl_host_ops.timer_alloc(fn, arg);
+
+	if (!clock_timer)
+		clock_timer = timer;
+	return timer;
 }
 
 static int wrapped_timer_set_oneshot(struct lkl_timer *timer,
 				     unsigned long long ns)
 {
-	__atomic_store_n(&timer_deadline, ns, __ATOMIC_RELEASE);
+	/* The kernel may have other host timers: only the device's count. */
+	if (timer == clock_timer)
+		timer_reprogrammed(ns);
 	return lkl_host_ops.timer_set_oneshot(timer, ns);
+}
+
+static void wrapped_timer_cancel(struct lkl_timer *timer)
+{
+	if (timer == clock_timer)
+		timer_reprogrammed(~0ULL);
+	lkl_host_ops.timer_cancel(timer);
 }
 
 /* One sample of each kind; each returns the delay in ns, or -1. */
@@ -174,15 +192,20 @@ static long long lkl_sleep(long long ns, unsigned long slack,
 	long long woke;
 	long ret;
 
-	/* The hrtimer's hard expiry is due + slack; allow a little rounding. */
-	__atomic_store_n(&fired_delay, -1, __ATOMIC_RELEASE);
-	__atomic_store_n(&want_hi, due + slack + 1000, __ATOMIC_RELEASE);
-	__atomic_store_n(&want_lo, due, __ATOMIC_RELEASE);
+	/*
+	 * The hrtimer's hard expiry is due + slack, programmed on the host's
+	 * clock, which is LKL's plus a small offset fixed at boot.
+	 */
+	__atomic_store_n(&expired_delay, -1, __ATOMIC_RELEASE);
+	__atomic_store_n(&want_hi, due - mono_offset + slack + WINDOW_NS,
+			 __ATOMIC_RELEASE);
+	__atomic_store_n(&want_lo, due - mono_offset - WINDOW_NS,
+			 __ATOMIC_RELEASE);
 	ret = lkl_sys_clock_nanosleep(LKL_CLOCK_MONOTONIC, LKL_TIMER_ABSTIME,
 				      &ts, NULL);
 	woke = lkl_now();
 	__atomic_store_n(&want_lo, ~0ULL, __ATOMIC_RELEASE);
-	*hrtimer = __atomic_load_n(&fired_delay, __ATOMIC_ACQUIRE);
+	*hrtimer = __atomic_load_n(&expired_delay, __ATOMIC_ACQUIRE);
 	return ret ? -1 : woke - due;
 }
 
@@ -198,6 +221,24 @@ static long long lkl_tfd(int fd, long long ns)
 	    lkl_sys_read(fd, (char *)&n, sizeof(n)) != sizeof(n))
 		return -1;
 	return lkl_now() - due;
+}
+
+/* The offset of LKL's clock from the host's, from the tightest bracket. */
+static long long measure_offset(void)
+{
+	long long before, now, after, best = -1, off = 0;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		before = host_now();
+		now = lkl_now();
+		after = host_now();
+		if (best < 0 || after - before < best) {
+			best = after - before;
+			off = now - before - best / 2;
+		}
+	}
+	return off;
 }
 
 static int cmp_ll(const void *a, const void *b)
@@ -345,11 +386,16 @@ static void idle_cpu(void)
 int main(int argc, char **argv)
 {
 	int scale = 1, quick = 0, opt, host_fd, failed = 0;
+	char cmdline[512] = CMDLINE;
 	long lkl_fd, ret;
 	double load[3];
 
-	while ((opt = getopt(argc, argv, "qs:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:qs:")) != -1) {
 		switch (opt) {
+		case 'c':
+			snprintf(cmdline, sizeof(cmdline), "%s %s", CMDLINE,
+				 optarg);
+			break;
 		case 'q':
 			quick = 1;
 			break;
@@ -360,7 +406,8 @@ int main(int argc, char **argv)
 			goto usage;
 		default:
 usage:
-			fprintf(stderr, "usage: %s [-q] [-s SCALE]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-q] [-s SCALE] [-c ARGS]\n",
+				argv[0]);
 			return 2;
 		}
 	}
@@ -368,7 +415,8 @@ usage:
 	ops = lkl_host_ops;
 	ops.timer_alloc = wrapped_timer_alloc;
 	ops.timer_set_oneshot = wrapped_timer_set_oneshot;
-	ret = lkl_start_kernel(&ops, CMDLINE);
+	ops.timer_cancel = wrapped_timer_cancel;
+	ret = lkl_start_kernel(&ops, cmdline);
 	if (ret) {
 		fprintf(stderr, "bench-timer: boot failed: %s\n",
 			lkl_strerror(ret));
@@ -382,6 +430,10 @@ usage:
 		return 1;
 	}
 
+	printf("# kernel command line: %s\n", cmdline);
+	mono_offset = measure_offset();
+	printf("# LKL CLOCK_MONOTONIC - host CLOCK_MONOTONIC: %lld ns\n",
+	       mono_offset);
 	if (getloadavg(load, 3) == 3)
 		printf("# load average at start: %.2f %.2f %.2f, %ld CPUs\n",
 		       load[0], load[1], load[2], sysconf(_SC_NPROCESSORS_ONLN));
