@@ -151,31 +151,80 @@ static uint32_t vnet_csum_add(uint32_t sum, const uint8_t *p, size_t len)
 	return sum;
 }
 
+/* The byte at offset @at of the segments @iov (@cnt of them), or NULL. */
+static uint8_t *vnet_iov_byte(const struct iovec *iov, int cnt, size_t at)
+{
+	for (; cnt > 0; iov++, cnt--) {
+		if (at < iov->iov_len)
+			return (uint8_t *)iov->iov_base + at;
+		at -= iov->iov_len;
+	}
+	return NULL;
+}
+
+/*
+ * The Internet checksum, folded and not inverted, of @len bytes from
+ * offset @at of the segments @iov (@cnt of them), which must hold them.
+ */
+static uint32_t vnet_iov_csum(const struct iovec *iov, int cnt, size_t at,
+			      size_t len)
+{
+	bool odd = false;
+	uint32_t sum = 0;
+
+	for (; len && cnt > 0; iov++, cnt--) {
+		const uint8_t *p;
+		size_t n;
+
+		if (at >= iov->iov_len) {
+			at -= iov->iov_len;
+			continue;
+		}
+		p = (const uint8_t *)iov->iov_base + at;
+		n = iov->iov_len - at < len ? iov->iov_len - at : len;
+		at = 0;
+		len -= n;
+		/* A word split across segments: its low byte starts this one. */
+		if (odd) {
+			sum += *p++;
+			n--;
+		}
+		sum = vnet_csum_add(sum, p, n);
+		odd = n & 1;
+	}
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
 /*
  * Complete the partial checksum of a received frame for a driver that did
- * not accept VIRTIO_NET_F_GUEST_CSUM (a raw socket hands such frames over
- * whatever LKL accepts). The frame lies in the chains' segments; it is
- * checksummed in place when the checksummed part is in one segment.
- * Returns false if the frame must be dropped.
+ * not accept VIRTIO_NET_F_GUEST_CSUM: a raw socket hands such frames over
+ * whatever LKL accepts. The frame, @len bytes with the header, lies in the
+ * receive segments, in as many of them as it fills. Returns false if the
+ * frame must be dropped.
  */
 static bool vnet_rx_csum(struct vnet_dev *vd, struct lkl_virtio_net_hdr_v1 *h,
-			 size_t len)
+			 size_t len, int cnt)
 {
 	uint16_t start = le16toh(h->csum_start), off = le16toh(h->csum_offset);
-	struct iovec *seg = &vd->rx_iov[0];
 	size_t at = VNET_HDR_LEN + start;
-	uint8_t *p;
+	uint8_t *hi, *lo;
 	uint32_t sum;
 
 	if (!(h->flags & LKL_VIRTIO_NET_HDR_F_NEEDS_CSUM))
 		return true;
-	if (at + off + 2 > len || len > seg->iov_len)
+	if (at + off + 2 > len)
 		return false;
-	p = (uint8_t *)seg->iov_base + at;
-	sum = vnet_csum_add(0, p, len - at);
+	hi = vnet_iov_byte(vd->rx_iov, cnt, at + off);
+	lo = vnet_iov_byte(vd->rx_iov, cnt, at + off + 1);
+	if (!hi || !lo)
+		return false;
+	/* The checksum field holds the pseudo-header sum: it is included. */
+	sum = vnet_iov_csum(vd->rx_iov, cnt, at, len - at);
 	sum = ~sum & 0xffff;
-	p[off] = sum >> 8;
-	p[off + 1] = sum & 0xff;
+	*hi = sum >> 8;
+	*lo = sum & 0xff;
 	h->flags &= ~LKL_VIRTIO_NET_HDR_F_NEEDS_CSUM;
 	return true;
 }
@@ -221,7 +270,7 @@ static enum vnet_rx vnet_rx_one(struct vnet_dev *vd)
 	struct lkl_virtio_net_hdr_mrg_rxbuf *h;
 	struct lkl_virtio_req *req = &vd->rx_req;
 	size_t total, len, left;
-	int chains, cnt, used, i;
+	int chains, cnt, used, i, niov;
 	ssize_t ret;
 
 	chains = vnet_rx_gather(vd, &total);
@@ -253,7 +302,9 @@ static enum vnet_rx vnet_rx_one(struct vnet_dev *vd)
 	if (h->hdr.gso_type != LKL_VIRTIO_NET_HDR_GSO_NONE && !vd->guest_gso)
 		return VNET_RX_FRAME;
 	if (!vd->guest_csum) {
-		if (!vnet_rx_csum(vd, (struct lkl_virtio_net_hdr_v1 *)h, len))
+		niov = vd->rx_chain[chains - 1].iov + vd->rx_chain[chains - 1].niov;
+		if (!vnet_rx_csum(vd, (struct lkl_virtio_net_hdr_v1 *)h, len,
+				  niov))
 			return VNET_RX_FRAME;
 		h->hdr.flags = 0;
 	}
