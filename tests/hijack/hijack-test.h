@@ -12,6 +12,8 @@
 #ifndef _LKL_HIJACK_TEST_H
 #define _LKL_HIJACK_TEST_H
 
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +110,110 @@ static inline long long hj_counter(const char *out, const char *ifname, int tx)
 		   &f[8], &f[9]) != 10)
 		return -1;
 	return tx ? (long long)f[9] : (long long)f[1];
+}
+
+/*
+ * From the /proc/net/dev dump in @out, the bytes that the interface
+ * @ifname received (@tx 0) or sent (@tx 1), or -1 if it is not there.
+ */
+static inline long long hj_counter_bytes(const char *out, const char *ifname,
+					 int tx)
+{
+	unsigned long long rx_bytes, f[8], tx_bytes;
+	char key[32];
+	const char *p;
+
+	snprintf(key, sizeof(key), " %s:", ifname);
+	p = strstr(out, "LKL's /proc/net/dev at exit");
+	if (!p)
+		return -1;
+	p = strstr(p, key);
+	if (!p)
+		return -1;
+	if (sscanf(p + strlen(key),
+		   "%llu %llu %llu %llu %llu %llu %llu %llu %llu",
+		   &rx_bytes, &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6],
+		   &tx_bytes) != 9)
+		return -1;
+	return tx ? (long long)tx_bytes : (long long)rx_bytes;
+}
+
+/*
+ * Start the shell command made from @fmt in the background, with stdin
+ * from /dev/null, stdout and stderr into the file @log, and the signals
+ * that a test may send at their defaults. The command should end with
+ * "exec PROGRAM", so that the pid returned is the program's.
+ * Returns the pid, or -1.
+ */
+static inline pid_t hj_spawn(const char *log, const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	pid_t pid;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	pid = fork();
+	if (pid == 0) {
+		int out = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int in = open("/dev/null", O_RDONLY);
+		sigset_t none;
+
+		if (out < 0 || in < 0)
+			_exit(127);
+		dup2(in, 0);
+		dup2(out, 1);
+		dup2(out, 2);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Read the file @path into @out (HJ_OUT_LEN). Returns its length or -1. */
+static inline long hj_read_file(const char *path, char *out)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	out[0] = '\0';
+	if (!f)
+		return -1;
+	n = fread(out, 1, HJ_OUT_LEN - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	return n;
+}
+
+/* Wait up to @ms for @text to appear in the file @path: 0, or -1. */
+static inline int hj_wait_text(const char *path, const char *text, int ms)
+{
+	static char buf[HJ_OUT_LEN];
+
+	for (; ms > 0; ms -= 50) {
+		if (hj_read_file(path, buf) >= 0 && strstr(buf, text))
+			return 0;
+		usleep(50 * 1000);
+	}
+	return -1;
+}
+
+/* Wait up to @ms for @pid to exit: its wait status, or -1. */
+static inline int hj_wait_exit(pid_t pid, int ms)
+{
+	int st;
+
+	for (; ms > 0; ms -= 50) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return st;
+		usleep(50 * 1000);
+	}
+	return -1;
 }
 
 #endif /* _LKL_HIJACK_TEST_H */
