@@ -88,14 +88,14 @@ FIXTURE_TEARDOWN_PARENT(prog)
 	}
 }
 
-/* Skip unless every program in the NULL-terminated list is installed. */
-#define NEED(...)							\
-	do {								\
-		const char * const *p_, *l_[] = { __VA_ARGS__, NULL };	\
-		for (p_ = l_; *p_; p_++)				\
-			if (!hj_have(*p_))				\
-				SKIP(return, "%s is not installed", *p_); \
-	} while (0)
+/* The first program of the NULL-terminated @progs not installed, or NULL. */
+static const char *missing(const char * const *progs)
+{
+	for (; *progs; progs++)
+		if (!hj_have(*progs))
+			return *progs;
+	return NULL;
+}
 
 /* Remember @pid, so that the teardown kills it if the test cannot. */
 static void keep_pid(FIXTURE_DATA(prog) *self, pid_t pid)
@@ -227,7 +227,8 @@ TEST_F_TIMEOUT(prog, curl_fetches_100mib_from_native_nginx, 120)
 	pid_t nginx, curl;
 	int st;
 
-	NEED("nginx", "curl", "sha256sum");
+	if (missing((const char * const []){ "nginx", "curl", "sha256sum", NULL }))
+		SKIP(return, "needs nginx, curl, sha256sum");
 	snprintf(cmd, sizeof(cmd),
 		 "daemon off;\nmaster_process off;\npid %1$s/nginx.pid;\n"
 		 "error_log stderr notice;\nevents { worker_connections 64; }\n"
@@ -278,7 +279,8 @@ TEST_F_TIMEOUT(prog, nginx_serves_native_curl_and_wrk, 90)
 	pid_t nginx;
 	int st;
 
-	NEED("nginx", "curl", "wrk");
+	if (missing((const char * const []){ "nginx", "curl", "wrk", NULL }))
+		SKIP(return, "needs nginx, curl, wrk");
 	/*
 	 * sendfile() is not interposed: with it on, nginx would send its
 	 * files to the placeholder, which is /dev/null.
@@ -413,14 +415,16 @@ static void iperf3_native(struct __test_metadata *_metadata,
 
 TEST_F_TIMEOUT(prog, iperf3_client_tcp, 60)
 {
-	NEED("iperf3");
+	if (missing((const char * const []){ "iperf3", NULL }))
+		SKIP(return, "needs iperf3");
 	iperf3_client(_metadata, self, 0);
 	iperf3_native(_metadata, self);
 }
 
 TEST_F_TIMEOUT(prog, iperf3_client_udp, 60)
 {
-	NEED("iperf3");
+	if (missing((const char * const []){ "iperf3", NULL }))
+		SKIP(return, "needs iperf3");
 	iperf3_client(_metadata, self, 1);
 }
 
@@ -469,13 +473,15 @@ static void iperf3_server(struct __test_metadata *_metadata,
 
 TEST_F_TIMEOUT(prog, iperf3_server_tcp, 60)
 {
-	NEED("iperf3");
+	if (missing((const char * const []){ "iperf3", NULL }))
+		SKIP(return, "needs iperf3");
 	iperf3_server(_metadata, self, 0);
 }
 
 TEST_F_TIMEOUT(prog, iperf3_server_udp, 60)
 {
-	NEED("iperf3");
+	if (missing((const char * const []){ "iperf3", NULL }))
+		SKIP(return, "needs iperf3");
 	iperf3_server(_metadata, self, 1);
 }
 
@@ -485,7 +491,8 @@ TEST_F_TIMEOUT(prog, socat_relays_host_file_to_lkl_tcp, 60)
 	pid_t srv, cli;
 	int st;
 
-	NEED("socat");
+	if (missing((const char * const []){ "socat", NULL }))
+		SKIP(return, "needs socat");
 	ASSERT_EQ(0, hj_run(self->out, "head -c %lld /dev/urandom > %s",
 			    8 * MIB, path(self, "in")));
 	snprintf(cmd, sizeof(cmd),
@@ -518,7 +525,8 @@ TEST_F_TIMEOUT(prog, openssl_s_client_to_native_s_server, 60)
 	pid_t srv, cli;
 	int st;
 
-	NEED("openssl");
+	if (missing((const char * const []){ "openssl", NULL }))
+		SKIP(return, "needs openssl");
 	ASSERT_EQ(0, hj_run(self->out,
 			    "cd %s && openssl req -x509 -newkey rsa:2048 -nodes "
 			    "-subj /CN=lkl -days 1 -keyout key.pem -out cert.pem",
