@@ -41,12 +41,13 @@ early_param("lkl_timer_poll_us", lkl_timer_poll_setup);
 #define LKL_TIMER_NONE		U64_MAX
 
 /*
- * @lkl_timer fires at @lkl_timer_due, the deadline of the clock event
- * device, and @lkl_prewake lkl_timer_poll_ns before it. Whoever raises the
- * timer interrupt for @lkl_timer_due first (the timer thread or the polling
- * idle thread) sets it to LKL_TIMER_NONE, so it is raised once.
+ * @lkl_timer_due is the deadline of the clock event device. The host timer
+ * @lkl_timer fires lkl_timer_poll_ns before it, to make the idle thread
+ * poll, then at it. Whoever raises the timer interrupt for @lkl_timer_due
+ * first (the timer thread or the polling idle thread) sets it to
+ * LKL_TIMER_NONE, so it is raised once.
  */
-static struct lkl_timer *lkl_timer, *lkl_prewake;
+static struct lkl_timer *lkl_timer;
 static u64 lkl_timer_due = LKL_TIMER_NONE;
 
 unsigned long long sched_clock(void)
@@ -122,25 +123,32 @@ bool lkl_timer_poll(void)
 	return true;
 }
 
+/* Arm the host timer for @due, stored in lkl_timer_due, at time @now. */
+static int lkl_timer_arm(u64 due, u64 now)
+{
+	if (due == LKL_TIMER_NONE) {
+		lkl_ops->timer_cancel(lkl_timer);
+		return 0;
+	}
+	/* A nearer deadline is polled for when the CPU goes idle. */
+	if (lkl_timer_poll_ns && due > now + lkl_timer_poll_ns)
+		due -= lkl_timer_poll_ns;
+	return lkl_ops->timer_set_oneshot(lkl_timer, due);
+}
+
 static int lkl_timer_next_event(unsigned long delta,
 				struct clock_event_device *evt)
 {
-	u64 due = lkl_ops->time() + delta;
+	u64 now = lkl_ops->time();
 
-	lkl_timer_store_due(due);
-	/* A nearer deadline is polled for when the CPU goes idle. */
-	if (lkl_timer_poll_ns && delta > lkl_timer_poll_ns)
-		lkl_ops->timer_set_oneshot(lkl_prewake,
-					   due - lkl_timer_poll_ns);
-	return lkl_ops->timer_set_oneshot(lkl_timer, due);
+	lkl_timer_store_due(now + delta);
+	return lkl_timer_arm(now + delta, now);
 }
 
 static int lkl_timer_shutdown(struct clock_event_device *evt)
 {
 	lkl_timer_store_due(LKL_TIMER_NONE);
-	lkl_ops->timer_cancel(lkl_prewake);
-	lkl_ops->timer_cancel(lkl_timer);
-	return 0;
+	return lkl_timer_arm(LKL_TIMER_NONE, 0);
 }
 
 static struct clock_event_device lkl_clockevent = {
@@ -161,18 +169,36 @@ static irqreturn_t lkl_timer_interrupt(int irq, void *dev_id)
 	return IRQ_HANDLED;
 }
 
+/*
+ * The host timer fired: lkl_timer_poll_ns before the deadline, or at it.
+ * Nothing to do if the idle thread raised the interrupt already, or if
+ * the deadline was moved later meanwhile (the host timer is armed anew).
+ */
 static void lkl_timer_fired(void *arg)
 {
-	u64 due = lkl_timer_load_due();
+	u64 due = lkl_timer_load_due(), now = lkl_ops->time(), next;
 
-	/* Nothing if the idle thread raised it, or it was re-armed later. */
-	if (due != LKL_TIMER_NONE && lkl_ops->time() >= due)
+	if (due == LKL_TIMER_NONE || due > now + lkl_timer_poll_ns)
+		return;
+	if (now >= due) {
 		lkl_timer_expire(due);
-}
+		return;
+	}
 
-static void lkl_timer_prewake(void *arg)
-{
 	lkl_cpu_prewake_idle();
+	/*
+	 * Fire again at the deadline. Re-arming from the callback wakes no
+	 * thread. If the kernel moved the deadline meanwhile, arm for the
+	 * new one: whichever of us stored the deadline last arms last.
+	 */
+	for (;;) {
+		lkl_timer_arm(due, now);
+		next = lkl_timer_load_due();
+		if (next == due)
+			break;
+		due = next;
+		now = lkl_ops->time();
+	}
 }
 
 void __init time_init(void)
@@ -180,9 +206,8 @@ void __init time_init(void)
 	int ret;
 
 	lkl_timer = lkl_ops->timer_alloc(lkl_timer_fired, NULL);
-	lkl_prewake = lkl_ops->timer_alloc(lkl_timer_prewake, NULL);
-	if (!lkl_timer || !lkl_prewake)
-		panic("lkl: cannot allocate the host timers\n");
+	if (!lkl_timer)
+		panic("lkl: cannot allocate the host timer\n");
 
 	ret = request_irq(LKL_TIMER_IRQ, lkl_timer_interrupt, IRQF_TIMER,
 			  "timer", &lkl_clockevent);
@@ -201,10 +226,7 @@ void lkl_time_cleanup(void)
 {
 	if (lkl_timer)
 		lkl_ops->timer_free(lkl_timer);
-	if (lkl_prewake)
-		lkl_ops->timer_free(lkl_prewake);
 	lkl_timer = NULL;
-	lkl_prewake = NULL;
 }
 
 /**
