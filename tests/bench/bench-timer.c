@@ -34,6 +34,7 @@
  *   -s SCALE  multiply the sample counts by SCALE (default 1)
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,60 +99,43 @@ static long long cpu_ns(void)
 }
 
 /*
- * The wrapped host timers. The kernel programs its clock event device with
+ * The wrapped host timer. The kernel programs its clock event device with
  * timer_set_oneshot() and stops it with timer_cancel(), and the timer
  * interrupt (hrtimer_interrupt()) runs the expired hrtimers and then
  * programs the device again, or stops it. So the first such call after a
- * deadline has passed marks when the kernel's hrtimer queue ran for it:
- * its delay is the hrtimer expiry delay, plus the few hundred nanoseconds
- * the callbacks take. That holds whichever thread raised the interrupt.
+ * sleep's hrtimer expiry marks when the kernel's hrtimer queue ran for it:
+ * its delay is the hrtimer expiry delay, plus the microsecond or so the
+ * callbacks take. That holds whichever thread raised the interrupt.
  */
 static struct lkl_host_operations ops;
-static struct lkl_timer *clock_timer;
-static unsigned long long timer_deadline = ~0ULL;
-/* The window of programmed deadlines that the measuring thread wants. */
-static unsigned long long want_lo = ~0ULL, want_hi;
+/* The hrtimer expiry waited for, on the host's clock; 0 when none. */
+static unsigned long long want_due;
 static long long expired_delay = -1;
-/* LKL's CLOCK_MONOTONIC minus the host's, and how well it is known. */
+/* LKL's CLOCK_MONOTONIC minus the host's. */
 static long long mono_offset;
-#define WINDOW_NS	2000
 
-static void timer_reprogrammed(unsigned long long next)
+static void timer_reprogrammed(void)
 {
+	unsigned long long due = __atomic_load_n(&want_due, __ATOMIC_ACQUIRE);
 	unsigned long long now = host_now();
-	unsigned long long due = __atomic_exchange_n(&timer_deadline, next,
-						     __ATOMIC_ACQ_REL);
 
-	if (due <= now &&
-	    due >= __atomic_load_n(&want_lo, __ATOMIC_ACQUIRE) &&
-	    due <= __atomic_load_n(&want_hi, __ATOMIC_ACQUIRE))
+	if (due && now >= due &&
+	    __atomic_compare_exchange_n(&want_due, &due, 0, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		__atomic_store_n(&expired_delay, (long long)(now - due),
 				 __ATOMIC_RELEASE);
-}
-
-/* The first timer the kernel allocates is its clock event device's. */
-static struct lkl_timer *wrapped_timer_alloc(void (*fn)(void *), void *arg)
-{
-	struct lkl_timer *timer = lkl_host_ops.timer_alloc(fn, arg);
-
-	if (!clock_timer)
-		clock_timer = timer;
-	return timer;
 }
 
 static int wrapped_timer_set_oneshot(struct lkl_timer *timer,
 				     unsigned long long ns)
 {
-	/* The kernel may have other host timers: only the device's count. */
-	if (timer == clock_timer)
-		timer_reprogrammed(ns);
+	timer_reprogrammed();
 	return lkl_host_ops.timer_set_oneshot(timer, ns);
 }
 
 static void wrapped_timer_cancel(struct lkl_timer *timer)
 {
-	if (timer == clock_timer)
-		timer_reprogrammed(~0ULL);
+	timer_reprogrammed();
 	lkl_host_ops.timer_cancel(timer);
 }
 
@@ -193,18 +177,16 @@ static long long lkl_sleep(long long ns, unsigned long slack,
 	long ret;
 
 	/*
-	 * The hrtimer's hard expiry is due + slack, programmed on the host's
-	 * clock, which is LKL's plus a small offset fixed at boot.
+	 * The hrtimer's hard expiry is due + slack, on the host's clock,
+	 * which is LKL's plus a small offset fixed at boot.
 	 */
 	__atomic_store_n(&expired_delay, -1, __ATOMIC_RELEASE);
-	__atomic_store_n(&want_hi, due - mono_offset + slack + WINDOW_NS,
-			 __ATOMIC_RELEASE);
-	__atomic_store_n(&want_lo, due - mono_offset - WINDOW_NS,
+	__atomic_store_n(&want_due, due - mono_offset + slack,
 			 __ATOMIC_RELEASE);
 	ret = lkl_sys_clock_nanosleep(LKL_CLOCK_MONOTONIC, LKL_TIMER_ABSTIME,
 				      &ts, NULL);
 	woke = lkl_now();
-	__atomic_store_n(&want_lo, ~0ULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&want_due, 0, __ATOMIC_RELEASE);
 	*hrtimer = __atomic_load_n(&expired_delay, __ATOMIC_ACQUIRE);
 	return ret ? -1 : woke - due;
 }
@@ -413,7 +395,6 @@ usage:
 	}
 
 	ops = lkl_host_ops;
-	ops.timer_alloc = wrapped_timer_alloc;
 	ops.timer_set_oneshot = wrapped_timer_set_oneshot;
 	ops.timer_cancel = wrapped_timer_cancel;
 	ret = lkl_start_kernel(&ops, cmdline);
