@@ -3,6 +3,7 @@
  * Pipes, eventfd and epoll inside LKL, with waits timed on the host clock.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -185,6 +186,40 @@ TEST_F(io, interrupt_thread)
 
 	/* A thread that never called in has no task to interrupt. */
 	EXPECT_EQ(-LKL_ESRCH, lkl_interrupt_thread(lkl_host_ops.thread_self() + 1));
+	lkl_sys_close(fds[0]);
+	lkl_sys_close(fds[1]);
+}
+
+static void on_sigusr1(int sig)
+{
+	(void)sig;
+}
+
+/* A host signal on a thread blocked in LKL ends its call with EINTR. */
+TEST_F(io, host_signal_interrupts)
+{
+	/* Without SA_RESTART, as host calls would fail with EINTR then. */
+	struct sigaction sa = { .sa_handler = on_sigusr1 };
+	struct blocked_reader r = { 0 };
+	pthread_t thread;
+	int fds[2];
+
+	ASSERT_EQ(0, lkl_host_interrupt_on_signals());
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(0, lkl_sys_pipe2(fds, 0));
+	r.fd = fds[0];
+	ASSERT_EQ(0, pthread_create(&thread, NULL, blocked_reader_fn, &r));
+	while (!__atomic_load_n(&r.self, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	usleep(50000);
+	ASSERT_EQ(0, pthread_kill(thread, SIGUSR1));
+	usleep(50000);
+	EXPECT_EQ(1, lkl_sys_write(fds[1], "y", 1));
+	pthread_join(thread, NULL);
+	EXPECT_EQ(-LKL_EINTR, r.first);
+	EXPECT_EQ(1, r.second);
+	EXPECT_EQ('y', r.c);
+	signal(SIGUSR1, SIG_DFL);
 	lkl_sys_close(fds[0]);
 	lkl_sys_close(fds[1]);
 }

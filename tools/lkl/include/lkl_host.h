@@ -43,6 +43,22 @@ extern "C" {
 /* The host operations for POSIX hosts, to pass to lkl_start_kernel(). */
 extern struct lkl_host_operations lkl_host_ops;
 
+/**
+ * lkl_host_interrupt_on_signals() - let host signals interrupt LKL calls
+ *
+ * From then on, when a host signal handler installed without SA_RESTART
+ * runs on an application thread that is blocked in an LKL system call,
+ * the call returns -LKL_EINTR once the handler has returned, as the
+ * host's own read() or accept() would fail with EINTR. With SA_RESTART the
+ * call goes on waiting, as those would be restarted. A thread that is not
+ * blocked in LKL is not affected. It starts one host thread, which blocks
+ * all signals, and takes effect for lkl_host_ops. Call it after
+ * lkl_start_kernel(); calling it again does nothing.
+ *
+ * Return: 0, or a negative errno if the thread cannot be started.
+ */
+int lkl_host_interrupt_on_signals(void);
+
 #ifdef __cplusplus
 }
 #endif

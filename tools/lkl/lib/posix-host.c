@@ -100,11 +100,18 @@ static void posix_sem_up(struct lkl_sem *sem)
 		abort();
 }
 
+/* Set by lkl_host_interrupt_on_signals(); see interrupt.c. */
+__attribute__((visibility("hidden")))
+void (*lkl_posix_wait_interrupted)(void);
+
 static void posix_sem_down(struct lkl_sem *sem)
 {
 	while (sem_wait(&sem->sem)) {
 		if (errno != EINTR)
 			abort();
+		/* A host signal handler ran on this thread meanwhile. */
+		if (lkl_posix_wait_interrupted)
+			lkl_posix_wait_interrupted();
 	}
 }
 
