@@ -255,6 +255,14 @@ static void hijack_setup(void)
 	}
 	__atomic_store_n(&hijack_global_state, HIJACK_LKL, __ATOMIC_RELEASE);
 
+	/* Ctrl-C and friends end a blocked LKL call as they would a host one. */
+	ret = lkl_host_interrupt_on_signals();
+	if (ret < 0) {
+		fprintf(stderr, "lkl-hijack: cannot watch for signals: %s\n",
+			lkl_strerror((int)ret));
+		exit(1);
+	}
+
 	ret = lkl_if_up(1);
 	if (ret < 0) {
 		fprintf(stderr, "lkl-hijack: cannot bring lo up: %s\n",
