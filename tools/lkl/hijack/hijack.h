@@ -88,6 +88,7 @@ struct hijack_host_calls {
 	int (*epoll_pwait)(int epfd, struct epoll_event *ev, int max,
 			   int timeout, const sigset_t *mask);
 	int (*eventfd)(unsigned int count, int flags);
+	ssize_t (*sendfile)(int out, int in, off_t *offset, size_t count);
 };
 
 extern struct hijack_host_calls hijack_host;

@@ -124,6 +124,7 @@ static void hijack_lookup_host(void)
 	HOST_CALL(epoll_wait);
 	HOST_CALL(epoll_pwait);
 	HOST_CALL(eventfd);
+	HOST_CALL(sendfile);
 }
 
 /*

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The descriptor calls beyond sockets under lkl-hijack.sh, with LKL's
+ * loopback device only (no privilege): sendfile() between host files and
+ * LKL sockets. A call that reached the /dev/null placeholder instead of
+ * LKL would lose the bytes, or succeed when it should fail.
+ */
+#include "kselftest_harness.h"
+#include "hijack-test.h"
+
+/*
+ * os.sendfile() from a host file to an LKL TCP socket, with and without
+ * an offset, checked byte for byte at the other end; socket.sendfile();
+ * a host to host copy; and an LKL socket as the input, which Linux
+ * refuses.
+ */
+static const char sendfile_py[] =
+	"import errno, os, socket, sys, threading\n"
+	"path = sys.argv[1] + '/data'\n"
+	"d = os.urandom(1000003)\n"
+	"open(path, 'wb').write(d)\n"
+	"s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n"
+	"c = socket.create_connection(s.getsockname()); x, _ = s.accept()\n"
+	"got = []\n"
+	"def rx(n):\n"
+	"    b = b''\n"
+	"    while len(b) < n:\n"
+	"        k = x.recv(65536)\n"
+	"        if not k:\n"
+	"            break\n"
+	"        b += k\n"
+	"    got.append(b)\n"
+	"def start(n):\n"
+	"    t = threading.Thread(target=rx, args=(n,)); t.start(); return t\n"
+	"f = os.open(path, os.O_RDONLY)\n"
+	"os.lseek(f, 10, os.SEEK_SET)\n"
+	"t = start(500000)\n"
+	"sent = 0\n"
+	"while sent < 500000:\n"
+	"    sent += os.sendfile(c.fileno(), f, 1000 + sent, 500000 - sent)\n"
+	"t.join()\n"
+	"print('offset-bytes', got.pop() == d[1000:501000])\n"
+	"print('offset-keeps-position', os.lseek(f, 0, os.SEEK_CUR) == 10)\n"
+	"t = start(len(d) - 10)\n"
+	"n = 0\n"
+	"while True:\n"
+	"    k = os.sendfile(c.fileno(), f, None, 1 << 20)\n"
+	"    if k == 0:\n"
+	"        break\n"
+	"    n += k\n"
+	"t.join()\n"
+	"print('null-offset-bytes', n == len(d) - 10 and got.pop() == d[10:])\n"
+	"print('null-offset-advances', os.lseek(f, 0, os.SEEK_CUR) == len(d))\n"
+	"t = start(len(d))\n"
+	"c.sendfile(open(path, 'rb'))\n"
+	"t.join()\n"
+	"print('socket-sendfile', got.pop() == d)\n"
+	"o = os.open(path + '.copy', os.O_WRONLY | os.O_CREAT | os.O_TRUNC)\n"
+	"print('host-to-host', os.sendfile(o, f, 0, 4096) == 4096 and\n"
+	"      open(path + '.copy', 'rb').read() == d[:4096])\n"
+	"try:\n"
+	"    os.sendfile(o, x.fileno(), None, 10)\n"
+	"    print('socket-in', 'sent')\n"
+	"except OSError as e:\n"
+	"    print('socket-in', errno.errorcode[e.errno])\n";
+
+FIXTURE(files) {
+	char dir[64];
+	char *out;
+};
+
+FIXTURE_SETUP(files)
+{
+	self->dir[0] = '\0';
+	self->out = malloc(HJ_OUT_LEN);
+	ASSERT_NE(NULL, self->out);
+	if (access(LKL_HIJACK, X_OK))
+		SKIP(return, "%s is not built (needs libjson-c-dev)", LKL_HIJACK);
+	if (!hj_have(PYTHON3))
+		SKIP(return, "%s is not installed", PYTHON3);
+	snprintf(self->dir, sizeof(self->dir), "/tmp/lkl-hijack-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+}
+
+FIXTURE_TEARDOWN(files)
+{
+	char cmd[128];
+
+	if (self->dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
+		EXPECT_EQ(0, system(cmd));
+	}
+	free(self->out);
+}
+
+/*
+ * Run the python3 script @py (saved as @name in the test's directory,
+ * which it gets as its argument) under the hijack with @env, and expect
+ * each line of @want in its output.
+ */
+static void run_py(struct __test_metadata *_metadata, const char *dir,
+		   char *out, const char *env, const char *name, const char *py,
+		   const char * const *want, size_t nwant)
+{
+	char path[128];
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ASSERT_EQ(0, hj_write_file(path, py));
+	EXPECT_EQ(0, hj_run(out, "%s LKL_HIJACK_DEBUG=1 %s %s %s %s", env,
+			    LKL_HIJACK, PYTHON3, path, dir));
+	for (i = 0; i < nwant; i++) {
+		int found = !!strstr(out, want[i]);
+
+		if (!found)
+			TH_LOG("no \"%s\" in:\n%s", want[i], out);
+		EXPECT_TRUE(found);
+	}
+}
+
+TEST_F(files, sendfile_between_host_file_and_lkl_socket)
+{
+	static const char * const want[] = {
+		"offset-bytes True", "offset-keeps-position True",
+		"null-offset-bytes True", "null-offset-advances True",
+		"socket-sendfile True", "host-to-host True", "socket-in EINVAL",
+	};
+
+	run_py(_metadata, self->dir, self->out, "", "sendfile.py", sendfile_py, want,
+	       ARRAY_SIZE(want));
+	/* About 2.5 MB went through LKL's lo, not to /dev/null. */
+	EXPECT_LT(2500000, hj_counter_bytes(self->out, "lo", 1));
+}
+
+TEST_HARNESS_MAIN

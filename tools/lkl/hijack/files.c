@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * liblkl-hijack.so: the calls that move data between two descriptors
+ * (sendfile), and the descriptor calls that would otherwise act on the
+ * /dev/null placeholder of an LKL descriptor.
+ *
+ * When both descriptors are LKL's, the call is LKL's. When only one is,
+ * sendfile() copies through a buffer in the library.
+ */
+#include <stdlib.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
+
+#include "hijack.h"
+
+/* The most that one sendfile() through the library reads at a time. */
+#define HIJACK_BOUNCE_LEN	65536
+
+/* pread() on the host descriptor @fd, or on the LKL descriptor @lfd. */
+static ssize_t hijack_pread(int fd, int lfd, void *buf, size_t len, off_t pos)
+{
+	ssize_t ret;
+
+	if (lfd >= 0)
+		return lkl_sys_pread64(lfd, buf, len, pos);
+	ret = pread(fd, buf, len, pos);
+	return ret < 0 ? -errno : ret;
+}
+
+/* write() on the host descriptor @fd, or on the LKL descriptor @lfd. */
+static ssize_t hijack_write(int fd, int lfd, const void *buf, size_t len)
+{
+	ssize_t ret;
+
+	if (lfd >= 0)
+		return lkl_sys_write(lfd, buf, len);
+	ret = hijack_host.write(fd, buf, len);
+	return ret < 0 ? -errno : ret;
+}
+
+/* lseek() on the host descriptor @fd, or on the LKL descriptor @lfd. */
+static off_t hijack_lseek(int fd, int lfd, off_t pos, int whence)
+{
+	off_t ret;
+
+	if (lfd >= 0)
+		return lkl_sys_lseek(lfd, pos, whence);
+	ret = lseek(fd, pos, whence);
+	return ret < 0 ? -errno : ret;
+}
+
+/*
+ * sendfile() between a host and an LKL descriptor: pread() from @in at
+ * *@offset, or at its file position, and write() to @out, until @count
+ * bytes are sent or a write is short. Only what was written counts: with
+ * @offset, *@offset moves past it and the file position stays; without,
+ * the file position moves past it. Like the host's, @in must be seekable
+ * (not a socket or a pipe): else EINVAL.
+ */
+static long hijack_sendfile_copy(int out, int lout, int in, int lin,
+				 off_t *offset, size_t count)
+{
+	size_t done = 0, len;
+	ssize_t n, w = 0;
+	off_t pos;
+	char *buf;
+
+	pos = offset ? *offset : hijack_lseek(in, lin, 0, SEEK_CUR);
+	if (pos < 0)
+		return pos == -ESPIPE ? -EINVAL : pos;
+	if (!count)
+		return 0;
+	len = count < HIJACK_BOUNCE_LEN ? count : HIJACK_BOUNCE_LEN;
+	buf = malloc(len);
+	if (!buf)
+		return -ENOMEM;
+	while (done < count) {
+		if (len > count - done)
+			len = count - done;
+		n = hijack_pread(in, lin, buf, len, pos + done);
+		if (n <= 0) {
+			w = n;
+			break;
+		}
+		w = hijack_write(out, lout, buf, n);
+		if (w <= 0)
+			break;
+		done += w;
+		if (w < n)
+			break;
+	}
+	free(buf);
+	if (!done)
+		return w < 0 ? w : 0;
+	if (offset)
+		*offset = pos + done;
+	else
+		hijack_lseek(in, lin, pos + done, SEEK_SET);
+	return done;
+}
+
+ssize_t sendfile(int out, int in, off_t *offset, size_t count)
+{
+	int lout = hijack_lkl_fd(out), lin = hijack_lkl_fd(in);
+
+	if (lout == -1 && lin == -1)
+		return hijack_host.sendfile(out, in, offset, count);
+	if (lout < -1 || lin < -1)
+		return hijack_ebadf();
+	if (lout >= 0 && lin >= 0)
+		return hijack_ret(lkl_sys_sendfile(lout, lin,
+						   (__lkl__kernel_loff_t *)offset,
+						   count));
+	return hijack_ret(hijack_sendfile_copy(out, lout, in, lin, offset,
+					       count));
+}
+
+ssize_t sendfile64(int out, int in, off_t *offset, size_t count)
+{
+	return sendfile(out, in, offset, count);
+}
