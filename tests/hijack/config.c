@@ -102,6 +102,16 @@ FIXTURE_VARIANT_ADD(config, env_bad_sysctl) {
 	.message = "sysctl.net.ipv4.nosuchthing: 1: No such file or directory",
 };
 
+FIXTURE_VARIANT_ADD(config, env_bad_pipe) {
+	.env = "LKL_HIJACK_PIPE=kernel",
+	.message = "LKL_HIJACK_PIPE: \"kernel\" is neither \"host\" nor \"lkl\"",
+};
+
+FIXTURE_VARIANT_ADD(config, pipe_not_a_string) {
+	.json = "{ \"pipe\": 1 }",
+	.message = "lkl-hijack: config: pipe: must be a string",
+};
+
 FIXTURE_SETUP(config)
 {
 	self->out = malloc(HJ_OUT_LEN);
@@ -154,7 +164,7 @@ TEST(good_config_runs_main)
 	snprintf(file, sizeof(file), "%s/config.json", dir);
 	ASSERT_EQ(0, hj_write_file(file,
 				   "{ \"debug\": 0, \"memsize\": \"32M\","
-				   " \"boot_cmdline\": \"loglevel=3\","
+				   " \"boot_cmdline\": \"loglevel=3\", \"pipe\": \"lkl\","
 				   " \"sysctl\": { \"net.ipv4.tcp_sack\": 0,"
 				   " \"net.core.somaxconn\": \"512\" } }"));
 	EXPECT_EQ(0, hj_run(out, "LKL_HIJACK_CONFIG_FILE=%s %s echo MAIN-RAN",

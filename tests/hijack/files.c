@@ -64,6 +64,33 @@ static const char sendfile_py[] =
 	"except OSError as e:\n"
 	"    print('socket-in', errno.errorcode[e.errno])\n";
 
+/*
+ * os.pipe() under LKL_HIJACK_PIPE, whose value is the first argument
+ * after the directory: an LKL pipe has a /dev/null placeholder, a host
+ * pipe is "pipe:[N]". Either kind carries bytes, is polled together with
+ * an LKL socket, and ends with EOF once its write end is closed.
+ */
+static const char pipe_py[] =
+	"import os, select, socket, threading\n"
+	"r, w = os.pipe()\n"
+	"link = os.readlink('/proc/self/fd/%d' % r)\n"
+	"print('pipe-kind', 'lkl' if link == '/dev/null' else\n"
+	"      'host' if link.startswith('pipe:') else link)\n"
+	"os.write(w, b'hello')\n"
+	"print('pipe-bytes', os.read(r, 100) == b'hello')\n"
+	"s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n"
+	"c = socket.create_connection(s.getsockname()); x, _ = s.accept()\n"
+	"p = select.poll()\n"
+	"p.register(r, select.POLLIN); p.register(x, select.POLLIN)\n"
+	"print('poll-timeout', p.poll(100) == [])\n"
+	"threading.Timer(0.2, lambda: os.write(w, b'd')).start()\n"
+	"print('poll-pipe', p.poll(5000) == [(r, select.POLLIN)])\n"
+	"os.read(r, 1)\n"
+	"c.send(b'e')\n"
+	"print('poll-sock', p.poll(5000) == [(x.fileno(), select.POLLIN)])\n"
+	"os.close(w)\n"
+	"print('pipe-eof', os.read(r, 1) == b'')\n";
+
 FIXTURE(files) {
 	char dir[64];
 	char *out;
@@ -130,6 +157,25 @@ TEST_F(files, sendfile_between_host_file_and_lkl_socket)
 	       ARRAY_SIZE(want));
 	/* About 2.5 MB went through LKL's lo, not to /dev/null. */
 	EXPECT_LT(2500000, hj_counter_bytes(self->out, "lo", 1));
+}
+
+static const char * const pipe_want[] = {
+	"pipe-bytes True", "poll-timeout True", "poll-pipe True",
+	"poll-sock True", "pipe-eof True",
+};
+
+TEST_F(files, pipe_is_the_hosts_by_default)
+{
+	run_py(_metadata, self->dir, self->out, "", "pipe.py", pipe_py,
+	       pipe_want, ARRAY_SIZE(pipe_want));
+	EXPECT_NE(NULL, strstr(self->out, "pipe-kind host"));
+}
+
+TEST_F(files, pipe_is_lkls_with_lkl_hijack_pipe_lkl)
+{
+	run_py(_metadata, self->dir, self->out, "LKL_HIJACK_PIPE=lkl",
+	       "pipe.py", pipe_py, pipe_want, ARRAY_SIZE(pipe_want));
+	EXPECT_NE(NULL, strstr(self->out, "pipe-kind lkl"));
 }
 
 TEST_HARNESS_MAIN

@@ -149,6 +149,17 @@ static unsigned int hijack_parse_offloads(const char *key, const char *s)
 	return bits;
 }
 
+/* LKL_HIJACK_PIPE or "pipe": whose pipes pipe() makes, 1 for LKL's. */
+static int hijack_parse_pipe(const char *key, const char *s)
+{
+	if (!strcmp(s, "lkl"))
+		return 1;
+	if (strcmp(s, "host"))
+		hijack_config_fail(key, "\"%s\" is neither \"host\" nor \"lkl\"",
+				   s);
+	return 0;
+}
+
 static void hijack_check_memsize(const char *key, const char *s)
 {
 	const char *p = s;
@@ -325,6 +336,9 @@ static void hijack_json_load(struct hijack_config *cfg, const char *path)
 			hijack_check_addr(name, AF_INET6, cfg->gateway6);
 		} else if (!strcmp(name, "sysctl")) {
 			hijack_json_sysctls(cfg, v);
+		} else if (!strcmp(name, "pipe")) {
+			hijack_lkl_pipes =
+				hijack_parse_pipe(name, hijack_json_str(name, v));
 		} else if (!strcmp(name, "interfaces")) {
 			arr = v;
 			if (!json_object_is_type(arr, json_type_array))
@@ -413,6 +427,9 @@ static void hijack_env_load(struct hijack_config *cfg)
 	v = hijack_env("LKL_HIJACK_SYSCTL");
 	if (v)
 		hijack_env_sysctls(cfg, v);
+	v = hijack_env("LKL_HIJACK_PIPE");
+	if (v)
+		hijack_lkl_pipes = hijack_parse_pipe("LKL_HIJACK_PIPE", v);
 
 	v = hijack_env("LKL_HIJACK_NET_IFTYPE");
 	if (!v) {

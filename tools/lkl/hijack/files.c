@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * liblkl-hijack.so: the calls that move data between two descriptors
- * (sendfile), and the descriptor calls that would otherwise act on the
- * /dev/null placeholder of an LKL descriptor.
+ * (sendfile), pipes, and the descriptor calls that would otherwise act on
+ * the /dev/null placeholder of an LKL descriptor.
  *
  * When both descriptors are LKL's, the call is LKL's. When only one is,
  * sendfile() copies through a buffer in the library.
@@ -118,4 +118,37 @@ ssize_t sendfile(int out, int in, off_t *offset, size_t count)
 ssize_t sendfile64(int out, int in, off_t *offset, size_t count)
 {
 	return sendfile(out, in, offset, count);
+}
+
+/*
+ * With LKL_HIJACK_PIPE=lkl, pipes are LKL's, so that a program waits on
+ * them and on its sockets in one LKL call; else (the default) they are
+ * the host's, which a child process can inherit.
+ */
+int pipe2(int fds[2], int flags)
+{
+	int lfds[2];
+	long ret;
+
+	if (hijack_state() != HIJACK_LKL || !hijack_lkl_pipes)
+		return hijack_host.pipe2(fds, flags);
+	ret = lkl_sys_pipe2(lfds, flags);
+	if (ret < 0)
+		return hijack_ret(ret);
+	fds[0] = hijack_fd_install(lfds[0], 0);
+	if (fds[0] < 0) {
+		lkl_sys_close(lfds[1]);
+		return -1;
+	}
+	fds[1] = hijack_fd_install(lfds[1], 0);
+	if (fds[1] < 0) {
+		close(fds[0]);
+		return -1;
+	}
+	return 0;
+}
+
+int pipe(int fds[2])
+{
+	return pipe2(fds, 0);
 }

@@ -89,10 +89,12 @@ struct hijack_host_calls {
 			   int timeout, const sigset_t *mask);
 	int (*eventfd)(unsigned int count, int flags);
 	ssize_t (*sendfile)(int out, int in, off_t *offset, size_t count);
+	int (*pipe2)(int fds[2], int flags);
 };
 
 extern struct hijack_host_calls hijack_host;
 extern int hijack_debug_level;
+extern int hijack_lkl_pipes;
 extern int hijack_fd_map[HIJACK_MAX_FDS];
 extern enum hijack_state hijack_global_state;
 extern __thread int hijack_in_setup;

@@ -24,6 +24,7 @@
 
 struct hijack_host_calls hijack_host;
 int hijack_debug_level;
+int hijack_lkl_pipes;
 int hijack_fd_map[HIJACK_MAX_FDS];
 enum hijack_state hijack_global_state = HIJACK_HOST;
 __thread int hijack_in_setup;
@@ -125,6 +126,7 @@ static void hijack_lookup_host(void)
 	HOST_CALL(epoll_pwait);
 	HOST_CALL(eventfd);
 	HOST_CALL(sendfile);
+	HOST_CALL(pipe2);
 }
 
 /*
