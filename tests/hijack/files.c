@@ -91,6 +91,47 @@ static const char pipe_py[] =
 	"os.close(w)\n"
 	"print('pipe-eof', os.read(r, 1) == b'')\n";
 
+/*
+ * splice() and tee() (through ctypes: python has no os.tee) between LKL
+ * descriptors with LKL pipes, EINVAL between a host pipe and an LKL
+ * socket; copy_file_range() between the kernels gives EXDEV, vmsplice()
+ * on an LKL descriptor EINVAL.
+ */
+static const char splice_py[] =
+	"import ctypes, errno, os, socket, sys\n"
+	"libc = ctypes.CDLL(None, use_errno=True)\n"
+	"def err(f, *a):\n"
+	"    try:\n"
+	"        return f(*a)\n"
+	"    except OSError as e:\n"
+	"        return errno.errorcode[e.errno]\n"
+	"def cerr(n):\n"
+	"    return n if n >= 0 else errno.errorcode[ctypes.get_errno()]\n"
+	"s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n"
+	"c = socket.create_connection(s.getsockname()); x, _ = s.accept()\n"
+	"r, w = os.pipe()\n"
+	"c.send(b'spliced')\n"
+	"if os.readlink('/proc/self/fd/%d' % r) == '/dev/null':\n"
+	"    print('sock-to-pipe', os.splice(x.fileno(), w, 7) == 7 and\n"
+	"          os.read(r, 7) == b'spliced')\n"
+	"    r2, w2 = os.pipe()\n"
+	"    os.write(w, b'teed')\n"
+	"    print('tee', libc.tee(r, w2, 4, 0) == 4 and\n"
+	"          os.read(r2, 4) == b'teed' and os.read(r, 4) == b'teed')\n"
+	"    os.write(w, b'pipe-to-sock')\n"
+	"    print('pipe-to-sock', os.splice(r, c.fileno(), 12) == 12 and\n"
+	"          x.recv(20) == b'pipe-to-sock')\n"
+	"else:\n"
+	"    print('mixed-in', err(os.splice, x.fileno(), w, 7))\n"
+	"    print('mixed-out', err(os.splice, r, c.fileno(), 7))\n"
+	"    print('mixed-tee', cerr(libc.tee(r, x.fileno(), 4, 0)))\n"
+	"    hr, hw = os.pipe()\n"
+	"    os.write(hw, b'ab')\n"
+	"    print('host', os.splice(hr, w, 2) == 2 and os.read(r, 2) == b'ab')\n"
+	"f = os.open(sys.argv[1] + '/f', os.O_RDWR | os.O_CREAT)\n"
+	"print('copy-file-range', err(os.copy_file_range, f, x.fileno(), 5))\n"
+	"print('vmsplice', cerr(libc.vmsplice(x.fileno(), None, 0, 0)))\n";
+
 FIXTURE(files) {
 	char dir[64];
 	char *out;
@@ -176,6 +217,28 @@ TEST_F(files, pipe_is_lkls_with_lkl_hijack_pipe_lkl)
 	run_py(_metadata, self->dir, self->out, "LKL_HIJACK_PIPE=lkl",
 	       "pipe.py", pipe_py, pipe_want, ARRAY_SIZE(pipe_want));
 	EXPECT_NE(NULL, strstr(self->out, "pipe-kind lkl"));
+}
+
+TEST_F(files, splice_and_tee_between_lkl_pipes_and_sockets)
+{
+	static const char * const want[] = {
+		"sock-to-pipe True", "tee True", "pipe-to-sock True",
+		"copy-file-range EXDEV", "vmsplice EINVAL",
+	};
+
+	run_py(_metadata, self->dir, self->out, "LKL_HIJACK_PIPE=lkl",
+	       "splice.py", splice_py, want, ARRAY_SIZE(want));
+}
+
+TEST_F(files, splice_between_host_and_lkl_fails_with_einval)
+{
+	static const char * const want[] = {
+		"mixed-in EINVAL", "mixed-out EINVAL", "mixed-tee EINVAL",
+		"host True", "copy-file-range EXDEV", "vmsplice EINVAL",
+	};
+
+	run_py(_metadata, self->dir, self->out, "", "splice.py", splice_py,
+	       want, ARRAY_SIZE(want));
 }
 
 TEST_HARNESS_MAIN

@@ -7,6 +7,7 @@
  * When both descriptors are LKL's, the call is LKL's. When only one is,
  * sendfile() copies through a buffer in the library.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/sendfile.h>
 #include <unistd.h>
@@ -118,6 +119,87 @@ ssize_t sendfile(int out, int in, off_t *offset, size_t count)
 ssize_t sendfile64(int out, int in, off_t *offset, size_t count)
 {
 	return sendfile(out, in, offset, count);
+}
+
+/*
+ * splice() and tee() between two LKL descriptors are LKL's. Between a
+ * host and an LKL descriptor they fail with EINVAL: one end is always a
+ * pipe, and a pipe in one kernel cannot hold pages of the other.
+ */
+ssize_t splice(int in, loff_t *off_in, int out, loff_t *off_out,
+	       size_t len, unsigned int flags)
+{
+	int lin = hijack_lkl_fd(in), lout = hijack_lkl_fd(out);
+
+	if (lin == -1 && lout == -1)
+		return hijack_host.splice(in, off_in, out, off_out, len, flags);
+	if (lin < -1 || lout < -1)
+		return hijack_ebadf();
+	if (lin < 0 || lout < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return hijack_ret(lkl_sys_splice(lin, (__lkl__kernel_loff_t *)off_in,
+					 lout, (__lkl__kernel_loff_t *)off_out,
+					 len, flags));
+}
+
+ssize_t tee(int in, int out, size_t len, unsigned int flags)
+{
+	int lin = hijack_lkl_fd(in), lout = hijack_lkl_fd(out);
+
+	if (lin == -1 && lout == -1)
+		return hijack_host.tee(in, out, len, flags);
+	if (lin < -1 || lout < -1)
+		return hijack_ebadf();
+	if (lin < 0 || lout < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return hijack_ret(lkl_sys_tee(lin, lout, len, flags));
+}
+
+/*
+ * vmsplice() would have LKL's pipe hold the program's pages, which LKL
+ * cannot pin: EINVAL on an LKL descriptor.
+ */
+ssize_t vmsplice(int fd, const struct iovec *iov, size_t n,
+		 unsigned int flags)
+{
+	int lfd = hijack_lkl_fd(fd);
+
+	if (lfd == -1)
+		return hijack_host.vmsplice(fd, iov, n, flags);
+	if (lfd < -1)
+		return hijack_ebadf();
+	errno = EINVAL;
+	return -1;
+}
+
+/*
+ * copy_file_range() between two LKL descriptors is LKL's. Between the
+ * two kernels it fails with EXDEV, as between two file systems that
+ * cannot copy to each other: callers then fall back to read and write.
+ */
+ssize_t copy_file_range(int in, loff_t *off_in, int out, loff_t *off_out,
+			size_t len, unsigned int flags)
+{
+	int lin = hijack_lkl_fd(in), lout = hijack_lkl_fd(out);
+
+	if (lin == -1 && lout == -1)
+		return hijack_host.copy_file_range(in, off_in, out, off_out,
+						   len, flags);
+	if (lin < -1 || lout < -1)
+		return hijack_ebadf();
+	if (lin < 0 || lout < 0) {
+		errno = EXDEV;
+		return -1;
+	}
+	return hijack_ret(lkl_sys_copy_file_range(lin,
+						  (__lkl__kernel_loff_t *)off_in,
+						  lout,
+						  (__lkl__kernel_loff_t *)off_out,
+						  len, flags));
 }
 
 /*

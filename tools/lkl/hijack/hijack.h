@@ -18,6 +18,7 @@
 #include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <sys/uio.h>
 #include <time.h>
 
@@ -90,6 +91,14 @@ struct hijack_host_calls {
 	int (*eventfd)(unsigned int count, int flags);
 	ssize_t (*sendfile)(int out, int in, off_t *offset, size_t count);
 	int (*pipe2)(int fds[2], int flags);
+	ssize_t (*splice)(int in, loff_t *off_in, int out, loff_t *off_out,
+			  size_t len, unsigned int flags);
+	ssize_t (*tee)(int in, int out, size_t len, unsigned int flags);
+	ssize_t (*vmsplice)(int fd, const struct iovec *iov, size_t n,
+			    unsigned int flags);
+	ssize_t (*copy_file_range)(int in, loff_t *off_in, int out,
+				   loff_t *off_out, size_t len,
+				   unsigned int flags);
 };
 
 extern struct hijack_host_calls hijack_host;

@@ -127,6 +127,10 @@ static void hijack_lookup_host(void)
 	HOST_CALL(eventfd);
 	HOST_CALL(sendfile);
 	HOST_CALL(pipe2);
+	HOST_CALL(splice);
+	HOST_CALL(tee);
+	HOST_CALL(vmsplice);
+	HOST_CALL(copy_file_range);
 }
 
 /*
