@@ -132,6 +132,35 @@ static const char splice_py[] =
 	"print('copy-file-range', err(os.copy_file_range, f, x.fileno(), 5))\n"
 	"print('vmsplice', cerr(libc.vmsplice(x.fileno(), None, 0, 0)))\n";
 
+/*
+ * The calls that would succeed on the /dev/null placeholder go to LKL:
+ * fstat() sees a socket, an LKL pipe and a host file for what they are,
+ * lseek() and pread() on a socket give ESPIPE, fsync() and ftruncate()
+ * EINVAL, and FIONREAD counts the bytes queued on the socket.
+ */
+static const char fdcalls_py[] =
+	"import errno, fcntl, os, socket, stat, struct, sys, termios\n"
+	"def err(f, *a):\n"
+	"    try:\n"
+	"        return f(*a)\n"
+	"    except OSError as e:\n"
+	"        return errno.errorcode[e.errno]\n"
+	"s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n"
+	"c = socket.create_connection(s.getsockname()); x, _ = s.accept()\n"
+	"r, w = os.pipe()\n"
+	"print('fstat-sock', stat.S_ISSOCK(os.fstat(x.fileno()).st_mode))\n"
+	"print('fstat-pipe', stat.S_ISFIFO(os.fstat(r).st_mode))\n"
+	"print('fstat-file', os.fstat(os.open(sys.argv[0], os.O_RDONLY)).st_size\n"
+	"      == os.path.getsize(sys.argv[0]))\n"
+	"print('lseek', err(os.lseek, x.fileno(), 0, os.SEEK_CUR))\n"
+	"print('pread', err(os.pread, x.fileno(), 1, 0))\n"
+	"print('fsync', err(os.fsync, x.fileno()))\n"
+	"print('ftruncate', err(os.ftruncate, x.fileno(), 0))\n"
+	"c.send(b'12345')\n"
+	"import time; time.sleep(0.1)\n"
+	"n = fcntl.ioctl(x.fileno(), termios.FIONREAD, b'\\0' * 4)\n"
+	"print('fionread', struct.unpack('i', n)[0])\n";
+
 FIXTURE(files) {
 	char dir[64];
 	char *out;
@@ -239,6 +268,18 @@ TEST_F(files, splice_between_host_and_lkl_fails_with_einval)
 
 	run_py(_metadata, self->dir, self->out, "", "splice.py", splice_py,
 	       want, ARRAY_SIZE(want));
+}
+
+TEST_F(files, fd_calls_on_lkl_fds_go_to_lkl)
+{
+	static const char * const want[] = {
+		"fstat-sock True", "fstat-pipe True", "fstat-file True",
+		"lseek ESPIPE", "pread ESPIPE", "fsync EINVAL",
+		"ftruncate EINVAL", "fionread 5",
+	};
+
+	run_py(_metadata, self->dir, self->out, "LKL_HIJACK_PIPE=lkl",
+	       "fdcalls.py", fdcalls_py, want, ARRAY_SIZE(want));
 }
 
 TEST_HARNESS_MAIN

@@ -9,6 +9,7 @@
  */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/sendfile.h>
 #include <unistd.h>
 
@@ -24,7 +25,7 @@ static ssize_t hijack_pread(int fd, int lfd, void *buf, size_t len, off_t pos)
 
 	if (lfd >= 0)
 		return lkl_sys_pread64(lfd, buf, len, pos);
-	ret = pread(fd, buf, len, pos);
+	ret = hijack_host.pread(fd, buf, len, pos);
 	return ret < 0 ? -errno : ret;
 }
 
@@ -46,7 +47,7 @@ static off_t hijack_lseek(int fd, int lfd, off_t pos, int whence)
 
 	if (lfd >= 0)
 		return lkl_sys_lseek(lfd, pos, whence);
-	ret = lseek(fd, pos, whence);
+	ret = hijack_host.lseek(fd, pos, whence);
 	return ret < 0 ? -errno : ret;
 }
 
@@ -233,4 +234,102 @@ int pipe2(int fds[2], int flags)
 int pipe(int fds[2])
 {
 	return pipe2(fds, 0);
+}
+
+/*
+ * The calls below would act on the /dev/null placeholder of an LKL
+ * descriptor, and succeed: they go to LKL, which answers for its socket,
+ * pipe or eventfd (ESPIPE for lseek() on a socket, EINVAL for fsync()).
+ */
+int fstat(int fd, struct stat *st)
+{
+	struct lkl_stat ls;
+	int lfd = hijack_lkl_fd(fd);
+	long ret;
+
+	if (lfd == -1)
+		return hijack_host.fstat(fd, st);
+	if (lfd < 0)
+		return hijack_ebadf();
+	ret = lkl_sys_fstat(lfd, &ls);
+	if (ret < 0)
+		return hijack_ret(ret);
+	memset(st, 0, sizeof(*st));
+	st->st_dev = ls.st_dev;
+	st->st_ino = ls.st_ino;
+	st->st_mode = ls.st_mode;
+	st->st_nlink = ls.st_nlink;
+	st->st_uid = ls.st_uid;
+	st->st_gid = ls.st_gid;
+	st->st_rdev = ls.st_rdev;
+	st->st_size = ls.st_size;
+	st->st_blksize = ls.st_blksize;
+	st->st_blocks = ls.st_blocks;
+	st->st_atim.tv_sec = ls.lkl_st_atime;
+	st->st_atim.tv_nsec = ls.st_atime_nsec;
+	st->st_mtim.tv_sec = ls.lkl_st_mtime;
+	st->st_mtim.tv_nsec = ls.st_mtime_nsec;
+	st->st_ctim.tv_sec = ls.lkl_st_ctime;
+	st->st_ctim.tv_nsec = ls.st_ctime_nsec;
+	return hijack_ret(0);
+}
+
+int fstat64(int fd, struct stat64 *st)
+{
+	return fstat(fd, (struct stat *)st);
+}
+
+off_t lseek(int fd, off_t pos, int whence)
+{
+	return HIJACK_FD_CALL(fd, lkl_sys_lseek(lfd, pos, whence),
+			      hijack_host.lseek(fd, pos, whence));
+}
+
+off64_t lseek64(int fd, off64_t pos, int whence)
+{
+	return lseek(fd, pos, whence);
+}
+
+ssize_t pread(int fd, void *buf, size_t len, off_t pos)
+{
+	return HIJACK_FD_CALL(fd, lkl_sys_pread64(lfd, buf, len, pos),
+			      hijack_host.pread(fd, buf, len, pos));
+}
+
+ssize_t pread64(int fd, void *buf, size_t len, off64_t pos)
+{
+	return pread(fd, buf, len, pos);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t len, off_t pos)
+{
+	return HIJACK_FD_CALL(fd, lkl_sys_pwrite64(lfd, buf, len, pos),
+			      hijack_host.pwrite(fd, buf, len, pos));
+}
+
+ssize_t pwrite64(int fd, const void *buf, size_t len, off64_t pos)
+{
+	return pwrite(fd, buf, len, pos);
+}
+
+int ftruncate(int fd, off_t len)
+{
+	return HIJACK_FD_CALL(fd, lkl_sys_ftruncate(lfd, len),
+			      hijack_host.ftruncate(fd, len));
+}
+
+int ftruncate64(int fd, off64_t len)
+{
+	return ftruncate(fd, len);
+}
+
+int fsync(int fd)
+{
+	return HIJACK_FD_CALL(fd, lkl_sys_fsync(lfd), hijack_host.fsync(fd));
+}
+
+int fdatasync(int fd)
+{
+	return HIJACK_FD_CALL(fd, lkl_sys_fdatasync(lfd),
+			      hijack_host.fdatasync(fd));
 }

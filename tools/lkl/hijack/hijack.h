@@ -18,6 +18,7 @@
 #include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -99,6 +100,13 @@ struct hijack_host_calls {
 	ssize_t (*copy_file_range)(int in, loff_t *off_in, int out,
 				   loff_t *off_out, size_t len,
 				   unsigned int flags);
+	int (*fstat)(int fd, struct stat *st);
+	off_t (*lseek)(int fd, off_t pos, int whence);
+	ssize_t (*pread)(int fd, void *buf, size_t len, off_t pos);
+	ssize_t (*pwrite)(int fd, const void *buf, size_t len, off_t pos);
+	int (*ftruncate)(int fd, off_t len);
+	int (*fsync)(int fd);
+	int (*fdatasync)(int fd);
 };
 
 extern struct hijack_host_calls hijack_host;
@@ -183,6 +191,18 @@ static inline long hijack_ebadf(void)
 	errno = EBADF;
 	return -1;
 }
+
+/*
+ * The value of @lkl_call, with the LKL descriptor in "lfd", if @fd is a
+ * placeholder; else the value of @host_call. Most calls are just that.
+ */
+#define HIJACK_FD_CALL(fd, lkl_call, host_call)			\
+	({							\
+		int lfd = hijack_lkl_fd(fd);			\
+								\
+		lfd == -1 ? (long)(host_call) :			\
+		lfd < 0 ? hijack_ebadf() : hijack_ret(lkl_call);	\
+	})
 
 int hijack_fd_install(long lkl_fd, int min);
 int hijack_fd_install_at(long lkl_fd, int fd);

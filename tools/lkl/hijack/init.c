@@ -131,6 +131,13 @@ static void hijack_lookup_host(void)
 	HOST_CALL(tee);
 	HOST_CALL(vmsplice);
 	HOST_CALL(copy_file_range);
+	HOST_CALL(fstat);
+	HOST_CALL(lseek);
+	HOST_CALL(pread);
+	HOST_CALL(pwrite);
+	HOST_CALL(ftruncate);
+	HOST_CALL(fsync);
+	HOST_CALL(fdatasync);
 }
 
 /*

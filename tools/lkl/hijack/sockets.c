@@ -19,18 +19,6 @@
 
 #include "hijack.h"
 
-/*
- * The value of @lkl_call, with the LKL descriptor in "lfd", if @fd is a
- * placeholder; else the value of @host_call. Most calls are just that.
- */
-#define HIJACK_FD_CALL(fd, lkl_call, host_call)			\
-	({							\
-		int lfd = hijack_lkl_fd(fd);			\
-								\
-		lfd == -1 ? (long)(host_call) :			\
-		lfd < 0 ? hijack_ebadf() : hijack_ret(lkl_call);	\
-	})
-
 int socket(int domain, int type, int protocol)
 {
 	switch (hijack_state()) {
