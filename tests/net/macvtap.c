@@ -13,6 +13,16 @@
 #define MVT_SUBNET	73
 #define MVT_TOTAL	(64ULL << 20)
 
+/* The native side: vethA, LKL's wire vethB, and mvt0 on it for LKL. */
+#define MVT_ADD_VETH \
+	"ip -n %s link add vethA address 02:00:00:00:%02x:01 type veth peer name vethB"
+#define MVT_UP_VETH \
+	"sysctl -qw net.ipv6.conf.vethB.disable_ipv6=1 && ip link set vethB up"
+#define MVT_ADD_MACVTAP \
+	"ip -n %s link add link vethB name mvt0 address %s type macvtap mode bridge"
+#define MVT_UP_MACVTAP \
+	"sysctl -qw net.ipv6.conf.mvt0.disable_ipv6=1 && ip link set mvt0 up"
+
 FIXTURE(macvtap) {
 	struct link l;
 	char node[128];
@@ -41,15 +51,11 @@ FIXTURE_SETUP(macvtap)
 		SKIP(return, "%s", why);
 	link_init(l, MVT_SUBNET, "vethA", "vethA", variant->offloads);
 	ASSERT_EQ(0, netns_create(&l->ns, "macvtap"));
-	ASSERT_EQ(0, run("ip -n %s link add vethA address 02:00:00:00:%02x:01 type veth peer name vethB",
-			 l->ns.name, MVT_SUBNET));
-	ASSERT_EQ(0, netns_run(&l->ns,
-			       "sysctl -qw net.ipv6.conf.vethB.disable_ipv6=1 && ip link set vethB up"));
+	ASSERT_EQ(0, run(MVT_ADD_VETH, l->ns.name, MVT_SUBNET));
+	ASSERT_EQ(0, netns_run(&l->ns, MVT_UP_VETH));
 	/* macvtap takes only the frames for its own MAC: LKL's. */
-	ASSERT_EQ(0, run("ip -n %s link add link vethB name mvt0 address %s type macvtap mode bridge",
-			 l->ns.name, link_mac_str(l)));
-	ASSERT_EQ(0, netns_run(&l->ns,
-			       "sysctl -qw net.ipv6.conf.mvt0.disable_ipv6=1 && ip link set mvt0 up"));
+	ASSERT_EQ(0, run(MVT_ADD_MACVTAP, l->ns.name, link_mac_str(l)));
+	ASSERT_EQ(0, netns_run(&l->ns, MVT_UP_MACVTAP));
 	ASSERT_EQ(0, link_host_addrs(l));
 	ASSERT_EQ(0, netns_macvtap_node(&l->ns, "mvt0", self->node,
 					sizeof(self->node)));
@@ -98,4 +104,7 @@ TEST_F(macvtap, udp_mtu9000)
 	link_udp(_metadata, &self->l, AF_INET6, "vethA vethB mvt0");
 }
 
-NETNS_HARNESS_MAIN
+int main(int argc, char **argv)
+{
+	return netns_harness_run(argc, argv);
+}

@@ -13,6 +13,10 @@
 #include "netns.h"
 #include "netdev-bad.h"
 
+/* Fails with 99 on an invalid access or a definite leak. */
+#define NETDEV_BAD_VALGRIND \
+	"valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --undef-value-errors=no"
+
 FIXTURE(netdev_bad) {
 	struct netns ns;
 	char file[64];
@@ -65,7 +69,7 @@ TEST_F_TIMEOUT(netdev_bad, valgrind, 120)
 	ASSERT_EQ(0, access(helper, X_OK)) {
 		TH_LOG("%s is missing", helper);
 	}
-	status = run("ip netns exec %s valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --undef-value-errors=no %s %s",
+	status = run("ip netns exec %s " NETDEV_BAD_VALGRIND " %s %s",
 		     self->ns.name, helper, self->file);
 	EXPECT_EQ(0, status) {
 		TH_LOG("valgrind netdev-bad-helper: exit %d (99: valgrind errors, 1: wrong errors)",
@@ -73,4 +77,7 @@ TEST_F_TIMEOUT(netdev_bad, valgrind, 120)
 	}
 }
 
-NETNS_HARNESS_MAIN
+int main(int argc, char **argv)
+{
+	return netns_harness_run(argc, argv);
+}

@@ -13,8 +13,8 @@
  * harness skips teardown on a timeout, and kills the whole test process
  * group), by an atexit() handler of the harness's own process, and by its
  * SIGINT/SIGTERM/SIGHUP handler; the last two remove every namespace with
- * this process's id in its name. Use NETNS_HARNESS_MAIN instead of
- * TEST_HARNESS_MAIN to get them.
+ * this process's id in its name. Have main() return netns_harness_run()
+ * instead of using TEST_HARNESS_MAIN to get them.
  *
  * Host sockets stay in the namespace they were made in, so a test makes
  * its native peers' sockets with netns_socket() and then uses them from
@@ -109,12 +109,12 @@ static inline void netns_init(void)
 	signal(SIGHUP, netns_signal);
 }
 
-#define NETNS_HARNESS_MAIN					\
-	int main(int argc, char **argv)				\
-	{							\
-		netns_init();					\
-		return test_harness_run(argc, argv);		\
-	}
+/* The harness's run, with the namespace cleanup handlers of netns_init(). */
+static inline int netns_harness_run(int argc, char **argv)
+{
+	netns_init();
+	return test_harness_run(argc, argv);
+}
 
 /*
  * Why the host cannot run these tests, or NULL if it can: they need root,

@@ -146,4 +146,7 @@ TEST_F_TIMEOUT(qdisc, fq_stats, 60)
 	EXPECT_STRNE("fq", st.kind);
 }
 
-NETNS_HARNESS_MAIN
+int main(int argc, char **argv)
+{
+	return netns_harness_run(argc, argv);
+}

@@ -14,6 +14,14 @@
 #define RAW_SUBNET	72
 #define RAW_TOTAL	(64ULL << 20)
 
+/* The native side veth0 and LKL's wire veth1. */
+#define RAW_ADD_VETH \
+	"ip -n %s link add veth0 address 02:00:00:00:%02x:01 type veth peer name veth1"
+#define RAW_UP_VETH \
+	"sysctl -qw net.ipv6.conf.veth1.disable_ipv6=1 && ip link set veth1 up"
+#define RAW_NO_OFFLOADS \
+	"ethtool -K veth0 tso off gso off tx off && ethtool -K veth1 gro off"
+
 FIXTURE(raw) {
 	struct link l;
 };
@@ -41,14 +49,11 @@ FIXTURE_SETUP(raw)
 		SKIP(return, "%s", why);
 	link_init(l, RAW_SUBNET, "veth0", "veth0", variant->offloads);
 	ASSERT_EQ(0, netns_create(&l->ns, "raw"));
-	ASSERT_EQ(0, run("ip -n %s link add veth0 address 02:00:00:00:%02x:01 type veth peer name veth1",
-			 l->ns.name, RAW_SUBNET));
+	ASSERT_EQ(0, run(RAW_ADD_VETH, l->ns.name, RAW_SUBNET));
 	/* veth1 is LKL's wire: no address, no IPv6 of the host's own. */
-	ASSERT_EQ(0, netns_run(&l->ns,
-			       "sysctl -qw net.ipv6.conf.veth1.disable_ipv6=1 && ip link set veth1 up"));
+	ASSERT_EQ(0, netns_run(&l->ns, RAW_UP_VETH));
 	if (!variant->offloads)
-		ASSERT_EQ(0, netns_run(&l->ns,
-				       "ethtool -K veth0 tso off gso off tx off && ethtool -K veth1 gro off"));
+		ASSERT_EQ(0, netns_run(&l->ns, RAW_NO_OFFLOADS));
 	ASSERT_EQ(0, link_host_addrs(l));
 
 	ASSERT_EQ(0, link_boot());
@@ -95,4 +100,7 @@ TEST_F(raw, udp_mtu9000)
 	link_udp(_metadata, &self->l, AF_INET6, "veth0 veth1");
 }
 
-NETNS_HARNESS_MAIN
+int main(int argc, char **argv)
+{
+	return netns_harness_run(argc, argv);
+}

@@ -147,4 +147,7 @@ TEST_F_TIMEOUT(route, gateway, 60)
 	TH_LOG("through the gateway: %.0f MB/s", mbs);
 }
 
-NETNS_HARNESS_MAIN
+int main(int argc, char **argv)
+{
+	return netns_harness_run(argc, argv);
+}

@@ -87,4 +87,7 @@ TEST_F(tap, udp_mtu9000)
 	link_udp(_metadata, &self->l, AF_INET6, "tap0");
 }
 
-NETNS_HARNESS_MAIN
+int main(int argc, char **argv)
+{
+	return netns_harness_run(argc, argv);
+}
