@@ -27,14 +27,13 @@ FIXTURE_VARIANT_ADD(config, unknown_top_level_key) {
 };
 
 FIXTURE_VARIANT_ADD(config, unknown_interface_key) {
-	.json = "{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\","
-		" \"speed\": 10 } ] }",
+	.json = "{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\", \"speed\": 10 } ] }",
 	.message = "lkl-hijack: config: interfaces[0].speed: unknown key",
 };
 
 FIXTURE_VARIANT_ADD(config, wrong_type) {
-	.json = "{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\","
-		" \"mtu\": \"big\" } ] }",
+	.json =
+		"{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\", \"mtu\": \"big\" } ] }",
 	.message = "interfaces[0].mtu: must be an integer, not string",
 };
 
@@ -44,8 +43,8 @@ FIXTURE_VARIANT_ADD(config, interfaces_not_an_array) {
 };
 
 FIXTURE_VARIANT_ADD(config, bad_ipv4_address) {
-	.json = "{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\","
-		" \"ip\": \"10.0.0.300\" } ] }",
+	.json =
+		"{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\", \"ip\": \"10.0.0.300\" } ] }",
 	.message = "interfaces[0].ip: \"10.0.0.300\" is not an IPv4 address",
 };
 
@@ -60,8 +59,8 @@ FIXTURE_VARIANT_ADD(config, unknown_backend) {
 };
 
 FIXTURE_VARIANT_ADD(config, missing_backend) {
-	.json = "{ \"interfaces\": [ { \"type\": \"pipe\","
-		" \"param\": \"/nonexistent/rx,/nonexistent/tx\" } ] }",
+	.json =
+		"{ \"interfaces\": [ { \"type\": \"pipe\", \"param\": \"/nonexistent/rx,/nonexistent/tx\" } ] }",
 	.message = "interfaces[0].param: cannot open pipe backend",
 };
 
@@ -71,14 +70,12 @@ FIXTURE_VARIANT_ADD(config, not_json) {
 };
 
 FIXTURE_VARIANT_ADD(config, env_bad_address) {
-	.env = "LKL_HIJACK_NET_IFTYPE=tap LKL_HIJACK_NET_IFPARAMS=t0 "
-	       "LKL_HIJACK_NET_IP=10.1.2",
+	.env = "LKL_HIJACK_NET_IFTYPE=tap LKL_HIJACK_NET_IFPARAMS=t0 LKL_HIJACK_NET_IP=10.1.2",
 	.message = "LKL_HIJACK_NET_IP: \"10.1.2\" is not an IPv4 address",
 };
 
 FIXTURE_VARIANT_ADD(config, env_mtu_out_of_range) {
-	.env = "LKL_HIJACK_NET_IFTYPE=tap LKL_HIJACK_NET_IFPARAMS=t0 "
-	       "LKL_HIJACK_NET_MTU=20",
+	.env = "LKL_HIJACK_NET_IFTYPE=tap LKL_HIJACK_NET_IFPARAMS=t0 LKL_HIJACK_NET_MTU=20",
 	.message = "LKL_HIJACK_NET_MTU: 20 is out of range (68 to 65535)",
 };
 
@@ -152,6 +149,9 @@ TEST_F(config, stops_before_main)
 }
 
 /* The same program with a good configuration does run. */
+#define GOOD_CONFIG \
+	"{ \"debug\": 0, \"memsize\": \"32M\", \"boot_cmdline\": \"loglevel=3\", \"pipe\": \"lkl\", \"sysctl\": { \"net.ipv4.tcp_sack\": 0, \"net.core.somaxconn\": \"512\" } }"
+
 TEST(good_config_runs_main)
 {
 	char dir[] = "/tmp/lkl-hijack-XXXXXX", file[64], cmd[256];
@@ -162,11 +162,7 @@ TEST(good_config_runs_main)
 		SKIP(return, "%s is not built (needs libjson-c-dev)", LKL_HIJACK);
 	ASSERT_NE(NULL, mkdtemp(dir));
 	snprintf(file, sizeof(file), "%s/config.json", dir);
-	ASSERT_EQ(0, hj_write_file(file,
-				   "{ \"debug\": 0, \"memsize\": \"32M\","
-				   " \"boot_cmdline\": \"loglevel=3\", \"pipe\": \"lkl\","
-				   " \"sysctl\": { \"net.ipv4.tcp_sack\": 0,"
-				   " \"net.core.somaxconn\": \"512\" } }"));
+	ASSERT_EQ(0, hj_write_file(file, GOOD_CONFIG));
 	EXPECT_EQ(0, hj_run(out, "LKL_HIJACK_CONFIG_FILE=%s %s echo MAIN-RAN",
 			    file, LKL_HIJACK));
 	EXPECT_NE(NULL, strstr(out, "MAIN-RAN")) {

@@ -82,12 +82,8 @@ TEST_F_TIMEOUT(pipe, iperf3_between_two_hijacked_processes, 60)
 	snprintf(srv_log, sizeof(srv_log), "%s/server.log", self->dir);
 	snprintf(cli_log, sizeof(cli_log), "%s/client.err", self->dir);
 	pid = hj_spawn(srv_log,
-		       "cd %1$s && exec %2$s env LKL_HIJACK_DEBUG=1 "
-		       "LKL_HIJACK_NET_IFTYPE=pipe "
-		       "LKL_HIJACK_NET_IFPARAMS=to-server,to-client "
-		       "LKL_HIJACK_NET_IP=" SERVER_IP " " LKL_HIJACK
-		       " iperf3 -s -1 --forceflush",
-		       self->dir, self->as_user);
+		       "cd %1$s && exec %2$s env LKL_HIJACK_DEBUG=1 LKL_HIJACK_NET_IFTYPE=pipe LKL_HIJACK_NET_IFPARAMS=to-server,to-client LKL_HIJACK_NET_IP=%3$s %4$s iperf3 -s -1 --forceflush",
+		       self->dir, self->as_user, SERVER_IP, LKL_HIJACK);
 	ASSERT_LT(0, pid);
 	self->server = pid;
 	ASSERT_EQ(0, hj_wait_text(srv_log, "Server listening", 20000)) {
@@ -96,13 +92,8 @@ TEST_F_TIMEOUT(pipe, iperf3_between_two_hijacked_processes, 60)
 	}
 
 	st = hj_run(self->out,
-		    "(cd %1$s && %2$s sh -c 'id -u >&2; exec env "
-		    "LKL_HIJACK_DEBUG=1 LKL_HIJACK_NET_IFTYPE=pipe "
-		    "LKL_HIJACK_NET_IFPARAMS=to-client,to-server "
-		    "LKL_HIJACK_NET_IP=" CLIENT_IP " " LKL_HIJACK
-		    " iperf3 -c " SERVER_IP " -t 2 -J' "
-		    "> client.json 2> client.err)",
-		    self->dir, self->as_user);
+		    "(cd %1$s && %2$s sh -c 'id -u >&2; exec env LKL_HIJACK_DEBUG=1 LKL_HIJACK_NET_IFTYPE=pipe LKL_HIJACK_NET_IFPARAMS=to-client,to-server LKL_HIJACK_NET_IP=%3$s %4$s iperf3 -c %5$s -t 2 -J' > client.json 2> client.err)",
+		    self->dir, self->as_user, CLIENT_IP, LKL_HIJACK, SERVER_IP);
 	hj_read_file(cli_log, self->out);
 	ASSERT_EQ(0, st) {
 		TH_LOG("%s", self->out);

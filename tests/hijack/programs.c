@@ -49,18 +49,16 @@ FIXTURE_SETUP(prog)
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	snprintf(cmd, sizeof(cmd), "%s/config.json", self->dir);
 	ASSERT_EQ(0, hj_write_file(cmd,
-		"{ \"interfaces\": [ {\n"
-		"    \"type\": \"tap\", \"param\": \"" TAP "\",\n"
-		"    \"ip\": \"" LKL_IP "\", \"netmask_len\": 24,\n"
-		"    \"mtu\": 1500, \"offloads\": \"all\"\n"
-		"  } ],\n"
-		"  \"gateway\": \"" PEER_IP "\"\n"
-		"}\n"));
+				   "{ \"interfaces\": [ {\n"
+				   "    \"type\": \"tap\", \"param\": \"" TAP "\",\n"
+				   "    \"ip\": \"" LKL_IP "\", \"netmask_len\": 24,\n"
+				   "    \"mtu\": 1500, \"offloads\": \"all\"\n"
+				   "  } ],\n"
+				   "  \"gateway\": \"" PEER_IP "\"\n"
+				   "}\n"));
 	snprintf(cmd, sizeof(cmd),
-		 "ip netns add %1$s && ip netns add %2$s && "
-		 "ip -n %1$s tuntap add dev " TAP " mode tap && "
-		 "ip -n %1$s link set lo up && ip -n %2$s link set lo up",
-		 self->lkl_ns, self->peer_ns);
+		 "ip netns add %1$s && ip netns add %2$s && ip -n %1$s tuntap add dev %3$s mode tap && ip -n %1$s link set lo up && ip -n %2$s link set lo up",
+		 self->lkl_ns, self->peer_ns, TAP);
 	ASSERT_EQ(0, system(cmd));
 }
 
@@ -98,7 +96,7 @@ static const char *missing(const char * const *progs)
 }
 
 /* Remember @pid, so that the teardown kills it if the test cannot. */
-static void keep_pid(FIXTURE_DATA(prog) *self, pid_t pid)
+static void keep_pid(struct _test_data_prog *self, pid_t pid)
 {
 	int i;
 
@@ -110,7 +108,7 @@ static void keep_pid(FIXTURE_DATA(prog) *self, pid_t pid)
 	}
 }
 
-static void forget_pid(FIXTURE_DATA(prog) *self, pid_t pid)
+static void forget_pid(struct _test_data_prog *self, pid_t pid)
 {
 	int i;
 
@@ -120,7 +118,7 @@ static void forget_pid(FIXTURE_DATA(prog) *self, pid_t pid)
 }
 
 /* The file @name in the test's directory. */
-static const char *path(FIXTURE_DATA(prog) *self, const char *name)
+static const char *path(struct _test_data_prog *self, const char *name)
 {
 	static char buf[4][160];
 	static int n;
@@ -136,15 +134,15 @@ static const char *path(FIXTURE_DATA(prog) *self, const char *name)
  * says in @log, or in @err if @args sends stderr there. Returns the pid,
  * or -1.
  */
-static pid_t start_hijacked(FIXTURE_DATA(prog) *self, const char *log,
+static pid_t start_hijacked(struct _test_data_prog *self, const char *log,
 			    const char *err, const char *args)
 {
 	char cmd[512];
 	pid_t pid;
 
-	pid = hj_spawn(log, "exec ip netns exec %s env LKL_HIJACK_DEBUG=1 "
-		       "LKL_HIJACK_CONFIG_FILE=%s " LKL_HIJACK " %s",
-		       self->lkl_ns, path(self, "config.json"), args);
+	pid = hj_spawn(log,
+		       "exec ip netns exec %s env LKL_HIJACK_DEBUG=1 LKL_HIJACK_CONFIG_FILE=%s %s %s",
+		       self->lkl_ns, path(self, "config.json"), LKL_HIJACK, args);
 	if (pid < 0)
 		return -1;
 	keep_pid(self, pid);
@@ -154,10 +152,8 @@ static pid_t start_hijacked(FIXTURE_DATA(prog) *self, const char *log,
 		return -1;
 	}
 	snprintf(cmd, sizeof(cmd),
-		 "ip -n %1$s link set " TAP " netns %2$s && "
-		 "ip -n %2$s addr add " PEER_IP "/24 dev " TAP " && "
-		 "ip -n %2$s link set " TAP " up",
-		 self->lkl_ns, self->peer_ns);
+		 "ip -n %1$s link set %3$s netns %2$s && ip -n %2$s addr add %4$s/24 dev %3$s && ip -n %2$s link set %3$s up",
+		 self->lkl_ns, self->peer_ns, TAP, PEER_IP);
 	if (system(cmd)) {
 		printf("# cannot move the tap\n");
 		return -1;
@@ -166,7 +162,7 @@ static pid_t start_hijacked(FIXTURE_DATA(prog) *self, const char *log,
 }
 
 /* Start @args natively in the peer's namespace. Returns the pid or -1. */
-static pid_t start_native(FIXTURE_DATA(prog) *self, const char *log,
+static pid_t start_native(struct _test_data_prog *self, const char *log,
 			  const char *args)
 {
 	pid_t pid = hj_spawn(log, "exec ip netns exec %s %s", self->peer_ns,
@@ -178,7 +174,7 @@ static pid_t start_native(FIXTURE_DATA(prog) *self, const char *log,
 }
 
 /* Wait up to 10 s for a native listener on the TCP or UDP @port. */
-static int wait_listen(FIXTURE_DATA(prog) *self, int port, int udp)
+static int wait_listen(struct _test_data_prog *self, int port, int udp)
 {
 	char cmd[256];
 	int i;
@@ -195,7 +191,7 @@ static int wait_listen(FIXTURE_DATA(prog) *self, int port, int udp)
 }
 
 /* Wait up to @ms for @pid, then forget it: its wait status, or -1. */
-static int finish(FIXTURE_DATA(prog) *self, pid_t pid, int ms)
+static int finish(struct _test_data_prog *self, pid_t pid, int ms)
 {
 	int st = hj_wait_exit(pid, ms);
 
@@ -266,8 +262,8 @@ TEST_F_TIMEOUT(prog, curl_fetches_100mib_from_native_nginx, 120)
 	EXPECT_LT(100, hj_counter(self->out, "eth0", 1));
 
 	EXPECT_EQ(0, hj_run(self->out,
-			    "cd %s && test \"$(sha256sum < got)\" = "
-			    "\"$(sha256sum < www/data)\"", self->dir));
+			    "cd %s && test \"$(sha256sum < got)\" = \"$(sha256sum < www/data)\"",
+			    self->dir));
 	kill(nginx, SIGTERM);
 	EXPECT_TRUE(exited_ok(finish(self, nginx, 10000)));
 }
@@ -306,15 +302,13 @@ TEST_F_TIMEOUT(prog, nginx_serves_native_curl_and_wrk, 90)
 	ASSERT_LT(0, nginx);
 
 	EXPECT_EQ(0, hj_run(self->out,
-			    "cd %s && for i in $(seq 100); do ip netns exec %s "
-			    "curl -sf -m 20 -o got http://" LKL_IP ":8080/data "
-			    "&& exec cmp got www/data; sleep 0.1; done; exit 1",
-			    self->dir, self->peer_ns)) {
+			    "cd %s && for i in $(seq 100); do ip netns exec %s curl -sf -m 20 -o got http://%s:8080/data && exec cmp got www/data; sleep 0.1; done; exit 1",
+			    self->dir, self->peer_ns, LKL_IP)) {
 		TH_LOG("%s", self->out);
 	}
 	EXPECT_EQ(0, hj_run(self->out,
-			    "ip netns exec %s wrk -t 2 -c 100 -d 10s "
-			    "http://" LKL_IP ":8080/small", self->peer_ns));
+			    "ip netns exec %s wrk -t 2 -c 100 -d 10s http://%s:8080/small",
+			    self->peer_ns, LKL_IP));
 	TH_LOG("wrk: %s", (p = strstr(self->out, "Requests/sec")) ? p : self->out);
 	EXPECT_EQ(NULL, strstr(self->out, "Socket errors")) {
 		TH_LOG("%s", self->out);
@@ -327,8 +321,9 @@ TEST_F_TIMEOUT(prog, nginx_serves_native_curl_and_wrk, 90)
 	 * ends the wait (a host signal does not interrupt it).
 	 */
 	kill(nginx, SIGTERM);
-	hj_run(self->out, "ip netns exec %s curl -s -m 2 -o /dev/null "
-	       "http://" LKL_IP ":8080/small", self->peer_ns);
+	hj_run(self->out,
+	       "ip netns exec %s curl -s -m 2 -o /dev/null http://%s:8080/small",
+	       self->peer_ns, LKL_IP);
 	st = finish(self, nginx, 10000);
 	hj_read_file(path(self, "nginx.log"), self->out);
 	EXPECT_TRUE(exited_ok(st)) {
@@ -342,7 +337,7 @@ TEST_F_TIMEOUT(prog, nginx_serves_native_curl_and_wrk, 90)
 
 /* A hijacked iperf3 client against a native server. */
 static void iperf3_client(struct __test_metadata *_metadata,
-			  FIXTURE_DATA(prog) *self, int udp)
+			  struct _test_data_prog *self, int udp)
 {
 	char cmd[512];
 	double bytes, bps;
@@ -389,15 +384,12 @@ static void iperf3_client(struct __test_metadata *_metadata,
 
 /* The same iperf3 run, native to native over a veth pair, for scale. */
 static void iperf3_native(struct __test_metadata *_metadata,
-			  FIXTURE_DATA(prog) *self)
+			  struct _test_data_prog *self)
 {
 	pid_t srv;
 
 	ASSERT_EQ(0, hj_run(self->out,
-			    "ip -n %1$s link add lklhjv0 type veth peer name lklhjv1 netns %2$s && "
-			    "ip -n %1$s addr add 10.13.0.2/24 dev lklhjv0 && "
-			    "ip -n %2$s addr add 10.13.0.1/24 dev lklhjv1 && "
-			    "ip -n %1$s link set lklhjv0 up && ip -n %2$s link set lklhjv1 up",
+			    "ip -n %1$s link add lklhjv0 type veth peer name lklhjv1 netns %2$s && ip -n %1$s addr add 10.13.0.2/24 dev lklhjv0 && ip -n %2$s addr add 10.13.0.1/24 dev lklhjv1 && ip -n %1$s link set lklhjv0 up && ip -n %2$s link set lklhjv1 up",
 			    self->lkl_ns, self->peer_ns)) {
 		TH_LOG("%s", self->out);
 	}
@@ -405,9 +397,8 @@ static void iperf3_native(struct __test_metadata *_metadata,
 			   "iperf3 -s -1 -J");
 	ASSERT_LT(0, srv);
 	ASSERT_EQ(0, wait_listen(self, 5201, 0));
-	ASSERT_EQ(0, hj_run(self->out, "ip netns exec %s iperf3 -c 10.13.0.1 "
-			    "-t 3 -J > %s", self->lkl_ns,
-			    path(self, "native.json")));
+	ASSERT_EQ(0, hj_run(self->out, "ip netns exec %s iperf3 -c 10.13.0.1 -t 3 -J > %s",
+			    self->lkl_ns, path(self, "native.json")));
 	EXPECT_TRUE(exited_ok(finish(self, srv, 10000)));
 	TH_LOG("native iperf3 -c over veth: %.2f Gbit/s",
 	       iperf_end(path(self, "native.json"),
@@ -431,7 +422,7 @@ TEST_F_TIMEOUT(prog, iperf3_client_udp, 60)
 
 /* A hijacked iperf3 server (one test, then it exits) and a native client. */
 static void iperf3_server(struct __test_metadata *_metadata,
-			  FIXTURE_DATA(prog) *self, int udp)
+			  struct _test_data_prog *self, int udp)
 {
 	double bytes;
 	pid_t srv;
@@ -529,16 +520,15 @@ TEST_F_TIMEOUT(prog, openssl_s_client_to_native_s_server, 60)
 	if (missing((const char * const []){ "openssl", NULL }))
 		SKIP(return, "needs openssl");
 	ASSERT_EQ(0, hj_run(self->out,
-			    "cd %s && openssl req -x509 -newkey rsa:2048 -nodes "
-			    "-subj /CN=lkl -days 1 -keyout key.pem -out cert.pem",
+			    "cd %s && openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=lkl -days 1 -keyout key.pem -out cert.pem",
 			    self->dir)) {
 		TH_LOG("%s", self->out);
 	}
 	ASSERT_EQ(0, hj_write_file(path(self, "request"), "hello from lkl\nCLOSE\n"));
 	/* -rev sends each line back reversed, and closes on "CLOSE". */
 	snprintf(cmd, sizeof(cmd),
-		 "openssl s_server -accept 4433 -naccept 1 -rev "
-		 "-cert %1$s/cert.pem -key %1$s/key.pem", self->dir);
+		 "openssl s_server -accept 4433 -naccept 1 -rev -cert %1$s/cert.pem -key %1$s/key.pem",
+		 self->dir);
 	srv = start_native(self, path(self, "server.log"), cmd);
 	ASSERT_LT(0, srv);
 	ASSERT_EQ(0, wait_listen(self, 4433, 0));

@@ -50,9 +50,8 @@ FIXTURE_SETUP(tap)
 	snprintf(self->dir, sizeof(self->dir), "/tmp/lkl-hijack-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	snprintf(cmd, sizeof(cmd),
-		 "ip netns add %s && ip netns add %s && "
-		 "ip -n %s tuntap add dev " TAP " mode tap",
-		 self->lkl_ns, self->peer_ns, self->lkl_ns);
+		 "ip netns add %s && ip netns add %s && ip -n %s tuntap add dev %s mode tap",
+		 self->lkl_ns, self->peer_ns, self->lkl_ns, TAP);
 	ASSERT_EQ(0, system(cmd));
 }
 
@@ -120,16 +119,16 @@ TEST_F_TIMEOUT(tap, http_server_reached_over_tap, 90)
 
 	snprintf(cfg, sizeof(cfg), "%s/config.json", self->dir);
 	ASSERT_EQ(0, hj_write_file(cfg,
-		"{\n"
-		"  \"interfaces\": [ {\n"
-		"    \"type\": \"tap\", \"param\": \"" TAP "\",\n"
-		"    \"ip\": \"" LKL_IP "\", \"netmask_len\": 24,\n"
-		"    \"ipv6\": \"" LKL_IP6 "\", \"netmask6_len\": 64,\n"
-		"    \"mtu\": 1500, \"offloads\": \"all\", \"qdisc\": \"fq\"\n"
-		"  } ],\n"
-		"  \"gateway\": \"" PEER_IP "\",\n"
-		"  \"sysctl\": { \"net.ipv4.tcp_congestion_control\": \"cubic\" }\n"
-		"}\n"));
+				   "{\n"
+				   "  \"interfaces\": [ {\n"
+				   "    \"type\": \"tap\", \"param\": \"" TAP "\",\n"
+				   "    \"ip\": \"" LKL_IP "\", \"netmask_len\": 24,\n"
+				   "    \"ipv6\": \"" LKL_IP6 "\", \"netmask6_len\": 64,\n"
+				   "    \"mtu\": 1500, \"offloads\": \"all\", \"qdisc\": \"fq\"\n"
+				   "  } ],\n"
+				   "  \"gateway\": \"" PEER_IP "\",\n"
+				   "  \"sysctl\": { \"net.ipv4.tcp_congestion_control\": \"cubic\" }\n"
+				   "}\n"));
 	snprintf(path, sizeof(path), "%s/www", self->dir);
 	ASSERT_EQ(0, mkdir(path, 0755));
 	snprintf(cmd, sizeof(cmd), "head -c 1048576 /dev/urandom > %s/www/data",
@@ -163,11 +162,8 @@ TEST_F_TIMEOUT(tap, http_server_reached_over_tap, 90)
 
 	/* Move the tap to the peer, where the native tools are. */
 	snprintf(cmd, sizeof(cmd),
-		 "ip -n %1$s link set " TAP " netns %2$s && "
-		 "ip -n %2$s addr add " PEER_IP "/24 dev " TAP " && "
-		 "ip -n %2$s addr add " PEER_IP6 "/64 dev " TAP " nodad && "
-		 "ip -n %2$s link set " TAP " up && ip -n %2$s link set lo up",
-		 self->lkl_ns, self->peer_ns);
+		 "ip -n %1$s link set %3$s netns %2$s && ip -n %2$s addr add %4$s/24 dev %3$s && ip -n %2$s addr add %5$s/64 dev %3$s nodad && ip -n %2$s link set %3$s up && ip -n %2$s link set lo up",
+		 self->lkl_ns, self->peer_ns, TAP, PEER_IP, PEER_IP6);
 	ASSERT_EQ(0, system(cmd));
 
 	EXPECT_EQ(0, hj_run(self->out, "ip netns exec %s ping -c 3 -i 0.2 -W 5 "
@@ -179,10 +175,8 @@ TEST_F_TIMEOUT(tap, http_server_reached_over_tap, 90)
 		TH_LOG("%s", self->out);
 	}
 	EXPECT_EQ(0, hj_run(self->out,
-			    "for i in $(seq 100); do ip netns exec %s curl -sf "
-			    "-m 20 -o %s/got http://" LKL_IP ":8000/data && "
-			    "exit 0; sleep 0.1; done; exit 1",
-			    self->peer_ns, self->dir)) {
+			    "for i in $(seq 100); do ip netns exec %s curl -sf -m 20 -o %s/got http://%s:8000/data && exit 0; sleep 0.1; done; exit 1",
+			    self->peer_ns, self->dir, LKL_IP)) {
 		TH_LOG("%s", self->out);
 	}
 	EXPECT_EQ(0, hj_run(self->out, "cmp %s/got %s/www/data", self->dir,
