@@ -242,7 +242,7 @@ static int sink(const struct stack *s, int port)
 			t0 = now();
 		total += n;
 	}
-	printf("sink %lld %.6f\n", total, now() - t0);
+	printf("%s %lld %.6f\n", __func__, total, now() - t0);
 	s->close(fd);
 	return n < 0 ? fail("read", n) : 0;
 }
@@ -273,7 +273,7 @@ static int source(const struct stack *s, const char *addr, int port,
 	s->shutdown_wr(fd);
 	while (s->read(fd, buf, sizeof(buf)) > 0)
 		;
-	printf("source %lld %.6f\n", bytes, now() - t0);
+	printf("%s %lld %.6f\n", __func__, bytes, now() - t0);
 	s->close(fd);
 	return 0;
 }

@@ -225,11 +225,11 @@ long lkl_umount_dev(unsigned int disk_id, unsigned int part, int flags,
  */
 
 /* Checksum offload in both directions (VIRTIO_NET_F_CSUM, GUEST_CSUM). */
-#define LKL_NETDEV_OFFLOAD_CSUM		(1U << 0)
+#define LKL_NETDEV_OFFLOAD_CSUM		0x1U
 /* TSO and GSO from LKL for IPv4 and IPv6 (HOST_TSO4/6); needs CSUM. */
-#define LKL_NETDEV_OFFLOAD_TSO		(1U << 1)
+#define LKL_NETDEV_OFFLOAD_TSO		0x2U
 /* Large receive: GSO frames into LKL (GUEST_TSO4/6); needs CSUM. */
-#define LKL_NETDEV_OFFLOAD_LRO		(1U << 2)
+#define LKL_NETDEV_OFFLOAD_LRO		0x4U
 #define LKL_NETDEV_OFFLOAD_ALL		(LKL_NETDEV_OFFLOAD_CSUM | \
 					 LKL_NETDEV_OFFLOAD_TSO | \
 					 LKL_NETDEV_OFFLOAD_LRO)

@@ -9,8 +9,11 @@
  * The mandatory barriers, which the virtio ring (through virt_mb() and
  * friends) and the MMIO accessors use, are therefore real host fences.
  */
+/* Orders everything: the device's store-then-load sequences need it. */
 #define mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
+/* Orders earlier loads before later loads (and stores). */
 #define rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
+/* Orders earlier stores (and loads) before later stores. */
 #define wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
 
 #include <asm-generic/barrier.h>
