@@ -34,6 +34,21 @@ int hijack_ready;
 static pthread_once_t hijack_once = PTHREAD_ONCE_INIT;
 static struct lkl_host_operations hijack_ops;
 static int hijack_null_fd = -1;
+/*
+ * A copy of the program's stderr, for messages after it is closed: ping
+ * closes its stdout and stderr in an atexit() handler, which runs before
+ * the destructor that halts LKL and prints the counters.
+ */
+static int hijack_stderr_fd = -1;
+
+static ssize_t hijack_write_err(const void *buf, size_t len)
+{
+	ssize_t ret = hijack_host.write(STDERR_FILENO, buf, len);
+
+	if (ret < 0 && errno == EBADF && hijack_stderr_fd >= 0)
+		ret = hijack_host.write(hijack_stderr_fd, buf, len);
+	return ret;
+}
 
 void hijack_log(int level, const char *fmt, ...)
 {
@@ -51,14 +66,14 @@ void hijack_log(int level, const char *fmt, ...)
 		len = sizeof(buf) - 2;
 	buf[len++] = '\n';
 	if (hijack_host.write)
-		hijack_host.write(STDERR_FILENO, buf, len);
+		hijack_write_err(buf, len);
 }
 
 /* Kernel log lines go straight to the host's stderr. */
 static void hijack_print(const char *str, int len)
 {
 	while (len > 0) {
-		ssize_t ret = hijack_host.write(STDERR_FILENO, str, len);
+		ssize_t ret = hijack_write_err(str, len);
 
 		if (ret < 0 && errno == EINTR)
 			continue;
@@ -257,6 +272,9 @@ static void hijack_setup(void)
 		perror("lkl-hijack: /dev/null");
 		exit(1);
 	}
+
+	hijack_stderr_fd = hijack_host.fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC,
+					     100);
 
 	hijack_ops = lkl_host_ops;
 	hijack_ops.print = hijack_print;
