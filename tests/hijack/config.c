@@ -109,6 +109,48 @@ FIXTURE_VARIANT_ADD(config, pipe_not_a_string) {
 	.message = "lkl-hijack: config: pipe: must be a string",
 };
 
+FIXTURE_VARIANT_ADD(config, neighbour_bad_mac) {
+	.json =
+		"{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\", \"neighbours\": [ { \"ip\": \"10.0.0.1\", \"mac\": \"02:00:00\" } ] } ] }",
+	.message = "interfaces[0].neighbours[0].mac: \"02:00:00\" is not a MAC address",
+};
+
+FIXTURE_VARIANT_ADD(config, neighbour_bad_ip) {
+	.json =
+		"{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\", \"neighbours\": [ { \"ip\": \"gw\", \"mac\": \"02:00:00:00:00:01\" } ] } ] }",
+	.message = "interfaces[0].neighbours[0].ip: \"gw\" is neither an IPv4 nor an IPv6 address",
+};
+
+FIXTURE_VARIANT_ADD(config, neighbour_unknown_key) {
+	.json =
+		"{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\", \"neighbours\": [ { \"ip\": \"10.0.0.1\", \"mac\": \"02:00:00:00:00:01\", \"state\": \"stale\" } ] } ] }",
+	.message = "interfaces[0].neighbours[0].state: unknown key",
+};
+
+FIXTURE_VARIANT_ADD(config, neighbour_missing_mac) {
+	.json =
+		"{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\", \"neighbours\": [ { \"ip\": \"10.0.0.1\" } ] } ] }",
+	.message = "interfaces[0].neighbours[0]: missing \"mac\"",
+};
+
+FIXTURE_VARIANT_ADD(config, neighbours_not_an_array) {
+	.json =
+		"{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\", \"neighbours\": { \"ip\": \"10.0.0.1\" } } ] }",
+	.message = "interfaces[0].neighbours: must be an array, not object",
+};
+
+FIXTURE_VARIANT_ADD(config, interface_gateway_bad_address) {
+	.json =
+		"{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\", \"ip\": \"10.0.0.2\", \"gateway\": \"10.0.0\" } ] }",
+	.message = "interfaces[0].gateway: \"10.0.0\" is not an IPv4 address",
+};
+
+FIXTURE_VARIANT_ADD(config, interface_gateway6_without_ipv6) {
+	.json =
+		"{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\", \"gateway6\": \"fd00::1\" } ] }",
+	.message = "interfaces[0].gateway6: needs interfaces[0].ipv6",
+};
+
 FIXTURE_SETUP(config)
 {
 	self->out = malloc(HJ_OUT_LEN);

@@ -203,4 +203,109 @@ TEST_F_TIMEOUT(tap, http_server_reached_over_tap, 90)
 	}
 }
 
+/*
+ * Join the tap to a veth pair through a bridge in the first namespace,
+ * with the other end of the veth, addressed, in the peer's. The first
+ * namespace has no address of its own: a hijacked program started there
+ * reaches the peer only through LKL's stack on the tap.
+ */
+static int bridge_to_peer(const char *lkl_ns, const char *peer_ns)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd),
+		 "ip -n %1$s link add lklhjbr0 type bridge && ip -n %1$s link add lklhjv0 type veth peer name lklhjv1 netns %2$s && ip -n %1$s link set %3$s master lklhjbr0 && ip -n %1$s link set lklhjv0 master lklhjbr0 && ip -n %1$s link set %3$s up && ip -n %1$s link set lklhjv0 up && ip -n %1$s link set lklhjbr0 up && ip -n %2$s addr add %4$s/24 dev lklhjv1 && ip -n %2$s addr add %5$s/64 dev lklhjv1 nodad && ip -n %2$s link set lklhjv1 up",
+		 lkl_ns, peer_ns, TAP, PEER_IP, PEER_IP6);
+	return system(cmd);
+}
+
+/* The tap interface's keys, in a JSON object of "interfaces". */
+#define TAP_IFACE \
+	"  \"type\": \"tap\", \"param\": \"" TAP "\",\n" \
+	"  \"ip\": \"" LKL_IP "\", \"netmask_len\": 24,\n" \
+	"  \"ipv6\": \"" LKL_IP6 "\", \"netmask6_len\": 64\n"
+
+/* Write the configuration @json into the test's directory, as @cfg. */
+static int write_config(const char *dir, char *cfg, size_t len,
+			const char *json)
+{
+	snprintf(cfg, len, "%s/config.json", dir);
+	return hj_write_file(cfg, json);
+}
+
+/* ping and ping -6 under the hijack, to a native peer across the tap. */
+TEST_F_TIMEOUT(tap, hijacked_ping_reaches_native_peer, 90)
+{
+	static const char * const targets[] = {
+		"-4 " PEER_IP, "-6 " PEER_IP6, NULL
+	};
+	char cfg[128];
+	int i;
+
+	ASSERT_EQ(0, write_config(self->dir, cfg, sizeof(cfg),
+				  "{ \"interfaces\": [ {\n"
+				  TAP_IFACE
+				  "} ] }\n"));
+	ASSERT_EQ(0, bridge_to_peer(self->lkl_ns, self->peer_ns));
+	for (i = 0; targets[i]; i++) {
+		EXPECT_EQ(0, hj_run(self->out,
+				    "ip netns exec %s env LKL_HIJACK_CONFIG_FILE=%s LKL_HIJACK_DEBUG=1 %s ping -c 3 -i 0.2 -w 15 %s",
+				    self->lkl_ns, cfg, LKL_HIJACK, targets[i])) {
+			TH_LOG("%s", self->out);
+		}
+		/* With -w, ping exits 0 once 3 replies are in. */
+		EXPECT_NE(NULL, strstr(self->out, " bytes from ")) {
+			TH_LOG("%s", self->out);
+		}
+		/* Three echo requests out, three replies in, on LKL's eth0. */
+		EXPECT_LE(3, hj_counter(self->out, "eth0", 0));
+		EXPECT_LE(3, hj_counter(self->out, "eth0", 1)) {
+			TH_LOG("%s", self->out);
+		}
+	}
+}
+
+/*
+ * Run "ip @args" under the hijack with the configuration @cfg, in the
+ * namespace with the tap. Its exit status; the output is in self->out.
+ */
+#define hijacked_ip(cfg, args) \
+	hj_run(self->out, \
+	       "ip netns exec %s env LKL_HIJACK_CONFIG_FILE=%s %s ip %s", \
+	       self->lkl_ns, cfg, LKL_HIJACK, args)
+
+/*
+ * An interface's "neighbours" are permanent entries in LKL's ARP and NDP
+ * tables, and its "gateway" a default route for traffic from its network,
+ * in a table of its own.
+ */
+TEST_F_TIMEOUT(tap, ip_shows_neighbours_and_interface_gateway, 60)
+{
+	char cfg[128];
+
+	ASSERT_EQ(0, write_config(self->dir, cfg, sizeof(cfg),
+				  "{ \"interfaces\": [ {\n"
+				  TAP_IFACE
+				  "  , \"gateway\": \"" PEER_IP "\",\n"
+				  "  \"neighbours\": [\n"
+				  "    { \"ip\": \"10.11.0.77\", \"mac\": \"02:00:00:00:00:77\" },\n"
+				  "    { \"ip\": \"fd11::77\", \"mac\": \"02:00:00:00:01:77\" }\n"
+				  "  ] } ] }\n"));
+	EXPECT_EQ(0, hijacked_ip(cfg, "neigh show"));
+	EXPECT_NE(NULL, strstr(self->out,
+			       "10.11.0.77 dev eth0 lladdr 02:00:00:00:00:77 PERMANENT"));
+	EXPECT_NE(NULL, strstr(self->out,
+			       "fd11::77 dev eth0 lladdr 02:00:00:00:01:77 PERMANENT")) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_EQ(0, hijacked_ip(cfg, "rule show"));
+	EXPECT_NE(NULL, strstr(self->out, "from 10.11.0.0/24 lookup")) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_EQ(0, hijacked_ip(cfg, "route show table all"));
+	EXPECT_NE(NULL, strstr(self->out, "default via " PEER_IP " dev eth0 table")) {
+		TH_LOG("%s", self->out);
+	}
+}
+
 TEST_HARNESS_MAIN

@@ -24,6 +24,14 @@
 #define HIJACK_KEY_LEN		64
 #define HIJACK_MAX_IFACES	16
 
+/* A permanent ARP or NDP entry on an interface. */
+struct hijack_neigh {
+	char key[2 * HIJACK_KEY_LEN];	/* "interfaces[0].neighbours[1]" */
+	int af;
+	char *ip;
+	unsigned char mac[6];
+};
+
 /* One network interface: a backend and how to set it up. */
 struct hijack_iface {
 	char key[HIJACK_KEY_LEN];	/* "interfaces[0]" or "LKL_HIJACK_NET" */
@@ -39,6 +47,10 @@ struct hijack_iface {
 	char *ip6;
 	unsigned int plen6;
 	char *qdisc;
+	char *gw;
+	char *gw6;
+	int nneighs;
+	struct hijack_neigh *neighs;
 };
 
 struct hijack_sysctl {
@@ -198,6 +210,14 @@ static void hijack_check_iface(struct hijack_iface *ifc)
 	snprintf(key, sizeof(key), "%s.ipv6", ifc->key);
 	if (ifc->ip6)
 		hijack_check_addr(key, AF_INET6, ifc->ip6);
+	snprintf(key, sizeof(key), "%s.gateway", ifc->key);
+	if (ifc->gw && !ifc->ip)
+		hijack_config_fail(key, "needs %s.ip, the source of its traffic",
+				   ifc->key);
+	snprintf(key, sizeof(key), "%s.gateway6", ifc->key);
+	if (ifc->gw6 && !ifc->ip6)
+		hijack_config_fail(key, "needs %s.ipv6, the source of its traffic",
+				   ifc->key);
 }
 
 /* --- JSON --- */
@@ -223,6 +243,70 @@ static long hijack_json_int(const char *key, struct json_object *v, long min,
 		hijack_config_fail(key, "%ld is out of range (%ld to %ld)", n,
 				   min, max);
 	return n;
+}
+
+static void hijack_json_type(const char *key, struct json_object *v,
+			     enum json_type type)
+{
+	if (!json_object_is_type(v, type))
+		hijack_config_fail(key, "must be %s %s, not %s",
+				   type == json_type_array ? "an" : "a",
+				   json_type_to_name(type),
+				   json_type_to_name(json_object_get_type(v)));
+}
+
+/* An IPv4 or IPv6 address: its family, or a config failure. */
+static int hijack_addr_family(const char *key, const char *s)
+{
+	unsigned char buf[16];
+
+	if (inet_pton(AF_INET, s, buf) == 1)
+		return AF_INET;
+	if (inet_pton(AF_INET6, s, buf) == 1)
+		return AF_INET6;
+	hijack_config_fail(key, "\"%s\" is neither an IPv4 nor an IPv6 address",
+			   s);
+	return -1;
+}
+
+/* "neighbours": [ { "ip": "10.0.0.1", "mac": "02:00:00:00:00:01" } ] */
+static void hijack_json_neighs(struct hijack_iface *ifc, const char *akey,
+			       struct json_object *arr)
+{
+	struct hijack_neigh *n;
+	size_t i, len;
+
+	hijack_json_type(akey, arr, json_type_array);
+	len = json_object_array_length(arr);
+	ifc->neighs = calloc(len + 1, sizeof(*ifc->neighs));
+	if (!ifc->neighs)
+		hijack_config_fail(akey, "out of memory");
+	for (i = 0; i < len; i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i);
+		char key[sizeof(n->key) + 16];
+		int has_mac = 0;
+
+		n = &ifc->neighs[ifc->nneighs++];
+		snprintf(n->key, sizeof(n->key), "%.96s[%zu]", akey, i);
+		hijack_json_type(n->key, o, json_type_object);
+		json_object_object_foreach(o, name, v) {
+			snprintf(key, sizeof(key), "%s.%s", n->key, name);
+			if (!strcmp(name, "ip")) {
+				n->ip = hijack_strdup(hijack_json_str(key, v));
+				n->af = hijack_addr_family(key, n->ip);
+			} else if (!strcmp(name, "mac")) {
+				hijack_parse_mac(key, hijack_json_str(key, v),
+						 n->mac);
+				has_mac = 1;
+			} else {
+				hijack_config_fail(key, "unknown key");
+			}
+		}
+		if (!n->ip)
+			hijack_config_fail(n->key, "missing \"%s\"", "ip");
+		if (!has_mac)
+			hijack_config_fail(n->key, "missing \"%s\"", "mac");
+	}
 }
 
 static void hijack_json_iface(struct hijack_iface *ifc, struct json_object *o)
@@ -262,6 +346,14 @@ static void hijack_json_iface(struct hijack_iface *ifc, struct json_object *o)
 			ifc->plen6 = hijack_json_int(key, v, 0, 128);
 		} else if (!strcmp(name, "qdisc")) {
 			ifc->qdisc = hijack_strdup(hijack_json_str(key, v));
+		} else if (!strcmp(name, "gateway")) {
+			ifc->gw = hijack_strdup(hijack_json_str(key, v));
+			hijack_check_addr(key, AF_INET, ifc->gw);
+		} else if (!strcmp(name, "gateway6")) {
+			ifc->gw6 = hijack_strdup(hijack_json_str(key, v));
+			hijack_check_addr(key, AF_INET6, ifc->gw6);
+		} else if (!strcmp(name, "neighbours")) {
+			hijack_json_neighs(ifc, key, v);
 		} else {
 			hijack_config_fail(key, "unknown key");
 		}
@@ -578,12 +670,13 @@ static int hijack_iface_backend(const struct hijack_iface *ifc,
 	return ret;
 }
 
-static void hijack_iface_apply(const struct hijack_iface *ifc)
+static long hijack_iface_apply(const struct hijack_iface *ifc)
 {
 	char key[HIJACK_KEY_LEN + 16], what[128];
 	struct lkl_netdev_args args;
 	struct lkl_netdev *nd;
 	long ifindex, ret;
+	int i;
 
 	snprintf(key, sizeof(key), "%s.param", ifc->key);
 	snprintf(what, sizeof(what), "cannot open %s backend \"%s\"",
@@ -631,8 +724,31 @@ static void hijack_iface_apply(const struct hijack_iface *ifc)
 		if (ret < 0)
 			hijack_apply_fail(key, ifc->qdisc, ret);
 	}
+	if (ifc->gw) {
+		snprintf(key, sizeof(key), "%s.gateway", ifc->key);
+		ret = lkl_if_set_gateway(ifindex, LKL_AF_INET, ifc->ip,
+					 ifc->plen ? ifc->plen : 24, ifc->gw);
+		if (ret < 0)
+			hijack_apply_fail(key, ifc->gw, ret);
+	}
+	if (ifc->gw6) {
+		snprintf(key, sizeof(key), "%s.gateway6", ifc->key);
+		ret = lkl_if_set_gateway(ifindex, LKL_AF_INET6, ifc->ip6,
+					 ifc->plen6 ? ifc->plen6 : 64, ifc->gw6);
+		if (ret < 0)
+			hijack_apply_fail(key, ifc->gw6, ret);
+	}
+	for (i = 0; i < ifc->nneighs; i++) {
+		const struct hijack_neigh *n = &ifc->neighs[i];
+
+		ret = lkl_neigh_add(ifindex, n->af == AF_INET ? LKL_AF_INET :
+				    LKL_AF_INET6, n->ip, n->mac);
+		if (ret < 0)
+			hijack_apply_fail(n->key, n->ip, ret);
+	}
 	hijack_log(1, "%s: %s backend \"%s\" is interface %ld", ifc->key,
 		   ifc->type, ifc->param, ifindex);
+	return ifindex;
 }
 
 /**
@@ -683,7 +799,7 @@ void hijack_config_apply(const struct hijack_config *cfg)
  */
 void hijack_config_free(struct hijack_config *cfg)
 {
-	int i;
+	int i, j;
 
 	for (i = 0; i < cfg->nifaces; i++) {
 		free(cfg->ifaces[i].type);
@@ -691,6 +807,11 @@ void hijack_config_free(struct hijack_config *cfg)
 		free(cfg->ifaces[i].ip);
 		free(cfg->ifaces[i].ip6);
 		free(cfg->ifaces[i].qdisc);
+		free(cfg->ifaces[i].gw);
+		free(cfg->ifaces[i].gw6);
+		for (j = 0; j < cfg->ifaces[i].nneighs; j++)
+			free(cfg->ifaces[i].neighs[j].ip);
+		free(cfg->ifaces[i].neighs);
 	}
 	for (i = 0; i < cfg->nsysctls; i++) {
 		free(cfg->sysctls[i].name);
