@@ -10,6 +10,9 @@
 #   make bench-disk cptofs, cpfromfs and lklfuse throughput against dd
 #   make bench-net  TCP throughput and latency, LKL against native (root)
 #   make bench-timer timer wake delay, LKL against the host
+#   make bench-bbr  BBR and cubic goodput through a lossy middlebox (root)
+#   make bench      all of the above, into build/bench: CSV, JSON, Markdown
+#                   and plots (not part of make test; up to 30 minutes)
 #   make install PREFIX=/usr/local
 #
 # LINUX_SRC=/path/to/linux-6.12.y uses that tree instead of Debian's
@@ -34,7 +37,8 @@ export CCACHE_DIR ?= $(BUILD)/ccache
 export CCACHE_BASEDIR := $(TOP)
 
 .PHONY: all deps source kernel headers tools tests run test test-deps check \
-	bench-core bench-disk bench-net bench-timer install clean distclean \
+	bench-core bench-disk bench-net bench-timer bench-bbr bench-deps bench \
+	install clean distclean \
 	FORCE
 
 all: tools
@@ -103,6 +107,15 @@ bench-net: tests
 
 bench-timer: tests
 	@$(TOBJ)/tests/bench/bench-timer
+
+bench-bbr: tools
+	@$(TOP)/tests/bench/bench-bbr.sh $(TOBJ) $(BUILD)/bench
+
+bench-deps:
+	@$(TOP)/scripts/lkl-deps.sh bench
+
+bench: bench-deps tests
+	@$(TOP)/tests/bench/bench-all.sh $(TOBJ) $(BUILD)/bench
 
 install: tools
 	+$(MAKE) -C $(TOP)/tools/lkl O=$(TOBJ) LKL_KOBJ=$(KOBJ) \

@@ -4,6 +4,7 @@
 # Check (and as root, install) what LKL needs from Debian.
 #   lkl-deps.sh build   what the build needs
 #   lkl-deps.sh test    what the test suites need on top
+#   lkl-deps.sh bench   what make bench needs on top of that
 set -e
 
 # curl and iproute2 are for "make run", whose demo runs them under the hijack.
@@ -14,9 +15,12 @@ build_pkgs="gcc make bc bison flex libelf-dev libssl-dev python3 perl xz-utils
 test_pkgs="valgrind iproute2 procps e2fsprogs btrfs-progs xfsprogs dosfstools
 	fdisk fuse3 vde2 curl iputils-ping ethtool nginx-light wrk iperf3 socat
 	openssl util-linux"
+# make bench: jq reads iperf3's JSON, gnuplot draws the plots.
+bench_pkgs="jq gnuplot-nox"
 
 want=$build_pkgs
 [ "$1" = test ] && want="$build_pkgs $test_pkgs"
+[ "$1" = bench ] && want="$build_pkgs $test_pkgs $bench_pkgs"
 [ -z "$LINUX_SRC" ] && [ "$1" = build ] && [ ! -e /usr/src/linux-source-6.12.tar.xz ] &&
 	want="$want linux-source-6.12"
 

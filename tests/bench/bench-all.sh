@@ -1,0 +1,212 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-all.sh TOOLSDIR [OUTDIR]
+# make bench: every benchmark in one go, then one set of results.
+#
+# Runs bench-core, bench-disk, bench-net, bench-timer and bench-bbr (the
+# ones in BENCHES, default all; those that need root are skipped without
+# it), keeps each one's output in OUTDIR/NAME.txt (default build/bench),
+# and gathers their figures into:
+#   results.csv   bench,case,system,value,unit,ratio,reference
+#                 (ratio: LKL against reference, where there is one)
+#   results.json  the same rows as an array of objects
+#   summary.md    one Markdown table per benchmark
+#   *.png         gnuplot plots of what there is: BBR goodput, TCP stream
+#                 throughput by path, timer wake delay p99 by size
+# A benchmark that fails is reported and the others still run; the exit
+# status is then 1. Not part of make test: it takes up to 30 minutes.
+
+set -eu -o pipefail
+
+TOOLS=$(cd "${1:?usage: bench-all.sh TOOLSDIR [OUTDIR]}" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+OUT=${2:-$HERE/../../build/bench}
+BENCHES=${BENCHES:-core disk net timer bbr}
+BIN=$TOOLS/tests/bench
+
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+CSV=$OUT/results.csv
+ROOT=$([ "$(id -u)" = 0 ] && echo yes || echo no)
+failed=
+
+# run NAME NEEDS_ROOT CMD...: run one benchmark, its output to NAME.txt.
+run() {
+	local name=$1 root=$2
+	shift 2
+	echo "=== bench-$name"
+	if [ "$root" = yes ] && [ "$ROOT" = no ]; then
+		echo "skipped: needs root" | tee "$OUT/$name.txt"
+		return 0
+	fi
+	if [ ! -x "$1" ]; then
+		echo "skipped: $1 missing (make tests)" | tee "$OUT/$name.txt"
+		return 0
+	fi
+	if ! "$@" 2>&1 | tee "$OUT/$name.txt"; then
+		echo "bench-all: bench-$name failed" >&2
+		failed="$failed $name"
+	fi
+}
+
+for b in $BENCHES; do
+	case $b in
+	core) run core no "$BIN/bench-core" ;;
+	disk) run disk no "$HERE/bench-disk.sh" "$TOOLS" ;;
+	net) run net yes "$HERE/bench-net.sh" "$BIN/bench-net" ;;
+	timer) run timer no "$BIN/bench-timer" ;;
+	bbr) run bbr yes "$HERE/bench-bbr.sh" "$TOOLS" "$OUT" ;;
+	*) echo "bench-all: unknown benchmark $b" >&2; exit 2 ;;
+	esac
+done
+
+# Each parser reads NAME.txt and prints CSV rows. Case names lose commas.
+parse_core() {
+	awk 'length($0) > 35 && $0 !~ /^(metric|------)/ {
+		m = substr($0, 1, 34); sub(/ +$/, "", m); sub(/^ +/, "", m)
+		gsub(/,/, ";", m)
+		split(substr($0, 35), f, " ")
+		if (f[1] !~ /^[0-9.]+x?$/) next
+		v = f[1]; u = f[2]
+		sys = m ~ /LKL|lkl|kernel|RSS/ ? "lkl" : "native"
+		if (v ~ /x$/) {
+			sub(/x$/, "", v)
+			print "core," m ",lkl," v ",x," v ",host"
+		} else
+			print "core," m "," sys "," v "," u ",,"
+	}' "$1"
+}
+
+parse_disk() {
+	awk '/ s +[0-9]+ MB\/s +[0-9.]+x dd$/ {
+		m = substr($0, 1, 16); sub(/ +$/, "", m)
+		split(substr($0, 17), f, " ")
+		sys = m ~ /^dd/ ? "native" : "lkl"
+		r = f[5]; sub(/x$/, "", r)
+		print "disk," m "," sys "," f[3] ",MB/s," (sys == "lkl" ? r : "") "," (sys == "lkl" ? "dd" : "")
+	}' "$1"
+}
+
+parse_net() {
+	awk '/^bench-net: .*MB\/s/ { sec = "tput"; next }
+	     /^bench-net: .*round trips/ { sec = "rr"; next }
+	     /^  / {
+		m = substr($0, 3, 28); sub(/ +$/, "", m); gsub(/,/, ";", m)
+		split(substr($0, 31), f, " ")
+		sys = m ~ /LKL/ ? "lkl" : "native"
+		if (sec == "tput") {
+			r = f[2]; sub(/x$/, "", r)
+			print "net,tcp stream: " m "," sys "," f[1] ",MB/s," r "," (r == "" ? "" : "native veth")
+		} else if (sec == "rr") {
+			print "net,rr p50: " m "," sys "," f[1] ",us,,"
+			print "net,rr p99: " m "," sys "," f[2] ",us,,"
+		}
+	}' "$1"
+}
+
+parse_timer() {
+	awk '/^# timer slack:/ { slack = $5 " ns"; next }
+	     /^[0-9]+[unm]?s +[a-z]/ && NF >= 7 && $3 ~ /^[0-9.]+$/ {
+		sys = $2 ~ /^host/ ? "native" : "lkl"
+		print "timer," $1 " " $2 " p50 (slack " slack ")," sys "," $3 ",us,,"
+		print "timer," $1 " " $2 " p99 (slack " slack ")," sys "," $5 ",us,,"
+	}' "$1"
+}
+
+echo "bench,case,system,value,unit,ratio,reference" > "$CSV"
+for b in $BENCHES; do
+	[ -f "$OUT/$b.txt" ] || continue
+	if [ "$b" = bbr ]; then
+		[ -f "$OUT/bbr.csv" ] && tail -n +2 "$OUT/bbr.csv" >> "$CSV"
+	else
+		"parse_$b" "$OUT/$b.txt" >> "$CSV"
+	fi
+done
+
+# results.json: the CSV rows as objects; numbers stay numbers.
+jq -R -s 'split("\n") | map(select(length > 0) | split(",")) |
+	.[0] as $h | .[1:] | map([$h, .] | transpose |
+	map({(.[0]): ((.[1] // "") as $v | ($v | tonumber? // (if $v == "" then null else $v end)))}) | add)' \
+	"$CSV" > "$OUT/results.json"
+
+# summary.md: one table per benchmark.
+{
+	echo "# LKL benchmarks"
+	echo
+	echo "$(uname -r), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%F)"
+	for b in $BENCHES; do
+		echo
+		echo "## bench-$b"
+		echo
+		if ! grep -q "^$b," "$CSV"; then
+			echo "No figures: see $b.txt."
+			continue
+		fi
+		echo "| case | system | value | unit | ratio | against |"
+		echo "|---|---|---|---|---|---|"
+		awk -F, -v b="$b" '$1 == b {
+			printf "| %s | %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6, $7
+		}' "$CSV"
+	done
+} > "$OUT/summary.md"
+
+# plot NAME TITLE YLABEL DATA: clustered bars, one cluster per case, a
+# native and an LKL bar in each. DATA lines: "case native lkl".
+plot() {
+	local name=$1 title=$2 ylabel=$3 data=$4
+	[ -s "$data" ] || return 0
+	gnuplot <<-EOF
+		set terminal pngcairo size 900,500 noenhanced
+		set output "$OUT/$name.png"
+		set title "$title"
+		set ylabel "$ylabel"
+		set style data histograms
+		set style histogram clustered gap 1
+		set style fill solid 0.8 border -1
+		set boxwidth 0.9
+		set yrange [0:*]
+		set key top right
+		set xtics rotate by -20 nomirror
+		set grid ytics
+		set datafile separator "\t"
+		set datafile missing "n/a"
+		plot "$data" using 2:xtic(1) title "native", "" using 3 title "LKL"
+	EOF
+	echo "plot: $OUT/$name.png"
+}
+
+if command -v gnuplot >/dev/null; then
+	awk -F, '$1 == "bbr" { v[$2, $3] = $4; if (!($2 in seen)) { seen[$2] = 1; o[n++] = $2 } }
+		END { for (i = 0; i < n; i++) printf "%s\t%s\t%s\n", o[i], v[o[i], "native"], v[o[i], "lkl"] }' \
+		"$CSV" > "$OUT/bbr.dat"
+	plot bbr-goodput "BBR and cubic through 100 ms, 1% loss, 200 Mbit/s" \
+		"goodput (Mbit/s)" "$OUT/bbr.dat"
+	# TCP stream: one cluster per LKL path, the native veth figure beside.
+	awk -F, '$1 == "net" && $2 ~ /^tcp stream/ {
+			if ($3 == "native") nat = $4
+			else { c = $2; sub(/^tcp stream: /, "", c); l[n] = c; v[n++] = $4 }
+		}
+		END { for (i = 0; i < n; i++) printf "%s\t%s\t%s\n", l[i], nat, v[i] }' \
+		"$CSV" > "$OUT/net.dat"
+	plot net-tcp-stream "TCP stream, LKL paths against native veth" \
+		"MB/s" "$OUT/net.dat"
+	# Timer p99 (slack 1 ns): host against LKL, per size and kind.
+	awk -F, '$1 == "timer" && $2 ~ /p99 \(slack 1 ns\)/ {
+			split($2, w, " "); k = w[2]; sub(/^(host|lkl)[-_ ]?/, "", k)
+			c = w[1] " " k; if (!(c in seen)) { seen[c] = 1; o[n++] = c }
+			v[c, $3] = $4
+		}
+		END { for (i = 0; i < n; i++) printf "%s\t%s\t%s\n", o[i], v[o[i], "native"], v[o[i], "lkl"] }' \
+		"$CSV" > "$OUT/timer.dat"
+	plot timer-p99 "Timer wake delay p99, slack 1 ns" "microseconds" \
+		"$OUT/timer.dat"
+else
+	echo "bench-all: gnuplot missing (scripts/lkl-deps.sh bench): no plots" >&2
+fi
+
+echo "results: $CSV $OUT/results.json $OUT/summary.md"
+if [ -n "$failed" ]; then
+	echo "bench-all: failed:$failed" >&2
+	exit 1
+fi
