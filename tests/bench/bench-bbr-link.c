@@ -44,7 +44,7 @@
 #define BATCH		64
 
 struct frame {
-	uint64_t due;		/* CLOCK_MONOTONIC ns when it leaves */
+	unsigned long long due;		/* CLOCK_MONOTONIC ns when it leaves */
 	unsigned int len;
 	unsigned char data[FRAME_MAX];
 };
@@ -53,15 +53,15 @@ struct link_stats {
 	unsigned long long in, lost, dropped, oversize, sent, send_err, back;
 };
 
-static volatile sig_atomic_t stop;
+static int stop;
 
 static void on_signal(int sig)
 {
 	(void)sig;
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 }
 
-static uint64_t now_ns(void)
+static unsigned long long now_ns(void)
 {
 	struct timespec ts;
 
@@ -70,9 +70,9 @@ static uint64_t now_ns(void)
 }
 
 /* xorshift64*: a fixed seed, so that every run loses the same frames. */
-static uint64_t rnd_state = 0x9e3779b97f4a7c15ULL;
+static unsigned long long rnd_state = 0x9e3779b97f4a7c15ULL;
 
-static uint64_t rnd(void)
+static unsigned long long rnd(void)
 {
 	rnd_state ^= rnd_state >> 12;
 	rnd_state ^= rnd_state << 25;
@@ -126,7 +126,7 @@ static long recv_frame(int fd, unsigned char *frame)
 
 int main(int argc, char **argv)
 {
-	uint64_t delay, ns_per_byte_x1k, loss_below, last_due = 0, now;
+	unsigned long long delay, ns_per_byte_x1k, loss_below, last_due = 0, now;
 	unsigned int limit, head = 0, count = 0, i;
 	struct link_stats st = { 0 };
 	unsigned char back[FRAME_MAX];
@@ -136,11 +136,13 @@ int main(int argc, char **argv)
 	long n;
 
 	if (argc != 7) {
-		fprintf(stderr, "usage: bench-bbr-link IN OUT DELAY_MS LOSS_PERCENT RATE_MBIT LIMIT\n");
+		fprintf(stderr, "usage: bench-bbr-link IN OUT DELAY_MS %s\n",
+			"LOSS_PERCENT RATE_MBIT LIMIT");
 		return 2;
 	}
 	delay = strtoull(argv[3], NULL, 0) * 1000000ULL;
-	loss_below = (uint64_t)(atof(argv[4]) / 100.0 * (double)UINT64_MAX);
+	loss_below = (unsigned long long)(atof(argv[4]) / 100.0 *
+					  (double)UINT64_MAX);
 	rate_mbit = atof(argv[5]);
 	limit = strtoul(argv[6], NULL, 0);
 	if (rate_mbit <= 0 || !limit) {
@@ -148,7 +150,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	/* picoseconds per byte: 8e6 / rate in Mbit/s */
-	ns_per_byte_x1k = (uint64_t)(8e6 / rate_mbit);
+	ns_per_byte_x1k = (unsigned long long)(8e6 / rate_mbit);
 
 	ring = calloc(limit + 1, sizeof(*ring));
 	if (!ring) {
@@ -159,7 +161,8 @@ int main(int argc, char **argv)
 	pfd[1].fd = open_if(argv[2]);
 	if (pfd[0].fd < 0 || pfd[1].fd < 0)
 		return 1;
-	pfd[0].events = pfd[1].events = POLLIN;
+	pfd[0].events = POLLIN;
+	pfd[1].events = POLLIN;
 
 	/* Wake on time: the host's default 50 us slack would add jitter. */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
@@ -168,7 +171,7 @@ int main(int argc, char **argv)
 	printf("ready\n");
 	fflush(stdout);
 
-	while (!stop) {
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
 		struct timespec ts, *tsp = NULL;
 
 		now = now_ns();
@@ -181,7 +184,7 @@ int main(int argc, char **argv)
 			count--;
 		}
 		if (count) {
-			uint64_t wait = ring[head].due - now;
+			unsigned long long wait = ring[head].due - now;
 
 			ts.tv_sec = wait / 1000000000ULL;
 			ts.tv_nsec = wait % 1000000000ULL;
@@ -193,7 +196,7 @@ int main(int argc, char **argv)
 		for (i = 0; i < BATCH; i++) {
 			unsigned int tail = (head + count) % (limit + 1);
 			struct frame *f = &ring[tail];
-			uint64_t t;
+			unsigned long long t;
 
 			n = recv_frame(pfd[0].fd, f->data);
 			if (n < 0)
@@ -215,8 +218,9 @@ int main(int argc, char **argv)
 			t = now_ns() + delay;
 			if (count && last_due > t)
 				t = last_due;
-			t += (uint64_t)n * ns_per_byte_x1k / 1000;
-			f->due = last_due = t;
+			t += (unsigned long long)n * ns_per_byte_x1k / 1000;
+			f->due = t;
+			last_due = t;
 			f->len = n;
 			count++;
 		}
@@ -228,8 +232,9 @@ int main(int argc, char **argv)
 				st.back++;
 		}
 	}
-	fprintf(stderr, "bench-bbr-link: in %llu lost %llu dropped %llu oversize %llu sent %llu send-errors %llu back %llu\n",
-		st.in, st.lost, st.dropped, st.oversize, st.sent, st.send_err,
-		st.back);
+	fprintf(stderr, "bench-bbr-link: in %llu lost %llu dropped %llu oversize %llu",
+		st.in, st.lost, st.dropped, st.oversize);
+	fprintf(stderr, " sent %llu send-errors %llu back %llu\n", st.sent,
+		st.send_err, st.back);
 	return 0;
 }
