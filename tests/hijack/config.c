@@ -151,6 +151,46 @@ FIXTURE_VARIANT_ADD(config, interface_gateway6_without_ipv6) {
 	.message = "interfaces[0].gateway6: needs interfaces[0].ipv6",
 };
 
+FIXTURE_VARIANT_ADD(config, route_bad_dst) {
+	.json = "{ \"routes\": [ { \"dst\": \"10.1.0.0/33\", \"gw\": \"10.0.0.1\" } ] }",
+	.message = "routes[0].dst: 33 is out of range (0 to 32)",
+};
+
+FIXTURE_VARIANT_ADD(config, route_host_bits) {
+	.json = "{ \"routes\": [ { \"dst\": \"10.1.0.1/16\", \"gw\": \"10.0.0.1\" } ] }",
+	.message = "routes[0].dst: \"10.1.0.1/16\" has bits set beyond the prefix length",
+};
+
+FIXTURE_VARIANT_ADD(config, route_gw_family) {
+	.json = "{ \"routes\": [ { \"dst\": \"fd01::/64\", \"gw\": \"10.0.0.1\" } ] }",
+	.message = "routes[0].gw: \"10.0.0.1\" is not an IPv6 address like dst",
+};
+
+FIXTURE_VARIANT_ADD(config, route_unknown_key) {
+	.json = "{ \"routes\": [ { \"dst\": \"default\", \"gw\": \"10.0.0.1\", \"metric\": 5 } ] }",
+	.message = "routes[0].metric: unknown key",
+};
+
+FIXTURE_VARIANT_ADD(config, route_no_such_interface) {
+	.json = "{ \"routes\": [ { \"dst\": \"10.1.0.0/16\", \"interface\": 0 } ] }",
+	.message = "routes[0]: interface 0: there are only 0 interfaces",
+};
+
+FIXTURE_VARIANT_ADD(config, route_unknown_interface_name) {
+	.json = "{ \"routes\": [ { \"dst\": \"10.1.0.0/16\", \"interface\": \"eth7\" } ] }",
+	.message = "routes[0].interface: eth7:",
+};
+
+FIXTURE_VARIANT_ADD(config, route_without_gw_or_interface) {
+	.json = "{ \"routes\": [ { \"dst\": \"10.1.0.0/16\" } ] }",
+	.message = "routes[0]: needs \"gw\", \"interface\" or both",
+};
+
+FIXTURE_VARIANT_ADD(config, routes_not_an_array) {
+	.json = "{ \"routes\": \"10.1.0.0/16\" }",
+	.message = "lkl-hijack: config: routes: must be an array, not string",
+};
+
 FIXTURE_SETUP(config)
 {
 	self->out = malloc(HJ_OUT_LEN);

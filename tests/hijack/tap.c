@@ -308,4 +308,37 @@ TEST_F_TIMEOUT(tap, ip_shows_neighbours_and_interface_gateway, 60)
 	}
 }
 
+/*
+ * ip route under the hijack shows LKL's routes: the connected networks of
+ * the configured addresses, the default route, and the "routes" key's,
+ * by interface index, by name and by gateway alone.
+ */
+TEST_F_TIMEOUT(tap, ip_route_shows_configured_routes, 60)
+{
+	char cfg[128];
+
+	ASSERT_EQ(0, write_config(self->dir, cfg, sizeof(cfg),
+				  "{ \"interfaces\": [ {\n"
+				  TAP_IFACE
+				  "} ],\n"
+				  "\"gateway\": \"" PEER_IP "\",\n"
+				  "\"routes\": [\n"
+				  "  { \"dst\": \"10.12.0.0/16\", \"gw\": \"" PEER_IP "\",\n"
+				  "    \"interface\": 0 },\n"
+				  "  { \"dst\": \"10.13.1.0/24\", \"interface\": \"eth0\" },\n"
+				  "  { \"dst\": \"fd12::/48\", \"gw\": \"" PEER_IP6 "\" }\n"
+				  "] }\n"));
+	EXPECT_EQ(0, hijacked_ip(cfg, "route show"));
+	EXPECT_NE(NULL, strstr(self->out, "default via " PEER_IP " dev eth0"));
+	EXPECT_NE(NULL, strstr(self->out, "10.11.0.0/24 dev eth0"));
+	EXPECT_NE(NULL, strstr(self->out, "10.12.0.0/16 via " PEER_IP " dev eth0"));
+	EXPECT_NE(NULL, strstr(self->out, "10.13.1.0/24 dev eth0")) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_EQ(0, hijacked_ip(cfg, "-6 route show"));
+	EXPECT_NE(NULL, strstr(self->out, "fd12::/48 via " PEER_IP6 " dev eth0")) {
+		TH_LOG("%s", self->out);
+	}
+}
+
 TEST_HARNESS_MAIN

@@ -53,6 +53,17 @@ struct hijack_iface {
 	struct hijack_neigh *neighs;
 };
 
+/* A route: "routes": [ { "dst": "10.1.0.0/16", "gw": "10.0.0.1" } ] */
+struct hijack_route {
+	char key[HIJACK_KEY_LEN];	/* "routes[0]" */
+	int af;
+	char *dst;			/* NULL for the default route */
+	unsigned int plen;
+	char *gw;
+	int iface;			/* an index in interfaces[], or -1 */
+	char *ifname;			/* or a name in LKL */
+};
+
 struct hijack_sysctl {
 	char *name;
 	char *value;
@@ -65,6 +76,8 @@ struct hijack_config {
 	char *gateway6;
 	int nsysctls;
 	struct hijack_sysctl *sysctls;
+	int nroutes;
+	struct hijack_route *routes;
 	int nifaces;
 	struct hijack_iface ifaces[HIJACK_MAX_IFACES];
 };
@@ -385,6 +398,92 @@ static void hijack_json_sysctls(struct hijack_config *cfg,
 	cfg->nsysctls = i;
 }
 
+/*
+ * "10.1.0.0/16", "fd00:1::/64", a single address, or "default": sets
+ * @r's destination, prefix length and family (0 for "default", whose
+ * family comes from its gateway). Host bits beyond the prefix are an
+ * error, as for "ip route add".
+ */
+static void hijack_parse_dst(const char *key, struct hijack_route *r,
+			     const char *s)
+{
+	unsigned char buf[16];
+	char *slash;
+	unsigned int i;
+
+	if (!strcmp(s, "default"))
+		return;
+	r->dst = hijack_strdup(s);
+	slash = strchr(r->dst, '/');
+	if (slash)
+		*slash++ = '\0';
+	r->af = hijack_addr_family(key, r->dst);
+	r->plen = r->af == AF_INET ? 32 : 128;
+	if (slash)
+		r->plen = hijack_parse_int(key, slash, 0, r->plen);
+	inet_pton(r->af, r->dst, buf);
+	for (i = r->plen; i < (r->af == AF_INET ? 32U : 128U); i++)
+		if (buf[i / 8] & (0x80 >> (i % 8)))
+			hijack_config_fail(key, "\"%s\" has bits set beyond the prefix length",
+					   s);
+}
+
+static void hijack_json_routes(struct hijack_config *cfg,
+			       struct json_object *arr)
+{
+	char key[HIJACK_KEY_LEN + 32];
+	struct hijack_route *r;
+	size_t i, len;
+	int af;
+
+	hijack_json_type("routes", arr, json_type_array);
+	len = json_object_array_length(arr);
+	cfg->routes = calloc(len + 1, sizeof(*cfg->routes));
+	if (!cfg->routes)
+		hijack_config_fail("routes", "out of memory");
+	for (i = 0; i < len; i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i);
+		int has_dst = 0;
+
+		r = &cfg->routes[cfg->nroutes++];
+		r->iface = -1;
+		snprintf(r->key, sizeof(r->key), "routes[%zu]", i);
+		hijack_json_type(r->key, o, json_type_object);
+		json_object_object_foreach(o, name, v) {
+			snprintf(key, sizeof(key), "%s.%s", r->key, name);
+			if (!strcmp(name, "dst")) {
+				hijack_parse_dst(key, r, hijack_json_str(key, v));
+				has_dst = 1;
+			} else if (!strcmp(name, "gw")) {
+				r->gw = hijack_strdup(hijack_json_str(key, v));
+			} else if (!strcmp(name, "interface")) {
+				if (json_object_is_type(v, json_type_int))
+					r->iface = hijack_json_int(key, v, 0,
+								   HIJACK_MAX_IFACES - 1);
+				else
+					r->ifname =
+						hijack_strdup(hijack_json_str(key, v));
+			} else {
+				hijack_config_fail(key, "unknown key");
+			}
+		}
+		if (!has_dst)
+			hijack_config_fail(r->key, "missing \"%s\"", "dst");
+		snprintf(key, sizeof(key), "%s.gw", r->key);
+		if (r->gw) {
+			af = hijack_addr_family(key, r->gw);
+			if (r->af && af != r->af)
+				hijack_config_fail(key, "\"%s\" is not an IPv%d address like dst",
+						   r->gw, r->af == AF_INET ? 4 : 6);
+			r->af = af;
+		} else if (!r->af) {
+			hijack_config_fail(key, "missing: a default route needs a gateway");
+		} else if (r->iface < 0 && !r->ifname) {
+			hijack_config_fail(r->key, "needs \"gw\", \"interface\" or both");
+		}
+	}
+}
+
 static void hijack_json_load(struct hijack_config *cfg, const char *path)
 {
 	enum json_tokener_error jerr;
@@ -428,6 +527,8 @@ static void hijack_json_load(struct hijack_config *cfg, const char *path)
 			hijack_check_addr(name, AF_INET6, cfg->gateway6);
 		} else if (!strcmp(name, "sysctl")) {
 			hijack_json_sysctls(cfg, v);
+		} else if (!strcmp(name, "routes")) {
+			hijack_json_routes(cfg, v);
 		} else if (!strcmp(name, "pipe")) {
 			hijack_lkl_pipes =
 				hijack_parse_pipe(name, hijack_json_str(name, v));
@@ -618,6 +719,11 @@ struct hijack_config *hijack_config_load(void)
 	hijack_env_load(cfg);
 	for (i = 0; i < cfg->nifaces; i++)
 		hijack_check_iface(&cfg->ifaces[i]);
+	for (i = 0; i < cfg->nroutes; i++)
+		if (cfg->routes[i].iface >= cfg->nifaces)
+			hijack_config_fail(cfg->routes[i].key,
+					   "interface %d: there are only %d interfaces",
+					   cfg->routes[i].iface, cfg->nifaces);
 	return cfg;
 }
 
@@ -751,15 +857,41 @@ static long hijack_iface_apply(const struct hijack_iface *ifc)
 	return ifindex;
 }
 
+/* Add the route @r; @ifindex maps interfaces[] to interface indexes. */
+static void hijack_route_apply(const struct hijack_route *r,
+			       const long *ifindex)
+{
+	char key[HIJACK_KEY_LEN + 32];
+	long ret, idx = 0;
+
+	if (r->iface >= 0)
+		idx = ifindex[r->iface];
+	if (r->ifname) {
+		snprintf(key, sizeof(key), "%s.interface", r->key);
+		idx = lkl_ifname_to_ifindex(r->ifname);
+		if (idx < 0)
+			hijack_apply_fail(key, r->ifname, idx);
+	}
+	ret = lkl_route_add(r->af == AF_INET ? LKL_AF_INET : LKL_AF_INET6,
+			    r->dst, r->plen, r->gw, idx, 0);
+	if (ret < 0)
+		hijack_apply_fail(r->key, r->dst ? r->dst : "default", ret);
+	hijack_log(1, "%s: %s/%u via %s dev %ld", r->key,
+		   r->dst ? r->dst : "default", r->plen,
+		   r->gw ? r->gw : "-", idx);
+}
+
 /**
  * hijack_config_apply() - set LKL up as configured
  * @cfg: the configuration from hijack_config_load()
  *
- * Adds the interfaces, their addresses and qdiscs, the default routes and
- * the sysctls. Exits with a message naming the key on the first failure.
+ * Adds the interfaces, their addresses, qdiscs, gateways and neighbours,
+ * the default routes, the routes and the sysctls. Exits with a message
+ * naming the key on the first failure.
  */
 void hijack_config_apply(const struct hijack_config *cfg)
 {
+	long ifindex[HIJACK_MAX_IFACES];
 	char key[HIJACK_KEY_LEN + 64];
 	long ret;
 	int i;
@@ -773,7 +905,7 @@ void hijack_config_apply(const struct hijack_config *cfg)
 		lkl_sysctl_set("net.ipv6.conf.default.accept_dad", "0");
 	}
 	for (i = 0; i < cfg->nifaces; i++)
-		hijack_iface_apply(&cfg->ifaces[i]);
+		ifindex[i] = hijack_iface_apply(&cfg->ifaces[i]);
 	if (cfg->gateway) {
 		ret = lkl_set_gateway(LKL_AF_INET, cfg->gateway);
 		if (ret < 0)
@@ -784,6 +916,8 @@ void hijack_config_apply(const struct hijack_config *cfg)
 		if (ret < 0)
 			hijack_apply_fail("gateway6", cfg->gateway6, ret);
 	}
+	for (i = 0; i < cfg->nroutes; i++)
+		hijack_route_apply(&cfg->routes[i], ifindex);
 	for (i = 0; i < cfg->nsysctls; i++) {
 		snprintf(key, sizeof(key), "sysctl.%s", cfg->sysctls[i].name);
 		ret = lkl_sysctl_set(cfg->sysctls[i].name,
@@ -818,6 +952,12 @@ void hijack_config_free(struct hijack_config *cfg)
 		free(cfg->sysctls[i].value);
 	}
 	free(cfg->sysctls);
+	for (i = 0; i < cfg->nroutes; i++) {
+		free(cfg->routes[i].dst);
+		free(cfg->routes[i].gw);
+		free(cfg->routes[i].ifname);
+	}
+	free(cfg->routes);
 	free(cfg->cmdline);
 	free(cfg->memsize);
 	free(cfg->gateway);
