@@ -191,6 +191,41 @@ FIXTURE_VARIANT_ADD(config, routes_not_an_array) {
 	.message = "lkl-hijack: config: routes: must be an array, not string",
 };
 
+FIXTURE_VARIANT_ADD(config, mount_missing_image) {
+	.json = "{ \"mounts\": [ { \"image\": \"/nonexistent/disk.img\" } ] }",
+	.message = "mounts[0].image: /nonexistent/disk.img: No such file or directory",
+};
+
+FIXTURE_VARIANT_ADD(config, mount_without_image) {
+	.json = "{ \"mounts\": [ { \"fstype\": \"ext4\" } ] }",
+	.message = "mounts[0]: missing \"image\"",
+};
+
+FIXTURE_VARIANT_ADD(config, mount_unknown_key) {
+	.json = "{ \"mounts\": [ { \"image\": \"/dev/null\", \"options\": \"noatime\" } ] }",
+	.message = "mounts[0].options: unknown key",
+};
+
+FIXTURE_VARIANT_ADD(config, mount_readonly_not_boolean) {
+	.json = "{ \"mounts\": [ { \"image\": \"/dev/null\", \"readonly\": 1 } ] }",
+	.message = "mounts[0].readonly: must be a boolean, not int",
+};
+
+FIXTURE_VARIANT_ADD(config, mount_relative_dir) {
+	.json = "{ \"mounts\": [ { \"image\": \"/dev/null\", \"dir\": \"data\" } ] }",
+	.message = "mounts[0].dir: \"data\" is not an absolute path",
+};
+
+FIXTURE_VARIANT_ADD(config, mount_partition_out_of_range) {
+	.json = "{ \"mounts\": [ { \"image\": \"/dev/null\", \"partition\": -1 } ] }",
+	.message = "mounts[0].partition: -1 is out of range (0 to 255)",
+};
+
+FIXTURE_VARIANT_ADD(config, mounts_not_an_array) {
+	.json = "{ \"mounts\": { \"image\": \"/dev/null\" } }",
+	.message = "lkl-hijack: config: mounts: must be an array, not object",
+};
+
 FIXTURE_SETUP(config)
 {
 	self->out = malloc(HJ_OUT_LEN);
@@ -252,6 +287,51 @@ TEST(good_config_runs_main)
 	}
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	EXPECT_EQ(0, system(cmd));
+	free(out);
+}
+
+/*
+ * An ext4 image from mkfs.ext4 -d, mounted through "mounts": file calls
+ * are not interposed, so the proof is the debug log (the mount point and
+ * the bind to "dir", then the unmount at exit) and the image itself, whose
+ * mount count went from 0 to 1 and which was left clean.
+ */
+TEST(mounts_ext4_image)
+{
+	char dir[] = "/tmp/lkl-hijack-XXXXXX", file[64], json[256];
+	char *out = malloc(HJ_OUT_LEN);
+
+	ASSERT_NE(NULL, out);
+	if (access(LKL_HIJACK, X_OK))
+		SKIP(return, "%s is not built (needs libjson-c-dev)", LKL_HIJACK);
+	if (!hj_have("mkfs.ext4") || !hj_have("dumpe2fs") || !hj_have("e2fsck"))
+		SKIP(return, "needs e2fsprogs");
+	ASSERT_NE(NULL, mkdtemp(dir));
+	ASSERT_EQ(0, hj_run(out,
+			    "mkdir %1$s/src && echo hello > %1$s/src/hello.txt && mkfs.ext4 -q -d %1$s/src %1$s/disk.img 8M",
+			    dir)) {
+		TH_LOG("%s", out);
+	}
+	snprintf(file, sizeof(file), "%s/config.json", dir);
+	snprintf(json, sizeof(json),
+		 "{ \"mounts\": [ { \"image\": \"%s/disk.img\", \"fstype\": \"ext4\", \"partition\": 0, \"readonly\": false, \"dir\": \"/data\" } ] }",
+		 dir);
+	ASSERT_EQ(0, hj_write_file(file, json));
+	EXPECT_EQ(0, hj_run(out, "LKL_HIJACK_CONFIG_FILE=%s LKL_HIJACK_DEBUG=1 %s echo MAIN-RAN",
+			    file, LKL_HIJACK));
+	EXPECT_NE(NULL, strstr(out, "MAIN-RAN"));
+	EXPECT_NE(NULL, strstr(out, "(ext4, partition 0, read-write) mounted on /mnt/vda"));
+	EXPECT_NE(NULL, strstr(out, "mounts[0]: and on /data"));
+	EXPECT_NE(NULL, strstr(out, "mounts[0]: unmounted /mnt/vda")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_EQ(0, hj_run(out,
+			    "dumpe2fs -h %s/disk.img | grep -E '^(Mount count: +1|Filesystem state: +clean)$' | wc -l | grep -qx 2 && e2fsck -fn %s/disk.img",
+			    dir, dir)) {
+		TH_LOG("%s", out);
+	}
+	snprintf(json, sizeof(json), "rm -rf %s", dir);
+	EXPECT_EQ(0, system(json));
 	free(out);
 }
 

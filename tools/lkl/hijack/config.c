@@ -13,6 +13,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,32 @@ struct hijack_route {
 	char *ifname;			/* or a name in LKL */
 };
 
+/* A disk image to mount: "mounts": [ { "image": "/tmp/disk.img" } ] */
+struct hijack_mount {
+	char key[HIJACK_KEY_LEN];	/* "mounts[0]" */
+	char *image;
+	char *fstype;
+	unsigned int part;
+	int readonly;
+	char *dir;
+	int fd;				/* the image, opened before boot */
+};
+
+/* What was mounted, for hijack_config_unmount() at exit. */
+struct hijack_mounted {
+	char key[HIJACK_KEY_LEN];
+	struct lkl_disk disk;
+	long id;
+	unsigned int part;
+	char mnt[64];
+	char *dir;
+};
+
+#define HIJACK_MAX_MOUNTS	16
+
+static struct hijack_mounted hijack_mounted[HIJACK_MAX_MOUNTS];
+static int hijack_nmounted;
+
 struct hijack_sysctl {
 	char *name;
 	char *value;
@@ -78,6 +105,8 @@ struct hijack_config {
 	struct hijack_sysctl *sysctls;
 	int nroutes;
 	struct hijack_route *routes;
+	int nmounts;
+	struct hijack_mount *mounts;
 	int nifaces;
 	struct hijack_iface ifaces[HIJACK_MAX_IFACES];
 };
@@ -484,6 +513,67 @@ static void hijack_json_routes(struct hijack_config *cfg,
 	}
 }
 
+static void hijack_json_mount(struct hijack_mount *m, struct json_object *o)
+{
+	char key[HIJACK_KEY_LEN + 32];
+
+	hijack_json_type(m->key, o, json_type_object);
+	json_object_object_foreach(o, name, v) {
+		snprintf(key, sizeof(key), "%s.%s", m->key, name);
+		if (!strcmp(name, "image")) {
+			m->image = hijack_strdup(hijack_json_str(key, v));
+		} else if (!strcmp(name, "fstype")) {
+			m->fstype = hijack_strdup(hijack_json_str(key, v));
+			if (!*m->fstype || strpbrk(m->fstype, " ,/"))
+				hijack_config_fail(key, "\"%s\" is not a file system type",
+						   m->fstype);
+		} else if (!strcmp(name, "partition")) {
+			m->part = hijack_json_int(key, v, 0, 255);
+		} else if (!strcmp(name, "readonly")) {
+			hijack_json_type(key, v, json_type_boolean);
+			m->readonly = json_object_get_boolean(v);
+		} else if (!strcmp(name, "dir")) {
+			m->dir = hijack_strdup(hijack_json_str(key, v));
+			if (m->dir[0] != '/' || !m->dir[1])
+				hijack_config_fail(key, "\"%s\" is not an absolute path",
+						   m->dir);
+		} else {
+			hijack_config_fail(key, "unknown key");
+		}
+	}
+	if (!m->image)
+		hijack_config_fail(m->key, "missing \"%s\"", "image");
+	if (!m->fstype)
+		m->fstype = hijack_strdup("ext4");
+	/* Opened now, so that a missing image stops the program before main(). */
+	snprintf(key, sizeof(key), "%s.image", m->key);
+	m->fd = open(m->image, (m->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	if (m->fd < 0)
+		hijack_config_fail(key, "%s: %s", m->image, strerror(errno));
+}
+
+static void hijack_json_mounts(struct hijack_config *cfg,
+			       struct json_object *arr)
+{
+	struct hijack_mount *m;
+	size_t i, len;
+
+	hijack_json_type("mounts", arr, json_type_array);
+	len = json_object_array_length(arr);
+	if (len > HIJACK_MAX_MOUNTS)
+		hijack_config_fail("mounts", "at most %d mounts",
+				   HIJACK_MAX_MOUNTS);
+	cfg->mounts = calloc(len + 1, sizeof(*cfg->mounts));
+	if (!cfg->mounts)
+		hijack_config_fail("mounts", "out of memory");
+	for (i = 0; i < len; i++) {
+		m = &cfg->mounts[cfg->nmounts++];
+		m->fd = -1;
+		snprintf(m->key, sizeof(m->key), "mounts[%zu]", i);
+		hijack_json_mount(m, json_object_array_get_idx(arr, i));
+	}
+}
+
 static void hijack_json_load(struct hijack_config *cfg, const char *path)
 {
 	enum json_tokener_error jerr;
@@ -529,6 +619,8 @@ static void hijack_json_load(struct hijack_config *cfg, const char *path)
 			hijack_json_sysctls(cfg, v);
 		} else if (!strcmp(name, "routes")) {
 			hijack_json_routes(cfg, v);
+		} else if (!strcmp(name, "mounts")) {
+			hijack_json_mounts(cfg, v);
 		} else if (!strcmp(name, "pipe")) {
 			hijack_lkl_pipes =
 				hijack_parse_pipe(name, hijack_json_str(name, v));
@@ -881,6 +973,112 @@ static void hijack_route_apply(const struct hijack_route *r,
 		   r->gw ? r->gw : "-", idx);
 }
 
+/* Create the directory @path in LKL, and its parents. */
+static long hijack_mkdir_p(const char *path)
+{
+	char buf[256];
+	long ret = 0;
+	char *p;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -LKL_ENAMETOOLONG;
+	for (p = buf + 1; ; p++) {
+		if (*p != '/' && *p)
+			continue;
+		if (p[-1] != '/') {
+			char c = *p;
+
+			*p = '\0';
+			ret = lkl_sys_mkdir(buf, 0755);
+			*p = c;
+			if (ret < 0 && ret != -LKL_EEXIST)
+				return ret;
+		}
+		if (!*p)
+			return 0;
+	}
+}
+
+/*
+ * Add the image of @m as a disk, mount it at /mnt/NAME (lkl_mount_dev())
+ * and, with "dir", bind that to "dir" too. Remembered for unmounting at
+ * exit; the image's descriptor becomes the disk's.
+ */
+static void hijack_mount_apply(struct hijack_mount *m)
+{
+	struct hijack_mounted *md = &hijack_mounted[hijack_nmounted];
+	char key[HIJACK_KEY_LEN + 32];
+	long ret;
+
+	snprintf(key, sizeof(key), "%s.image", m->key);
+	snprintf(md->key, sizeof(md->key), "%s", m->key);
+	md->disk.fd = m->fd;
+	md->disk.readonly = m->readonly;
+	md->id = lkl_disk_add(&md->disk);
+	if (md->id < 0)
+		hijack_apply_fail(key, m->image, md->id);
+	m->fd = -1;
+	md->part = m->part;
+	hijack_nmounted++;
+	ret = lkl_mount_dev(md->id, m->part, m->fstype,
+			    m->readonly ? LKL_MS_RDONLY : 0, NULL, md->mnt,
+			    sizeof(md->mnt));
+	if (ret < 0) {
+		md->mnt[0] = '\0';
+		hijack_apply_fail(key, m->image, ret);
+	}
+	hijack_log(1, "%s: %s (%s, partition %u, %s) mounted on %s", m->key,
+		   m->image, m->fstype, m->part,
+		   m->readonly ? "read-only" : "read-write", md->mnt);
+	if (!m->dir)
+		return;
+	snprintf(key, sizeof(key), "%s.dir", m->key);
+	ret = hijack_mkdir_p(m->dir);
+	if (ret >= 0)
+		ret = lkl_sys_mount(md->mnt, m->dir, NULL, LKL_MS_BIND, NULL);
+	if (ret < 0)
+		hijack_apply_fail(key, m->dir, ret);
+	md->dir = hijack_strdup(m->dir);
+	hijack_log(1, "%s: and on %s", m->key, m->dir);
+}
+
+/**
+ * hijack_config_unmount() - undo the "mounts" key, before LKL halts
+ *
+ * Unmounts each image in the reverse order, removes its disk and closes
+ * the image, so that its file system is left clean.
+ */
+void hijack_config_unmount(void)
+{
+	struct hijack_mounted *md;
+	long ret;
+
+	while (hijack_nmounted > 0) {
+		md = &hijack_mounted[--hijack_nmounted];
+		if (md->dir) {
+			ret = lkl_sys_umount2(md->dir, 0);
+			if (ret < 0)
+				hijack_log(0, "%s: cannot unmount %s: %s",
+					   md->key, md->dir,
+					   lkl_strerror((int)ret));
+			free(md->dir);
+			md->dir = NULL;
+		}
+		if (md->mnt[0]) {
+			ret = lkl_umount_dev(md->id, md->part, 0, 1000);
+			if (ret < 0)
+				hijack_log(0, "%s: cannot unmount %s: %s",
+					   md->key, md->mnt,
+					   lkl_strerror((int)ret));
+			else
+				hijack_log(1, "%s: unmounted %s", md->key,
+					   md->mnt);
+		}
+		lkl_disk_remove(&md->disk);
+		hijack_host.close(md->disk.fd);
+	}
+}
+
 /**
  * hijack_config_apply() - set LKL up as configured
  * @cfg: the configuration from hijack_config_load()
@@ -928,6 +1126,22 @@ void hijack_config_apply(const struct hijack_config *cfg)
 }
 
 /**
+ * hijack_config_mount() - mount the disk images of the "mounts" key
+ * @cfg: the configuration from hijack_config_load()
+ *
+ * Called once the interposed calls are ready: each disk has a host thread
+ * whose file calls (fdatasync() ...) go through them, and must not wait
+ * for the setup to end. Exits with a message naming the key on failure.
+ */
+void hijack_config_mount(struct hijack_config *cfg)
+{
+	int i;
+
+	for (i = 0; i < cfg->nmounts; i++)
+		hijack_mount_apply(&cfg->mounts[i]);
+}
+
+/**
  * hijack_config_free() - release what hijack_config_load() returned
  * @cfg: the configuration
  */
@@ -958,6 +1172,14 @@ void hijack_config_free(struct hijack_config *cfg)
 		free(cfg->routes[i].ifname);
 	}
 	free(cfg->routes);
+	for (i = 0; i < cfg->nmounts; i++) {
+		if (cfg->mounts[i].fd >= 0)
+			hijack_host.close(cfg->mounts[i].fd);
+		free(cfg->mounts[i].image);
+		free(cfg->mounts[i].fstype);
+		free(cfg->mounts[i].dir);
+	}
+	free(cfg->mounts);
 	free(cfg->cmdline);
 	free(cfg->memsize);
 	free(cfg->gateway);

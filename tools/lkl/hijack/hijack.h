@@ -223,6 +223,8 @@ struct hijack_config *hijack_config_load(void);
 int hijack_config_cmdline(const struct hijack_config *cfg, char *buf,
 			  size_t len);
 void hijack_config_apply(const struct hijack_config *cfg);
+void hijack_config_mount(struct hijack_config *cfg);
+void hijack_config_unmount(void);
 void hijack_config_free(struct hijack_config *cfg);
 
 #endif /* _LKL_HIJACK_H */

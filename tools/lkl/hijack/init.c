@@ -252,7 +252,8 @@ static void hijack_drain_tcp(void)
 			   HIJACK_EXIT_DRAIN_MS);
 }
 
-static void hijack_setup(void)
+/* Boot and configure LKL; the configuration is returned for the mounts. */
+static struct hijack_config *hijack_setup(void)
 {
 	struct hijack_config *cfg;
 	char cmdline[1024];
@@ -302,16 +303,24 @@ static void hijack_setup(void)
 		exit(1);
 	}
 	hijack_config_apply(cfg);
-	hijack_config_free(cfg);
 
 	pthread_atfork(NULL, NULL, hijack_atfork_child);
-	hijack_in_setup = 0;
+	return cfg;
 }
 
 static void hijack_run_setup(void)
 {
-	hijack_setup();
+	struct hijack_config *cfg = hijack_setup();
+
 	__atomic_store_n(&hijack_ready, 1, __ATOMIC_RELEASE);
+	/*
+	 * The disks' host threads call fdatasync() and the like through the
+	 * interposer: mount once other threads no longer wait for the setup.
+	 * This thread still makes host calls until the mounts are done.
+	 */
+	hijack_config_mount(cfg);
+	hijack_config_free(cfg);
+	hijack_in_setup = 0;
 }
 
 /**
@@ -345,6 +354,7 @@ static void hijack_fini(void)
 	if (hijack_debug_level >= 1)
 		hijack_show_counters();
 	__atomic_store_n(&hijack_global_state, HIJACK_DEAD, __ATOMIC_RELEASE);
+	hijack_config_unmount();
 	hijack_log(1, "halting LKL");
 	lkl_sys_halt();
 }
