@@ -4,11 +4,8 @@
  *
  * A disk id is the id of the disk's virtio-mmio platform device, so the
  * kernel's name for its block device is found in sysfs under
- * bus/platform/devices/virtio-mmio.ID.auto/virtioN/block/. sysfs is
- * mounted at a private directory for the lookup only, so the application's
- * view of the file system does not change.
+ * bus/platform/devices/virtio-mmio.ID.auto/virtioN/block/ (sysfs.c).
  */
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,12 +14,9 @@
 
 #include <lkl.h>
 
-#define DISK_SYSFS	"/.lkl-disk-sysfs"
-#define DISK_PATH_MAX	256
-#define DISK_NAME_MAX	32
+#include "sysfs.h"
 
-/* One lookup at a time: they share the sysfs mount point. */
-static pthread_mutex_t disk_lock = PTHREAD_MUTEX_INITIALIZER;
+#define DISK_NAME_MAX	32
 
 /**
  * struct disk_dev - a block device found in sysfs
@@ -36,116 +30,51 @@ struct disk_dev {
 	unsigned int minor;
 };
 
-/*
- * Call @match on each name in the directory @path (but "." and "..")
- * until it returns true; copy that name to @found. Returns 0, -LKL_ENOENT
- * if nothing matched, or another negative LKL errno.
- */
-static long disk_dir_find(const char *path,
-			  bool (*match)(const char *dir, const char *name,
-					void *arg),
-			  void *arg, char *found, size_t found_len)
-{
-	struct lkl_linux_dirent64 *d;
-	char buf[2048];
-	long fd, n, pos, ret = -LKL_ENOENT;
-	size_t len;
-
-	fd = lkl_sys_open(path, LKL_O_RDONLY | LKL_O_DIRECTORY | LKL_O_CLOEXEC, 0);
-	if (fd < 0)
-		return fd;
-	while (ret == -LKL_ENOENT &&
-	       (n = lkl_sys_getdents64(fd, (void *)buf, sizeof(buf))) > 0) {
-		for (pos = 0; pos < n; pos += d->d_reclen) {
-			d = (void *)(buf + pos);
-			if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
-				continue;
-			if (!match(path, d->d_name, arg))
-				continue;
-			len = strlen(d->d_name);
-			if (len >= found_len) {
-				ret = -LKL_ENAMETOOLONG;
-			} else {
-				memcpy(found, d->d_name, len + 1);
-				ret = 0;
-			}
-			break;
-		}
-	}
-	lkl_sys_close(fd);
-	return ret;
-}
-
-/* Read the small sysfs file @path into @buf, NUL-terminated. */
-static long disk_read_file(const char *path, char *buf, size_t size)
-{
-	long fd, n;
-
-	fd = lkl_sys_open(path, LKL_O_RDONLY | LKL_O_CLOEXEC, 0);
-	if (fd < 0)
-		return fd;
-	n = lkl_sys_read(fd, buf, size - 1);
-	lkl_sys_close(fd);
-	if (n < 0)
-		return n;
-	buf[n] = '\0';
-	return n;
-}
-
-static bool disk_is_virtio(const char *dir, const char *name, void *arg)
-{
-	(void)dir;
-	(void)arg;
-	return !strncmp(name, "virtio", 6);
-}
-
-static bool disk_any(const char *dir, const char *name, void *arg)
-{
-	(void)dir;
-	(void)name;
-	(void)arg;
-	return true;
-}
+/* What disk_lookup() looks for, and where it puts what it finds. */
+struct disk_query {
+	unsigned int disk_id;
+	unsigned int part;
+	struct disk_dev *dev;
+};
 
 /* Is @name in @dir the partition number *@arg? */
 static bool disk_is_part(const char *dir, const char *name, void *arg)
 {
-	char path[DISK_PATH_MAX], buf[16];
+	char path[LKL_SYSFS_PATH_MAX], buf[16];
 
 	if (snprintf(path, sizeof(path), "%s/%s/partition", dir, name) >=
 	    (int)sizeof(path))
 		return false;
-	if (disk_read_file(path, buf, sizeof(buf)) <= 0)
+	if (lkl_sysfs_read(path, buf, sizeof(buf)) <= 0)
 		return false;
 	return strtoul(buf, NULL, 10) == *(unsigned int *)arg;
 }
 
-/* Find the device of @part on disk @disk_id, with sysfs at DISK_SYSFS. */
-static long disk_lookup(unsigned int disk_id, unsigned int part,
-			struct disk_dev *dev)
+/* Find the device of a partition of a disk, with sysfs at @root. */
+static long disk_lookup(const char *root, void *arg)
 {
-	char path[DISK_PATH_MAX], virtio[DISK_NAME_MAX], buf[32];
+	struct disk_query *q = arg;
+	struct disk_dev *dev = q->dev;
+	char path[LKL_SYSFS_PATH_MAX], buf[32];
 	size_t len;
 	long ret;
 
-	len = snprintf(path, sizeof(path),
-		       DISK_SYSFS "/bus/platform/devices/virtio-mmio.%u.auto",
-		       disk_id);
-	ret = disk_dir_find(path, disk_is_virtio, NULL, virtio, sizeof(virtio));
+	ret = lkl_sysfs_virtio_dir(root, q->disk_id, path, sizeof(path));
 	if (ret < 0)
 		return -LKL_ENODEV;
-	len += snprintf(path + len, sizeof(path) - len, "/%s/block", virtio);
-	ret = disk_dir_find(path, disk_any, NULL, dev->name, sizeof(dev->name));
+	len = strlen(path);
+	len += snprintf(path + len, sizeof(path) - len, "/block");
+	ret = lkl_sysfs_find(path, NULL, NULL, dev->name, sizeof(dev->name));
 	if (ret < 0)
 		return -LKL_ENODEV;
 	len += snprintf(path + len, sizeof(path) - len, "/%s", dev->name);
 
-	if (part) {
+	if (q->part) {
 		char whole[DISK_NAME_MAX];
 
 		memcpy(whole, dev->name, sizeof(whole));
-		ret = disk_dir_find(path, disk_is_part, &part, dev->name,
-				    sizeof(dev->name));
+		ret = lkl_sysfs_find(path, disk_is_part, &q->part, dev->name,
+				     sizeof(dev->name));
 		if (ret < 0)
 			return ret == -LKL_ENOENT ? ret : -LKL_ENODEV;
 		if (strncmp(dev->name, whole, strlen(whole)))
@@ -156,7 +85,7 @@ static long disk_lookup(unsigned int disk_id, unsigned int part,
 	if (len + 4 >= sizeof(path))
 		return -LKL_ENAMETOOLONG;
 	strcat(path, "/dev");
-	ret = disk_read_file(path, buf, sizeof(buf));
+	ret = lkl_sysfs_read(path, buf, sizeof(buf));
 	if (ret < 0)
 		return ret;
 	if (sscanf(buf, "%u:%u", &dev->major, &dev->minor) != 2)
@@ -164,27 +93,12 @@ static long disk_lookup(unsigned int disk_id, unsigned int part,
 	return 0;
 }
 
-/* Mount sysfs privately, look the device up, unmount sysfs again. */
 static long disk_find(unsigned int disk_id, unsigned int part,
 		      struct disk_dev *dev)
 {
-	long ret;
+	struct disk_query q = { .disk_id = disk_id, .part = part, .dev = dev };
 
-	pthread_mutex_lock(&disk_lock);
-	ret = lkl_sys_mkdir(DISK_SYSFS, 0700);
-	if (ret < 0 && ret != -LKL_EEXIST)
-		goto out;
-	ret = lkl_sys_mount("sysfs", DISK_SYSFS, "sysfs", 0, NULL);
-	if (ret < 0) {
-		lkl_sys_rmdir(DISK_SYSFS);
-		goto out;
-	}
-	ret = disk_lookup(disk_id, part, dev);
-	lkl_sys_umount2(DISK_SYSFS, 0);
-	lkl_sys_rmdir(DISK_SYSFS);
-out:
-	pthread_mutex_unlock(&disk_lock);
-	return ret;
+	return lkl_sysfs_lookup(disk_lookup, &q);
 }
 
 /* The kernel's encoding of a dev_t in system calls. */

@@ -34,6 +34,7 @@
 #include <lkl/linux/virtio_net.h>
 
 #include "netdev.h"
+#include "sysfs.h"
 #include "virtio.h"
 
 #define VNET_RXQ		0
@@ -47,8 +48,6 @@
 #define VNET_RX_IOVS		512
 /* Frames received before the driver gets its interrupt. */
 #define VNET_RX_BATCH		64
-
-#define VNET_SYSFS		"/.lkl-net-sysfs"
 
 /* Ends of a receive attempt that are not a frame received. */
 enum vnet_rx {
@@ -469,92 +468,29 @@ static uint64_t vnet_features(unsigned int offloads)
 	return f;
 }
 
-/* Read the small sysfs file @path into @buf, NUL-terminated. */
-static long vnet_read_file(const char *path, char *buf, size_t len)
-{
-	long fd, ret;
-
-	fd = lkl_sys_open(path, LKL_O_RDONLY, 0);
-	if (fd < 0)
-		return fd;
-	ret = lkl_sys_read(fd, buf, len - 1);
-	lkl_sys_close(fd);
-	if (ret < 0)
-		return ret;
-	buf[ret] = 0;
-	return ret;
-}
-
-/* The one entry of directory @path that does not start with '.'. */
-static long vnet_dir_entry(const char *path, const char *prefix, char *name,
-			   size_t len)
-{
-	char buf[1024];
-	long fd, n, ret = -LKL_ENOENT;
-
-	fd = lkl_sys_open(path, LKL_O_RDONLY | LKL_O_DIRECTORY, 0);
-	if (fd < 0)
-		return fd;
-	while ((n = lkl_sys_getdents64(fd, (void *)buf, sizeof(buf))) > 0) {
-		long off = 0;
-
-		while (off < n) {
-			struct lkl_linux_dirent64 *d = (void *)(buf + off);
-
-			off += d->d_reclen;
-			if (d->d_name[0] == '.' ||
-			    strncmp(d->d_name, prefix, strlen(prefix)) ||
-			    strlen(d->d_name) >= len)
-				continue;
-			memcpy(name, d->d_name, strlen(d->d_name) + 1);
-			ret = 0;
-		}
-	}
-	lkl_sys_close(fd);
-	return ret;
-}
-
 /*
- * The interface of platform device @id is in sysfs under
- * bus/platform/devices/virtio-mmio.ID.auto/virtioN/net/NAME; sysfs is
- * mounted privately for the lookup.
+ * The interface of platform device *@arg is the one entry of
+ * virtioN/net/ in sysfs at @root; returns its ifindex.
  */
-static long vnet_ifindex(int id)
+static long vnet_lookup(const char *root, void *arg)
 {
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	char path[256], dev[64], name[64], val[32];
+	char path[LKL_SYSFS_PATH_MAX], name[64], val[32];
+	size_t len;
 	long ret;
 
-	pthread_mutex_lock(&lock);
-	ret = lkl_sys_mkdir(VNET_SYSFS, 0700);
-	if (ret < 0 && ret != -LKL_EEXIST)
-		goto out;
-	ret = lkl_sys_mount("sysfs", VNET_SYSFS, "sysfs", 0, NULL);
+	ret = lkl_sysfs_virtio_dir(root, *(int *)arg, path, sizeof(path));
 	if (ret < 0)
-		goto out_rmdir;
-	snprintf(path, sizeof(path),
-		 VNET_SYSFS "/bus/platform/devices/virtio-mmio.%d.auto", id);
-	ret = vnet_dir_entry(path, "virtio", dev, sizeof(dev));
+		return ret;
+	len = strlen(path);
+	if (snprintf(path + len, sizeof(path) - len, "/net") >=
+	    (int)(sizeof(path) - len))
+		return -LKL_ENAMETOOLONG;
+	ret = lkl_sysfs_find(path, NULL, NULL, name, sizeof(name));
 	if (ret < 0)
-		goto out_umount;
-	snprintf(path, sizeof(path),
-		 VNET_SYSFS "/bus/platform/devices/virtio-mmio.%d.auto/%s/net",
-		 id, dev);
-	ret = vnet_dir_entry(path, "", name, sizeof(name));
-	if (ret < 0)
-		goto out_umount;
-	snprintf(path, sizeof(path),
-		 VNET_SYSFS "/class/net/%s/ifindex", name);
-	ret = vnet_read_file(path, val, sizeof(val));
-	if (ret >= 0)
-		ret = strtol(val, NULL, 10);
-out_umount:
-	lkl_sys_umount2(VNET_SYSFS, 0);
-out_rmdir:
-	lkl_sys_rmdir(VNET_SYSFS);
-out:
-	pthread_mutex_unlock(&lock);
-	return ret;
+		return ret;
+	snprintf(path, sizeof(path), "%s/class/net/%s/ifindex", root, name);
+	ret = lkl_sysfs_read(path, val, sizeof(val));
+	return ret < 0 ? ret : strtol(val, NULL, 10);
 }
 
 static void vnet_stop_rx(struct vnet_dev *vd)
@@ -638,7 +574,7 @@ int lkl_netdev_add(struct lkl_netdev *nd, const struct lkl_netdev_args *args)
 		goto out_rx;
 	nd->dev = vd;
 
-	ret = vnet_ifindex(vd->dev.id);
+	ret = lkl_sysfs_lookup(vnet_lookup, &vd->dev.id);
 	if (ret < 0)
 		lkl_netdev_remove(nd);
 	return (int)ret;
