@@ -28,11 +28,17 @@
  * It also reports the CPU the process used while each kind ran (so that
  * busy-polling is counted), and the CPU an idle LKL uses over 10 s.
  *
- * Usage: bench-timer [-q] [-s SCALE] [-c ARGS]
+ * With -d DIR it also writes the delays of each case, sorted, one per
+ * line in microseconds, to DIR/MODE-SIZE-KIND.txt (MODE slack-1ns or
+ * slack-default, KIND such as lkl-nanosleep), for CDF plots.
+ *
+ * Usage: bench-timer [-q] [-s SCALE] [-c ARGS] [-d DIR]
  *   -c ARGS   add ARGS to the kernel command line
+ *   -d DIR    write each case's delays to a file in DIR
  *   -q        skip the 10 s idle measurement
  *   -s SCALE  multiply the sample counts by SCALE (default 1)
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -113,6 +119,8 @@ static unsigned long long want_due;
 static long long expired_delay = -1;
 /* LKL's CLOCK_MONOTONIC minus the host's. */
 static long long mono_offset;
+/* Where each case's delays go (-d), or NULL. */
+static const char *dump_dir;
 
 static void timer_reprogrammed(void)
 {
@@ -258,9 +266,39 @@ static void print_row(const char *size, enum kind k, struct samples *s)
 	printf("\n");
 }
 
+/*
+ * Write the delays of one case, sorted by print_row(), to
+ * dump_dir/MODE-SIZE-KIND.txt. A file that cannot be written is reported
+ * on stderr and the run goes on.
+ */
+static void dump_samples(const char *mode, const char *size, enum kind k,
+			 const struct samples *s)
+{
+	char path[4096], kind[32];
+	size_t i;
+	FILE *f;
+	int j;
+
+	for (i = 0; kind_name[k][i] && i < sizeof(kind) - 1; i++)
+		kind[i] = kind_name[k][i] == ' ' ? '-' :
+			  tolower((unsigned char)kind_name[k][i]);
+	kind[i] = '\0';
+	snprintf(path, sizeof(path), "%s/%s-%s-%s.txt", dump_dir, mode, size,
+		 kind);
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "bench-timer: %s: %s\n", path, strerror(errno));
+		return;
+	}
+	for (j = 0; j < s->n; j++)
+		fprintf(f, "%.3f\n", s->v[j] / 1000.0);
+	if (fclose(f))
+		fprintf(stderr, "bench-timer: %s: %s\n", path, strerror(errno));
+}
+
 /* Run one size; returns the number of failed calls. */
 static int run_size(const struct size *sz, int scale, unsigned long slack,
-		    int host_fd, int lkl_fd, double *ratio)
+		    const char *mode, int host_fd, int lkl_fd, double *ratio)
 {
 	struct samples s[KINDS];
 	int n = sz->samples * scale, i, j, k, failed = 0;
@@ -308,8 +346,11 @@ static int run_size(const struct size *sz, int scale, unsigned long slack,
 		}
 	}
 
-	for (k = 0; k < KINDS; k++)
+	for (k = 0; k < KINDS; k++) {
 		print_row(sz->name, k, &s[k]);
+		if (dump_dir)
+			dump_samples(mode, sz->name, k, &s[k]);
+	}
 	if (s[HOST_SLEEP].n && s[LKL_SLEEP].n)
 		ratio[0] = pct(s[LKL_SLEEP].v, s[LKL_SLEEP].n, 99) /
 			   pct(s[HOST_SLEEP].v, s[HOST_SLEEP].n, 99);
@@ -323,6 +364,7 @@ static int run_size(const struct size *sz, int scale, unsigned long slack,
 
 static int run_mode(unsigned long slack, int scale, int host_fd, int lkl_fd)
 {
+	const char *mode = slack ? "slack-1ns" : "slack-default";
 	unsigned long host_slack, lkl_slack;
 	double ratio[ARRAY_SIZE(sizes)][2];
 	int failed = 0;
@@ -340,7 +382,7 @@ static int run_mode(unsigned long slack, int scale, int host_fd, int lkl_fd)
 	printf("%-6s %-15s %8s %8s %8s %8s %6s %7s\n", "size", "kind",
 	       "p50 us", "p90 us", "p99 us", "max us", "n", "cpu");
 	for (i = 0; i < ARRAY_SIZE(sizes); i++)
-		failed += run_size(&sizes[i], scale, lkl_slack, host_fd,
+		failed += run_size(&sizes[i], scale, lkl_slack, mode, host_fd,
 				   lkl_fd, ratio[i]);
 
 	printf("# LKL p99 / host p99 (nanosleep, timerfd):");
@@ -372,11 +414,14 @@ int main(int argc, char **argv)
 	long lkl_fd, ret;
 	double load[3];
 
-	while ((opt = getopt(argc, argv, "c:qs:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:d:qs:")) != -1) {
 		switch (opt) {
 		case 'c':
 			snprintf(cmdline, sizeof(cmdline), "%s %s", CMDLINE,
 				 optarg);
+			break;
+		case 'd':
+			dump_dir = optarg;
 			break;
 		case 'q':
 			quick = 1;
@@ -388,7 +433,8 @@ int main(int argc, char **argv)
 			goto usage;
 		default:
 usage:
-			fprintf(stderr, "usage: %s [-q] [-s SCALE] [-c ARGS]\n",
+			fprintf(stderr,
+				"usage: %s [-q] [-s SCALE] [-c ARGS] [-d DIR]\n",
 				argv[0]);
 			return 2;
 		}
