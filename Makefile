@@ -11,6 +11,9 @@
 #   make bench-net  TCP throughput and latency, LKL against native (root)
 #   make bench-timer timer wake delay, LKL against the host
 #   make bench-bbr  BBR and cubic goodput through a lossy middlebox (root)
+#   make bench-sweep TCP stream both ways, UDP stream and TCP request/response
+#                   at message sizes 64 to 65507, native veth against LKL over
+#                   tap, raw and pipe, offloads on and off (root, ~15 minutes)
 #   make bench      all of the above, into build/bench: CSV, JSON, Markdown
 #                   and plots (not part of make test; up to 30 minutes)
 #   make install PREFIX=/usr/local
@@ -37,7 +40,8 @@ export CCACHE_DIR ?= $(BUILD)/ccache
 export CCACHE_BASEDIR := $(TOP)
 
 .PHONY: all deps source kernel headers tools tests run test test-deps check \
-	bench-core bench-disk bench-net bench-timer bench-bbr bench-deps bench \
+	bench-core bench-disk bench-net bench-timer bench-bbr bench-sweep \
+	bench-deps bench \
 	install clean distclean \
 	FORCE
 
@@ -110,6 +114,9 @@ bench-timer: tests
 
 bench-bbr: tools
 	@$(TOP)/tests/bench/bench-bbr.sh $(TOBJ) $(BUILD)/bench
+
+bench-sweep: tools
+	@$(TOP)/tests/bench/bench-sweep.sh $(TOBJ) $(BUILD)/bench
 
 bench-deps:
 	@$(TOP)/scripts/lkl-deps.sh bench

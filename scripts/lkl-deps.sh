@@ -15,8 +15,9 @@ build_pkgs="gcc make bc bison flex libelf-dev libssl-dev python3 perl xz-utils
 test_pkgs="valgrind iproute2 procps e2fsprogs btrfs-progs xfsprogs dosfstools
 	fdisk fuse3 vde2 curl iputils-ping ethtool nginx-light wrk iperf3 socat
 	openssl util-linux"
-# make bench: jq reads iperf3's JSON, gnuplot draws the plots.
-bench_pkgs="jq gnuplot-nox"
+# make bench: jq reads iperf3's JSON, gnuplot draws the plots, sockperf
+# times TCP request/response in the message-size sweep.
+bench_pkgs="jq gnuplot-nox sockperf"
 
 want=$build_pkgs
 [ "$1" = test ] && want="$build_pkgs $test_pkgs"
