@@ -4,16 +4,22 @@
 # bench-all.sh TOOLSDIR [OUTDIR]
 # make bench: every benchmark in one go, then one set of results.
 #
-# Runs bench-core, bench-disk, bench-net, bench-timer and bench-bbr (the
-# ones in BENCHES, default all; those that need root are skipped without
-# it), keeps each one's output in OUTDIR/NAME.txt (default build/bench),
-# and gathers their figures into:
+# Runs bench-core, bench-disk, bench-net, bench-timer, bench-bbr and
+# bench-sweep (the ones in BENCHES, default all; those that need root are
+# skipped without it), keeps each one's output in OUTDIR/NAME.txt
+# (default build/bench), and gathers their figures into:
 #   results.csv   bench,case,system,value,unit,ratio,reference
 #                 (ratio: LKL against reference, where there is one)
 #   results.json  the same rows as an array of objects
-#   summary.md    one Markdown table per benchmark
+#   summary.md    one Markdown table per benchmark; the sweep's as a
+#                 table per test, sizes against systems
 #   *.png         gnuplot plots of what there is: BBR goodput, TCP stream
-#                 throughput by path, timer wake delay p99 by size
+#                 throughput by path, timer wake delay p99 by size and
+#                 its CDF (timer-cdf.png, from the delays bench-timer
+#                 writes to OUTDIR/timer/), and the sweep's figures
+#                 against message size, a line per system
+#                 (sweep-tcp-stream.png, sweep-tcp-maerts.png,
+#                 sweep-udp-stream.png, sweep-rr.png)
 # A benchmark that fails is reported and the others still run; the exit
 # status is then 1. Not part of make test: it takes up to 30 minutes.
 
@@ -22,7 +28,7 @@ set -eu -o pipefail
 TOOLS=$(cd "${1:?usage: bench-all.sh TOOLSDIR [OUTDIR]}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${2:-$HERE/../../build/bench}
-BENCHES=${BENCHES:-core disk net timer bbr}
+BENCHES=${BENCHES:-core disk net timer bbr sweep}
 BIN=$TOOLS/tests/bench
 
 mkdir -p "$OUT"
@@ -55,8 +61,16 @@ for b in $BENCHES; do
 	core) run core no "$BIN/bench-core" ;;
 	disk) run disk no "$HERE/bench-disk.sh" "$TOOLS" ;;
 	net) run net yes "$HERE/bench-net.sh" "$BIN/bench-net" ;;
-	timer) run timer no "$BIN/bench-timer" ;;
+	timer)
+		rm -rf "$OUT/timer"
+		mkdir -p "$OUT/timer"
+		run timer no "$BIN/bench-timer" -d "$OUT/timer"
+		;;
 	bbr) run bbr yes "$HERE/bench-bbr.sh" "$TOOLS" "$OUT" ;;
+	sweep)
+		rm -f "$OUT/sweep.csv" "$OUT/sweep.md"
+		run sweep yes "$HERE/bench-sweep.sh" "$TOOLS" "$OUT"
+		;;
 	*) echo "bench-all: unknown benchmark $b" >&2; exit 2 ;;
 	esac
 done
@@ -117,8 +131,8 @@ parse_timer() {
 echo "bench,case,system,value,unit,ratio,reference" > "$CSV"
 for b in $BENCHES; do
 	[ -f "$OUT/$b.txt" ] || continue
-	if [ "$b" = bbr ]; then
-		[ -f "$OUT/bbr.csv" ] && tail -n +2 "$OUT/bbr.csv" >> "$CSV"
+	if [ "$b" = bbr ] || [ "$b" = sweep ]; then
+		[ -f "$OUT/$b.csv" ] && tail -n +2 "$OUT/$b.csv" >> "$CSV"
 	else
 		"parse_$b" "$OUT/$b.txt" >> "$CSV"
 	fi
@@ -141,6 +155,10 @@ jq -R -s 'split("\n") | map(select(length > 0) | split(",")) |
 		echo
 		if ! grep -q "^$b," "$CSV"; then
 			echo "No figures: see $b.txt."
+			continue
+		fi
+		if [ "$b" = sweep ] && [ -f "$OUT/sweep.md" ]; then
+			cat "$OUT/sweep.md"
 			continue
 		fi
 		echo "| case | system | value | unit | ratio | against |"
@@ -176,6 +194,80 @@ plot() {
 	echo "plot: $OUT/$name.png"
 }
 
+# line_plot NAME TITLE YLABEL KIND: the sweep's figures of KIND (the case
+# name without its size, such as "tcp stream") against message size on a
+# log scale, a line per system.
+line_plot() {
+	local name=$1 title=$2 ylabel=$3 kind=$4 data=$OUT/$1.dat xtics
+	awk -F, -v k="$kind" '$1 == "sweep" && index($2, k " ") == 1 {
+			s = substr($2, length(k) + 2)
+			if (!(s in seen_s)) { seen_s[s] = 1; sz[ns++] = s }
+			if (!($3 in seen_y)) { seen_y[$3] = 1; sy[ny++] = $3 }
+			v[s, $3] = $4
+		}
+		END {
+			if (!ns) exit
+			printf "size"
+			for (j = 0; j < ny; j++) printf "\t%s", sy[j]
+			printf "\n"
+			for (i = 0; i < ns; i++) {
+				printf "%s", sz[i]
+				for (j = 0; j < ny; j++)
+					printf "\t%s", ((sz[i] SUBSEP sy[j]) in v) ? v[sz[i], sy[j]] : "n/a"
+				printf "\n"
+			}
+		}' "$CSV" > "$data"
+	[ -s "$data" ] || return 0
+	xtics=$(awk 'NR > 1 { printf "%s\"%s\" %s", (NR > 2 ? ", " : ""), $1, $1 }' "$data")
+	gnuplot <<-EOF
+		set terminal pngcairo size 1000,550 noenhanced
+		set output "$OUT/$name.png"
+		set title "$title"
+		set xlabel "message size (bytes)"
+		set ylabel "$ylabel"
+		set logscale x 2
+		set xtics ($xtics)
+		set yrange [0:*]
+		set grid
+		set key outside right
+		set datafile separator "\t"
+		set datafile missing "n/a"
+		plot for [i=2:*] "$data" using 1:i with linespoints title columnheader(i)
+	EOF
+	echo "plot: $OUT/$name.png"
+}
+
+# timer_cdf: the CDF of the wake delay of the host's and LKL's
+# clock_nanosleep with timer slack 1 ns, a line per system (colour) and
+# size (dashes), from the delays bench-timer wrote to OUTDIR/timer/.
+timer_cdf() {
+	local plots=() size sys file dt=0 name color
+	for size in 10us 100us 1ms; do
+		dt=$((dt + 1))
+		for sys in host lkl; do
+			file=$OUT/timer/slack-1ns-$size-$sys-nanosleep.txt
+			[ -s "$file" ] || continue
+			name=native color="#0060ad"
+			[ $sys = lkl ] && name=LKL color="#dd181f"
+			plots+=("\"$file\" using 1:(1) smooth cnormal with lines lw 2 lc rgb \"$color\" dt $dt title \"$name $size\"")
+		done
+	done
+	[ ${#plots[@]} -gt 0 ] || return 0
+	gnuplot <<-EOF
+		set terminal pngcairo size 900,500 noenhanced
+		set output "$OUT/timer-cdf.png"
+		set title "clock_nanosleep wake delay, timer slack 1 ns: CDF"
+		set xlabel "wake delay (microseconds)"
+		set ylabel "fraction of wakes"
+		set logscale x
+		set yrange [0:1]
+		set grid
+		set key bottom right
+		plot $(IFS=,; echo "${plots[*]}")
+	EOF
+	echo "plot: $OUT/timer-cdf.png"
+}
+
 if command -v gnuplot >/dev/null; then
 	awk -F, '$1 == "bbr" { v[$2, $3] = $4; if (!($2 in seen)) { seen[$2] = 1; o[n++] = $2 } }
 		END { for (i = 0; i < n; i++) printf "%s\t%s\t%s\n", o[i], v[o[i], "native"], v[o[i], "lkl"] }' \
@@ -201,6 +293,15 @@ if command -v gnuplot >/dev/null; then
 		"$CSV" > "$OUT/timer.dat"
 	plot timer-p99 "Timer wake delay p99, slack 1 ns" "microseconds" \
 		"$OUT/timer.dat"
+	timer_cdf
+	line_plot sweep-tcp-stream "TCP stream (iperf3), client to server" \
+		"Mbit/s" "tcp stream"
+	line_plot sweep-tcp-maerts "TCP maerts (iperf3 -R), server to client" \
+		"Mbit/s" "tcp maerts"
+	line_plot sweep-udp-stream "UDP stream (iperf3 -u -b 0), receiver's goodput" \
+		"Mbit/s" "udp stream"
+	line_plot sweep-rr "TCP request/response (sockperf ping-pong)" \
+		"transactions/s" "rr tps"
 else
 	echo "bench-all: gnuplot missing (scripts/lkl-deps.sh bench): no plots" >&2
 fi
