@@ -226,7 +226,7 @@ line_plot() {
 		set xlabel "message size (bytes)"
 		set ylabel "$ylabel"
 		set logscale x 2
-		set xtics ($xtics)
+		set xtics ($xtics) rotate by -35
 		set yrange [0:*]
 		set grid
 		set key outside right
