@@ -30,6 +30,7 @@ enum hijack_state hijack_global_state = HIJACK_HOST;
 __thread int hijack_in_setup;
 __thread int hijack_errno;
 int hijack_ready;
+int hijack_setup_started;
 
 static pthread_once_t hijack_once = PTHREAD_ONCE_INIT;
 static struct lkl_host_operations hijack_ops;
@@ -260,6 +261,7 @@ static struct hijack_config *hijack_setup(void)
 	long ret;
 
 	hijack_in_setup = 1;
+	__atomic_store_n(&hijack_setup_started, 1, __ATOMIC_RELEASE);
 	hijack_lookup_host();
 
 	cfg = hijack_config_load();
