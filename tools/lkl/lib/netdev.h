@@ -53,6 +53,9 @@ struct lkl_netdev_ops {
  *	virtio_net_hdr_mrg_rxbuf, whose num_buffers the backend ignores
  * @offloads: the LKL_NETDEV_OFFLOAD_* bits the backend can carry; must be
  *	0 when @vnet_hdr_len is 0
+ * @tx_nonblock: @ops->tx never waits (it drops a frame it has no room
+ *	for), so the device may call it from the kernel's own thread, with
+ *	the kernel's CPU held, for a short frame
  * @dev: the virtio-net device while added, private to virtio_net.c
  */
 struct lkl_netdev {
@@ -60,6 +63,7 @@ struct lkl_netdev {
 	int rx_fd;
 	int vnet_hdr_len;
 	unsigned int offloads;
+	bool tx_nonblock;
 	void *dev;
 };
 

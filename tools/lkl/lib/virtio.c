@@ -8,7 +8,9 @@
  * register code below only updates state and never waits for I/O. A
  * QueueNotify wakes the device's worker thread, which takes the available
  * descriptor chains, lets the device type serve them, puts them on the
- * used ring and raises the interrupt.
+ * used ring and raises the interrupt. A device type may have a few
+ * requests that it serves without waiting (a short frame to a tap) served
+ * right away by the notifying thread instead, with no thread to wake.
  *
  * A device type may instead serve a queue from a thread of its own (the
  * network device's receive queue waits for frames, not for the driver):
@@ -208,6 +210,31 @@ static void virtio_set_status(struct lkl_virtio_dev *dev, uint32_t val)
 	dev->status = val | (dev->status & LKL_VIRTIO_CONFIG_S_NEEDS_RESET);
 }
 
+static bool virtio_serve_queue(struct lkl_virtio_dev *dev, unsigned int qi,
+			       bool *broken);
+
+/*
+ * Serve queue @qi on the notifying thread (see lkl_virtio_dev_ops), with
+ * @dev's lock held and the worker idle. The interrupt is only marked: the
+ * kernel, which holds its CPU here, runs it when it enables interrupts.
+ */
+static void virtio_serve_now(struct lkl_virtio_dev *dev, unsigned int qi)
+{
+	bool broken = false;
+	uint32_t raise = 0;
+
+	if (dev->status & LKL_VIRTIO_CONFIG_S_NEEDS_RESET)
+		return;
+	if (virtio_serve_queue(dev, qi, &broken))
+		raise |= VIRTIO_INT_VRING;
+	if (broken) {
+		dev->status |= LKL_VIRTIO_CONFIG_S_NEEDS_RESET;
+		raise |= VIRTIO_INT_CONFIG;
+	}
+	if (raise)
+		virtio_raise(dev, raise);
+}
+
 static void virtio_write_reg(struct lkl_virtio_dev *dev, unsigned int off,
 			     uint32_t val)
 {
@@ -241,6 +268,11 @@ static void virtio_write_reg(struct lkl_virtio_dev *dev, unsigned int off,
 		if (val < dev->num_queues && dev->queue[val].ready) {
 			if (dev->ops->notify && dev->ops->notify(dev, val))
 				break;
+			if (!dev->busy && !dev->pending && dev->ops->serve_now &&
+			    dev->ops->serve_now(dev, val)) {
+				virtio_serve_now(dev, val);
+				break;
+			}
 			dev->pending |= 1U << val;
 			pthread_cond_broadcast(&dev->wake);
 		}

@@ -55,20 +55,28 @@ struct lkl_virtio_req {
  * struct lkl_virtio_dev_ops - what a device type does
  * @enqueue: serve the request @req taken from queue @q. Called on the
  *	device's worker thread, one request at a time, never with a lock of
- *	the layer held. It may block on host I/O. It completes the request
- *	with lkl_virtio_req_complete() before it returns, and returns 0; a
- *	negative value leaves the request in the queue, and the queue is not
- *	looked at again until the driver's next notification.
+ *	the layer held (but see @serve_now). It may block on host I/O. It
+ *	completes the request with lkl_virtio_req_complete() before it
+ *	returns, and returns 0; a negative value leaves the request in the
+ *	queue, and the queue is not looked at again until the driver's next
+ *	notification.
  * @notify: optional. Called when the driver notifies queue @q, with the
  *	device's lock held and the kernel's CPU taken, so it must not block.
  *	If it returns true, the device type serves that queue itself, from a
  *	thread of its own (see lkl_virtio_queue_hold()), and the worker
  *	leaves it alone.
+ * @serve_now: optional. Called like @notify, when the worker is idle.
+ *	If it returns true, the notifying thread serves queue @q at once,
+ *	calling @enqueue itself, with the device's lock and the kernel's CPU
+ *	held: the device type says so only for a few requests that it serves
+ *	without waiting. This saves a host thread wakeup per request, which
+ *	is most of the latency of a small network packet.
  */
 struct lkl_virtio_dev_ops {
 	int (*enqueue)(struct lkl_virtio_dev *dev, int q,
 		       struct lkl_virtio_req *req);
 	bool (*notify)(struct lkl_virtio_dev *dev, int q);
+	bool (*serve_now)(struct lkl_virtio_dev *dev, int q);
 };
 
 /**

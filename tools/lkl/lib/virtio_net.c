@@ -4,7 +4,10 @@
  * kernel's virtio_net driver and a network backend (netdev.h).
  *
  * Transmit runs on the virtio layer's worker thread: each chain is one
- * frame, handed to the backend as it is, with no copy. Receive has a
+ * frame, handed to the backend as it is, with no copy. A few short frames
+ * to a backend that never waits are sent by the kernel's own thread
+ * instead, which spares a request/response exchange a thread wakeup.
+ * Receive has a
  * thread of its own, because its chains wait for frames rather than for
  * the driver: it polls the backend, gathers enough receive buffers for the
  * largest frame, lets the backend read the frame straight into them and
@@ -48,6 +51,9 @@
 #define VNET_RX_IOVS		512
 /* Frames received before the driver gets its interrupt. */
 #define VNET_RX_BATCH		64
+/* The most frames, and bytes, that the kernel's thread sends itself. */
+#define VNET_TX_NOW_FRAMES	4
+#define VNET_TX_NOW_BYTES	16384
 
 /* Ends of a receive attempt that are not a frame received. */
 enum vnet_rx {
@@ -77,6 +83,7 @@ struct vnet_chain {
  * @guest_csum: the driver accepts frames with a partial checksum
  * @guest_gso: the driver accepts GSO frames
  * @rx_req: scratch space for looking at receive chains
+ * @tx_req: scratch space for looking at transmit chains (vnet_serve_now())
  * @rx_chain: the receive chains gathered for the next frame
  * @rx_iov: their segments
  * @be_iov: the segments as the backend sees them
@@ -93,6 +100,7 @@ struct vnet_dev {
 	bool guest_csum;
 	bool guest_gso;
 	struct lkl_virtio_req rx_req;
+	struct lkl_virtio_req tx_req;
 	struct vnet_chain rx_chain[VNET_RX_CHAINS];
 	struct iovec rx_iov[VNET_RX_IOVS];
 	struct iovec be_iov[VNET_RX_IOVS + 1];
@@ -446,9 +454,33 @@ static int vnet_enqueue(struct lkl_virtio_dev *dev, int q,
 	return 0;
 }
 
+/*
+ * Send on the kernel's thread what is quick to send: short frames to a
+ * backend that never waits. A request/response exchange then wakes no
+ * worker; a bulk transfer, with its long frames, leaves the copying to
+ * the worker, on the other host CPU.
+ */
+static bool vnet_serve_now(struct lkl_virtio_dev *dev, int q)
+{
+	struct vnet_dev *vd = to_vnet(dev);
+	size_t bytes = 0;
+	unsigned int pos, i;
+
+	if (q != VNET_TXQ || !vd->nd->tx_nonblock)
+		return false;
+	for (pos = 0; pos <= VNET_TX_NOW_FRAMES; pos++) {
+		if (lkl_virtio_queue_peek(dev, q, pos, &vd->tx_req))
+			break;
+		for (i = 0; i < vd->tx_req.nout; i++)
+			bytes += vd->tx_req.buf[i].iov_len;
+	}
+	return pos && pos <= VNET_TX_NOW_FRAMES && bytes <= VNET_TX_NOW_BYTES;
+}
+
 static const struct lkl_virtio_dev_ops vnet_ops = {
 	.enqueue = vnet_enqueue,
 	.notify = vnet_notify,
+	.serve_now = vnet_serve_now,
 };
 
 static uint64_t vnet_features(unsigned int offloads)
