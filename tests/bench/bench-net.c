@@ -353,7 +353,7 @@ static int lkl_setup(const char *backend, const char *cidr, bool offloads,
 		.mac = { 0x02, 0x4c, 0x4b, 0x4c, 0x00, 0x02 },
 		.offloads = offloads ? LKL_NETDEV_OFFLOAD_ALL : 0,
 	};
-	char addr[64], *slash;
+	char addr[64], cmdline[256], *slash;
 	long ret;
 	int ifindex;
 
@@ -363,7 +363,9 @@ static int lkl_setup(const char *backend, const char *cidr, bool offloads,
 		return fail("address (want ADDR/PREFIX)", -EINVAL);
 	*slash = 0;
 
-	ret = lkl_start_kernel(&lkl_host_ops, "mem=256M");
+	snprintf(cmdline, sizeof(cmdline), "mem=256M %s",
+		 getenv("BENCH_NET_BOOT") ?: "");
+	ret = lkl_start_kernel(&lkl_host_ops, cmdline);
 	if (ret < 0)
 		return fail("lkl_start_kernel", ret);
 	if (!strncmp(backend, "tap:", 4))

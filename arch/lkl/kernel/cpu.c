@@ -8,7 +8,10 @@
 #include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/hardirq.h>
+#include <linux/init.h>
 #include <linux/irq.h>
+#include <linux/kstrtox.h>
+#include <linux/minmax.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <asm/cpu.h>
@@ -288,15 +291,66 @@ bool lkl_cpu_idle_release(void)
 }
 
 /*
- * Poll while a timer is due soon, firing it when it is due. Entered in
- * POLLING. Returns true once the CPU was handed over, false (back in
- * SLEEPING) when there is nothing to poll for.
+ * Adaptive idle polling, as cpuidle-haltpoll does in a guest: a CPU that
+ * was idle only briefly is likely to be woken again soon, and a host
+ * wakeup of the idle thread costs tens of microseconds, so the idle thread
+ * polls for the CPU for up to lkl_idle_poll_ns before it sleeps, both
+ * here and after it switched to a task (lkl_switch_wait()). The window
+ * starts at 0, doubles from LKL_IDLE_POLL_START_NS whenever the CPU was
+ * idle for less than lkl_idle_poll_max_ns, and halves when it was idle
+ * longer: a busy exchange of small packets or short sleeps keeps the
+ * thread hot, an idle kernel never polls. "lkl_idle_poll_us=" on the command line sets
+ * the maximum; 0 turns this polling off.
  */
-static bool lkl_cpu_idle_poll(void)
+#define LKL_IDLE_POLL_START_NS	(10 * NSEC_PER_USEC)
+
+static u64 lkl_idle_poll_max_ns = 100 * NSEC_PER_USEC;
+static u64 lkl_idle_poll_ns;
+
+static int __init lkl_idle_poll_setup(char *arg)
+{
+	unsigned int us;
+
+	if (!arg || kstrtouint(arg, 0, &us))
+		return -EINVAL;
+	lkl_idle_poll_max_ns = (u64)us * NSEC_PER_USEC;
+	return 0;
+}
+early_param("lkl_idle_poll_us", lkl_idle_poll_setup);
+
+/**
+ * lkl_idle_spin_ns() - how long the idle thread polls for the CPU
+ *
+ * Return: the window, in ns; 0 while the CPU is rarely woken soon.
+ */
+u64 lkl_idle_spin_ns(void)
+{
+	return lkl_idle_poll_ns;
+}
+
+/* Adapt the window to an idle period of @idle_ns. */
+static void lkl_idle_poll_adapt(u64 idle_ns)
+{
+	u64 w = lkl_idle_poll_ns;
+
+	if (idle_ns < lkl_idle_poll_max_ns)
+		w = w ? min(2 * w, lkl_idle_poll_max_ns) :
+			min_t(u64, LKL_IDLE_POLL_START_NS, lkl_idle_poll_max_ns);
+	else
+		w /= 2;
+	lkl_idle_poll_ns = w;
+}
+
+/*
+ * Poll until @until, or while a timer is due soon, firing it when it is
+ * due. Entered in POLLING. Returns true once the CPU was handed over,
+ * false (back in SLEEPING) when there is nothing more to poll for.
+ */
+static bool lkl_cpu_idle_poll(u64 until)
 {
 	while (__atomic_load_n(&lkl_idle_state, __ATOMIC_SEQ_CST) ==
 	       LKL_IDLE_POLLING) {
-		if (!lkl_timer_poll())
+		if (!lkl_timer_poll() && lkl_ops->time() >= until)
 			break;
 		cpu_relax();
 	}
@@ -306,22 +360,26 @@ static bool lkl_cpu_idle_poll(void)
 /**
  * lkl_cpu_idle_wait() - wait without the CPU until it is handed back
  *
- * Called by the idle thread after lkl_cpu_idle_release(). It polls if a
- * timer is due soon, and sleeps otherwise. Returns with the CPU held.
+ * Called by the idle thread after lkl_cpu_idle_release(). It polls for a
+ * while if the CPU was idle only briefly last time or a timer is due
+ * soon, and sleeps otherwise. Returns with the CPU held.
  */
 void lkl_cpu_idle_wait(void)
 {
+	u64 start = lkl_ops->time();
+
 	if (!lkl_idle_move(LKL_IDLE_SLEEPING, LKL_IDLE_POLLING) ||
-	    !lkl_cpu_idle_poll()) {
+	    !lkl_cpu_idle_poll(start + lkl_idle_poll_ns)) {
 		for (;;) {
 			lkl_ops->sem_down(init_task.thread.sched_sem);
 			lkl_halt_check();
 			/* Either the CPU (GO) or a request to poll. */
 			if (!lkl_idle_move(LKL_IDLE_POLL_REQ, LKL_IDLE_POLLING) ||
-			    lkl_cpu_idle_poll())
+			    lkl_cpu_idle_poll(0))
 				break;
 		}
 	}
+	lkl_idle_poll_adapt(lkl_ops->time() - start);
 	__atomic_store_n(&lkl_idle_state, LKL_IDLE_RUNNING, __ATOMIC_SEQ_CST);
 }
 

@@ -40,6 +40,7 @@ static void lkl_thread_start(void *arg)
 
 	lkl_ops->sem_down(t->sched_sem);
 	lkl_halt_check();
+	t->switched_in = false;
 	schedule_tail(t->prev_sched);
 
 	t->fn(t->fn_arg);
@@ -102,11 +103,46 @@ void show_stack(struct task_struct *task, unsigned long *sp, const char *loglvl)
 {
 }
 
+/*
+ * Wake @next's thread. The flag lets a thread that polls (see
+ * lkl_switch_wait()) see it before the semaphore would wake it.
+ */
+static void lkl_switch_wake(struct task_struct *next)
+{
+	__atomic_store_n(&next->thread.switched_in, true, __ATOMIC_RELEASE);
+	lkl_ops->sem_up(next->thread.sched_sem);
+}
+
+/*
+ * Wait for the CPU to come back to @prev. A host wakeup costs tens of
+ * microseconds, so the thread first polls for a while when the CPU is
+ * likely to come back soon: the idle thread for the adaptive window of
+ * lkl_idle_spin_ns(), a task's thread until just after a timer that is
+ * about to fire. Then it sleeps; after a poll that saw the switch, the
+ * semaphore's down() does not wait.
+ */
+static void lkl_switch_wait(struct task_struct *prev)
+{
+	struct thread_struct *pt = &prev->thread;
+	u64 now = lkl_ops->time(), until;
+
+	if (is_idle_task(prev))
+		until = now + lkl_idle_spin_ns();
+	else
+		until = lkl_timer_spin_until(now);
+	while (now < until &&
+	       !__atomic_load_n(&pt->switched_in, __ATOMIC_ACQUIRE)) {
+		cpu_relax();
+		now = lkl_ops->time();
+	}
+	lkl_ops->sem_down(pt->sched_sem);
+	__atomic_store_n(&pt->switched_in, false, __ATOMIC_RELAXED);
+}
+
 struct task_struct *__switch_to(struct task_struct *prev,
 				struct task_struct *next)
 {
 	struct thread_struct *pt = &prev->thread;
-	struct lkl_sem *sem = pt->sched_sem;
 	struct lkl_jmp_buf jb;
 
 	next->thread.prev_sched = prev;
@@ -120,19 +156,19 @@ struct task_struct *__switch_to(struct task_struct *prev,
 		 */
 		pt->flags &= ~LKL_THREAD_SCHED_JB;
 		jb = pt->sched_jb;
-		lkl_ops->sem_up(next->thread.sched_sem);
+		lkl_switch_wake(next);
 		lkl_ops->jmp_buf_longjmp(&jb, 1);
 	}
 
 	if (READ_ONCE(prev->__state) == TASK_DEAD) {
 		/* next frees prev: touch nothing of it after this. */
-		lkl_ops->sem_up(next->thread.sched_sem);
+		lkl_switch_wake(next);
 		lkl_ops->thread_detach();
 		lkl_ops->thread_exit();
 	}
 
-	lkl_ops->sem_up(next->thread.sched_sem);
-	lkl_ops->sem_down(sem);
+	lkl_switch_wake(next);
+	lkl_switch_wait(prev);
 	lkl_halt_check();
 	return pt->prev_sched;
 }
@@ -161,6 +197,7 @@ void lkl_wait_for_task(struct task_struct *task)
 {
 	lkl_ops->sem_down(task->thread.sched_sem);
 	lkl_halt_check();
+	task->thread.switched_in = false;
 	schedule_tail(task->thread.prev_sched);
 }
 

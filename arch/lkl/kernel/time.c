@@ -123,6 +123,30 @@ bool lkl_timer_poll(void)
 	return true;
 }
 
+/*
+ * A task's thread that leaves the CPU just before the timer is due, which
+ * is most likely the task's own timer, polls until a little after the
+ * deadline before it sleeps: it is then switched back to without a host
+ * wakeup. LKL_TIMER_SPIN_LATE_NS covers the interrupt and the switch.
+ */
+#define LKL_TIMER_SPIN_LATE_NS	(20 * NSEC_PER_USEC)
+
+/**
+ * lkl_timer_spin_until() - how long a task's thread polls for the CPU
+ * @now: the time now
+ *
+ * Return: the time to poll until, or 0 if no timer is due within
+ * lkl_timer_poll_ns.
+ */
+u64 lkl_timer_spin_until(u64 now)
+{
+	u64 due = lkl_timer_load_due();
+
+	if (due == LKL_TIMER_NONE || due > now + lkl_timer_poll_ns)
+		return 0;
+	return due + LKL_TIMER_SPIN_LATE_NS;
+}
+
 /* Arm the host timer for @due, stored in lkl_timer_due, at time @now. */
 static int lkl_timer_arm(u64 due, u64 now)
 {

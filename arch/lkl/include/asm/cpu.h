@@ -30,6 +30,8 @@ void lkl_run_irqs(void);
 int lkl_time_init(void);
 void lkl_time_cleanup(void);
 bool lkl_timer_poll(void);
+u64 lkl_timer_spin_until(u64 now);
+u64 lkl_idle_spin_ns(void);
 
 void lkl_threads_halt(void);
 void lkl_halt_check(void);

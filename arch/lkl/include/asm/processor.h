@@ -23,6 +23,8 @@ struct lkl_sem;
  * @app_thread: for a host task (LKL_THREAD_HOST), the application thread
  *	that calls in, for lkl_interrupt_thread()
  * @flags: LKL_THREAD_* below
+ * @switched_in: set by __switch_to() with the semaphore's up(), so that
+ *	the task's host thread can poll for it before it sleeps
  */
 struct thread_struct {
 	struct lkl_sem *sched_sem;
@@ -33,6 +35,7 @@ struct thread_struct {
 	lkl_thread_t host_thread;
 	lkl_thread_t app_thread;
 	unsigned int flags;
+	bool switched_in;
 };
 
 /* The task belongs to an application thread that calls into LKL. */
