@@ -37,6 +37,9 @@ static int __init lkl_timer_poll_setup(char *arg)
 }
 early_param("lkl_timer_poll_us", lkl_timer_poll_setup);
 
+/* How late the host timer fires for a deadline that is polled for. */
+#define LKL_TIMER_BACKSTOP_NS	(20 * NSEC_PER_USEC)
+
 /* No deadline. */
 #define LKL_TIMER_NONE		U64_MAX
 
@@ -154,9 +157,16 @@ static int lkl_timer_arm(u64 due, u64 now)
 		lkl_ops->timer_cancel(lkl_timer);
 		return 0;
 	}
-	/* A nearer deadline is polled for when the CPU goes idle. */
+	/*
+	 * A nearer deadline is polled for when the CPU goes idle: the host
+	 * timer is then only a backstop for a CPU that stays busy, and
+	 * fires a little late, so that its thread does not wake up and
+	 * compete for a host CPU just when the deadline is served.
+	 */
 	if (lkl_timer_poll_ns && due > now + lkl_timer_poll_ns)
 		due -= lkl_timer_poll_ns;
+	else if (lkl_timer_poll_ns)
+		due += LKL_TIMER_BACKSTOP_NS;
 	return lkl_ops->timer_set_oneshot(lkl_timer, due);
 }
 
