@@ -319,6 +319,14 @@ static int __init lkl_idle_poll_setup(char *arg)
 early_param("lkl_idle_poll_us", lkl_idle_poll_setup);
 
 /**
+ * lkl_idle_poll_off() - never poll for the CPU, as on one host CPU
+ */
+void __init lkl_idle_poll_off(void)
+{
+	lkl_idle_poll_max_ns = 0;
+}
+
+/**
  * lkl_idle_spin_ns() - how long the idle thread polls for the CPU
  *
  * Return: the window, in ns; 0 while the CPU is rarely woken soon.

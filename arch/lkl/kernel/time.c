@@ -239,6 +239,12 @@ void __init time_init(void)
 {
 	int ret;
 
+	/* On one host CPU, a poller only delays whoever it waits for. */
+	if (lkl_ops->cpu_count && lkl_ops->cpu_count() == 1) {
+		lkl_timer_poll_ns = 0;
+		lkl_idle_poll_off();
+	}
+
 	lkl_timer = lkl_ops->timer_alloc(lkl_timer_fired, NULL);
 	if (!lkl_timer)
 		panic("lkl: cannot allocate the host timer\n");

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -244,6 +245,16 @@ static int posix_thread_join(lkl_thread_t tid)
 static lkl_thread_t posix_thread_self(void)
 {
 	return (lkl_thread_t)pthread_self();
+}
+
+/* The CPUs this thread may run on; the threads LKL starts inherit them. */
+static int posix_cpu_count(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 0;
+	return CPU_COUNT(&set);
 }
 
 static int posix_thread_equal(lkl_thread_t a, lkl_thread_t b)
@@ -606,6 +617,7 @@ struct lkl_host_operations lkl_host_ops = {
 	.thread_join		= posix_thread_join,
 	.thread_self		= posix_thread_self,
 	.thread_equal		= posix_thread_equal,
+	.cpu_count		= posix_cpu_count,
 	.tls_alloc		= posix_tls_alloc,
 	.tls_free		= posix_tls_free,
 	.tls_set		= posix_tls_set,

@@ -32,6 +32,7 @@ void lkl_time_cleanup(void);
 bool lkl_timer_poll(void);
 u64 lkl_timer_spin_until(u64 now);
 u64 lkl_idle_spin_ns(void);
+void lkl_idle_poll_off(void);
 
 void lkl_threads_halt(void);
 void lkl_halt_check(void);

@@ -84,6 +84,11 @@ struct lkl_jmp_buf {
  *	when @f returns, or when jmp_buf_longjmp() is called on @jmpb.
  * @jmp_buf_longjmp: return to the context saved in @jmpb by the same host
  *	thread, while the jmp_buf_set() frame that saved it is still live.
+ *
+ * @cpu_count: optional. The number of host CPUs that the kernel's host
+ *	threads may run on. With one, a thread that polls can only keep the
+ *	thread it waits for off the CPU, so the kernel never polls; without
+ *	this operation it assumes more than one.
  */
 struct lkl_host_operations {
 	void (*print)(const char *str, int len);
@@ -126,6 +131,8 @@ struct lkl_host_operations {
 
 	void (*jmp_buf_set)(struct lkl_jmp_buf *jmpb, void (*f)(void));
 	void (*jmp_buf_longjmp)(struct lkl_jmp_buf *jmpb, int val);
+
+	int (*cpu_count)(void);
 };
 
 /**
