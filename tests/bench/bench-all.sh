@@ -13,7 +13,7 @@
 #   results.json  the same rows as an array of objects
 #   summary.md    one Markdown table per benchmark; the sweep's as a
 #                 table per test, sizes against systems
-#   *.png         gnuplot plots of what there is: BBR goodput, TCP stream
+#   *.png, *.svg  gnuplot plots of what there is: BBR goodput, TCP stream
 #                 throughput by path, timer wake delay p99 by size and
 #                 its CDF (timer-cdf.png, from the delays bench-timer
 #                 writes to OUTDIR/timer/), and the sweep's figures
@@ -64,7 +64,7 @@ for b in $BENCHES; do
 	timer)
 		rm -rf "$OUT/timer"
 		mkdir -p "$OUT/timer"
-		run timer no "$BIN/bench-timer" -d "$OUT/timer"
+		run timer no "$BIN/bench-timer" -s "${TIMER_SCALE:-3}" -d "$OUT/timer"
 		;;
 	bbr) run bbr yes "$HERE/bench-bbr.sh" "$TOOLS" "$OUT" ;;
 	sweep)
@@ -190,6 +190,9 @@ plot() {
 		set datafile separator "\t"
 		set datafile missing "n/a"
 		plot "$data" using 2:xtic(1) title "native", "" using 3 title "LKL"
+		set terminal svg size 900,500 noenhanced
+		set output "$OUT/$name.svg"
+		replot
 	EOF
 	echo "plot: $OUT/$name.png"
 }
@@ -233,6 +236,9 @@ line_plot() {
 		set datafile separator "\t"
 		set datafile missing "n/a"
 		plot for [i=2:*] "$data" using 1:i with linespoints title columnheader(i)
+		set terminal svg size 1000,550 noenhanced
+		set output "$OUT/$name.svg"
+		replot
 	EOF
 	echo "plot: $OUT/$name.png"
 }
@@ -264,6 +270,9 @@ timer_cdf() {
 		set grid
 		set key bottom right
 		plot $(IFS=,; echo "${plots[*]}")
+		set terminal svg size 900,500 noenhanced
+		set output "$OUT/timer-cdf.svg"
+		replot
 	EOF
 	echo "plot: $OUT/timer-cdf.png"
 }
