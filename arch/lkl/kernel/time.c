@@ -24,7 +24,7 @@
  * microseconds; polling costs at most this much CPU per timer event.
  * "lkl_timer_poll_us=" on the command line sets it; 0 turns polling off.
  */
-static u64 lkl_timer_poll_ns = 80 * NSEC_PER_USEC;
+static u64 lkl_timer_poll_ns = 150 * NSEC_PER_USEC;
 
 static int __init lkl_timer_poll_setup(char *arg)
 {
