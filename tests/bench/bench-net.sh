@@ -41,22 +41,9 @@ trap 'exit 130' INT TERM
 
 in_ns() { ip netns exec "$1" "${@:2}"; }
 
-ip netns add "$NS"
-ip netns add "$PEER"
-ip -n "$NS" link set lo up
-ip -n "$PEER" link set lo up
-ip -n "$NS" tuntap add dev tap0 mode tap
-ip -n "$NS" addr add 10.77.0.1/24 dev tap0
-ip -n "$NS" link set tap0 up
-ip -n "$NS" link add vA type veth peer name vB
-ip -n "$NS" addr add 10.78.0.1/24 dev vA
-ip -n "$NS" link set vA up
-ip -n "$NS" link set vB up
-ip -n "$NS" link add nA type veth peer name nB netns "$PEER"
-ip -n "$NS" addr add 10.79.0.1/24 dev nA
-ip -n "$PEER" addr add 10.79.0.2/24 dev nB
-ip -n "$NS" link set nA up
-ip -n "$PEER" link set nB up
+# shellcheck source=tests/bench/bench-links.sh
+. "$(dirname "$0")/bench-links.sh"
+bench_links "$NS" "$PEER"
 
 # pair SERVER_NS "SERVER ARGS" CLIENT_NS "CLIENT ARGS": run a server until
 # it listens, then the client; print the line of whichever reports "WANT".

@@ -131,25 +131,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ip netns add "$NS"
-ip netns add "$PEER"
+# shellcheck source=tests/bench/bench-links.sh
+. "$HERE/bench-links.sh"
+bench_links "$NS" "$PEER"
 for ns in "$NS" "$PEER"; do
-	ip -n "$ns" link set lo up
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 done
-ip -n "$NS" tuntap add dev tap0 mode tap
-ip -n "$NS" addr add 10.77.0.1/24 dev tap0
-ip -n "$NS" link set tap0 up
-ip -n "$NS" link add vA type veth peer name vB
-ip -n "$NS" addr add 10.78.0.1/24 dev vA
-ip -n "$NS" link set vA up
-ip -n "$NS" link set vB up
-ip -n "$NS" link add nA type veth peer name nB netns "$PEER"
-ip -n "$NS" addr add 10.79.0.1/24 dev nA
-ip -n "$PEER" addr add 10.79.0.2/24 dev nB
-ip -n "$NS" link set nA up
-ip -n "$PEER" link set nB up
 
 # LKL's TCP buffers as the native ends have them.
 LKL_SYSCTL="net.ipv4.tcp_rmem=$(ip netns exec "$NS" cat /proc/sys/net/ipv4/tcp_rmem | tr -s '\t ' ' ')"
