@@ -210,8 +210,7 @@ static void virtio_set_status(struct lkl_virtio_dev *dev, uint32_t val)
 	dev->status = val | (dev->status & LKL_VIRTIO_CONFIG_S_NEEDS_RESET);
 }
 
-static bool virtio_serve_queue(struct lkl_virtio_dev *dev, unsigned int qi,
-			       bool *broken);
+static uint32_t virtio_serve(struct lkl_virtio_dev *dev, uint32_t pending);
 
 /*
  * Serve queue @qi on the notifying thread (see lkl_virtio_dev_ops), with
@@ -220,17 +219,13 @@ static bool virtio_serve_queue(struct lkl_virtio_dev *dev, unsigned int qi,
  */
 static void virtio_serve_now(struct lkl_virtio_dev *dev, unsigned int qi)
 {
-	bool broken = false;
-	uint32_t raise = 0;
+	uint32_t raise;
 
 	if (dev->status & LKL_VIRTIO_CONFIG_S_NEEDS_RESET)
 		return;
-	if (virtio_serve_queue(dev, qi, &broken))
-		raise |= VIRTIO_INT_VRING;
-	if (broken) {
+	raise = virtio_serve(dev, 1U << qi);
+	if (raise & VIRTIO_INT_CONFIG)
 		dev->status |= LKL_VIRTIO_CONFIG_S_NEEDS_RESET;
-		raise |= VIRTIO_INT_CONFIG;
-	}
 	if (raise)
 		virtio_raise(dev, raise);
 }
@@ -564,12 +559,29 @@ out:
 	return completed && virtio_wants_interrupt(dev, qi);
 }
 
+/*
+ * Serve the queues in the bitmap @pending. Returns the interrupt bits to
+ * raise: VIRTIO_INT_VRING for completed requests the driver wants to hear
+ * of, and VIRTIO_INT_CONFIG if it made a chain it must not make, for
+ * which the caller sets NEEDS_RESET under the device's lock.
+ */
+static uint32_t virtio_serve(struct lkl_virtio_dev *dev, uint32_t pending)
+{
+	uint32_t raise = 0;
+	bool broken = false;
+	unsigned int i;
+
+	for (i = 0; i < dev->num_queues && !broken; i++) {
+		if ((pending & 1U << i) && virtio_serve_queue(dev, i, &broken))
+			raise |= VIRTIO_INT_VRING;
+	}
+	return broken ? raise | VIRTIO_INT_CONFIG : raise;
+}
+
 static void *virtio_worker(void *arg)
 {
 	struct lkl_virtio_dev *dev = arg;
 	uint32_t pending, raise;
-	bool broken;
-	unsigned int i;
 
 #ifdef __linux__
 	pthread_setname_np(pthread_self(), "lkl-virtio");
@@ -589,19 +601,11 @@ static void *virtio_worker(void *arg)
 		dev->busy = true;
 		pthread_mutex_unlock(&dev->lock);
 
-		raise = 0;
-		broken = false;
-		for (i = 0; i < dev->num_queues && !broken; i++) {
-			if ((pending & 1U << i) &&
-			    virtio_serve_queue(dev, i, &broken))
-				raise |= VIRTIO_INT_VRING;
-		}
-
-		if (broken) {
+		raise = virtio_serve(dev, pending);
+		if (raise & VIRTIO_INT_CONFIG) {
 			pthread_mutex_lock(&dev->lock);
 			dev->status |= LKL_VIRTIO_CONFIG_S_NEEDS_RESET;
 			pthread_mutex_unlock(&dev->lock);
-			raise |= VIRTIO_INT_CONFIG;
 		}
 		/*
 		 * Still busy, so that a reset waits for this interrupt, but
