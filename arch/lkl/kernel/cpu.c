@@ -10,7 +10,6 @@
 #include <linux/hardirq.h>
 #include <linux/init.h>
 #include <linux/irq.h>
-#include <linux/kstrtox.h>
 #include <linux/minmax.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
@@ -309,12 +308,7 @@ static u64 lkl_idle_poll_ns;
 
 static int __init lkl_idle_poll_setup(char *arg)
 {
-	unsigned int us;
-
-	if (!arg || kstrtouint(arg, 0, &us))
-		return -EINVAL;
-	lkl_idle_poll_max_ns = (u64)us * NSEC_PER_USEC;
-	return 0;
+	return lkl_parse_us(arg, &lkl_idle_poll_max_ns);
 }
 early_param("lkl_idle_poll_us", lkl_idle_poll_setup);
 

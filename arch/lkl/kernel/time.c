@@ -26,14 +26,26 @@
  */
 static u64 lkl_timer_poll_ns = 150 * NSEC_PER_USEC;
 
-static int __init lkl_timer_poll_setup(char *arg)
+/**
+ * lkl_parse_us() - read a boot parameter given in microseconds
+ * @arg: the parameter's value
+ * @ns: set to it, in nanoseconds
+ *
+ * Return: 0, or -EINVAL if @arg is not a number (@ns is left alone).
+ */
+int __init lkl_parse_us(const char *arg, u64 *ns)
 {
 	unsigned int us;
 
 	if (!arg || kstrtouint(arg, 0, &us))
 		return -EINVAL;
-	lkl_timer_poll_ns = (u64)us * NSEC_PER_USEC;
+	*ns = (u64)us * NSEC_PER_USEC;
 	return 0;
+}
+
+static int __init lkl_timer_poll_setup(char *arg)
+{
+	return lkl_parse_us(arg, &lkl_timer_poll_ns);
 }
 early_param("lkl_timer_poll_us", lkl_timer_poll_setup);
 

@@ -31,6 +31,7 @@ int lkl_time_init(void);
 void lkl_time_cleanup(void);
 bool lkl_timer_poll(void);
 u64 lkl_timer_spin_until(u64 now);
+int lkl_parse_us(const char *arg, u64 *ns);
 u64 lkl_idle_spin_ns(void);
 void lkl_idle_poll_off(void);
 
