@@ -119,12 +119,25 @@ parse_net() {
 	}' "$1"
 }
 
+# Rows are "SIZE SYSTEM KIND p50 p90 p99 max n [cpu]", SYSTEM host or LKL,
+# the host's rows first; an LKL row gets its ratio to the host's of the
+# same size and kind. The slack named is the measuring host thread's.
 parse_timer() {
-	awk '/^# timer slack:/ { slack = $5 " ns"; next }
-	     /^[0-9]+[unm]?s +[a-z]/ && NF >= 7 && $3 ~ /^[0-9.]+$/ {
-		sys = $2 ~ /^host/ ? "native" : "lkl"
-		print "timer," $1 " " $2 " p50 (slack " slack ")," sys "," $3 ",us,,"
-		print "timer," $1 " " $2 " p99 (slack " slack ")," sys "," $5 ",us,,"
+	awk 'function row(c, v) {
+		if (sys == "native") {
+			ref[c] = v
+			print "timer," c ",native," v ",us,,"
+		} else if (ref[c] > 0) {
+			printf "timer,%s,lkl,%s,us,%.2f,native\n", c, v, v / ref[c]
+		} else {
+			print "timer," c ",lkl," v ",us,,"
+		}
+	}
+	/^# timer slack:/ { slack = $6 " ns"; next }
+	/^[0-9]+[unm]?s +(host|LKL) +[a-z]+ +[0-9.]+ / {
+		sys = $2 == "host" ? "native" : "lkl"
+		row($1 " " $3 " p50 (slack " slack ")", $4)
+		row($1 " " $3 " p99 (slack " slack ")", $6)
 	}' "$1"
 }
 
