@@ -199,6 +199,7 @@ plot() {
 		set yrange [0:*]
 		set key top right
 		set xtics rotate by -20 nomirror
+		set rmargin 8
 		set grid ytics
 		set datafile separator "\t"
 		set datafile missing "n/a"
