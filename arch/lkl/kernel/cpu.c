@@ -298,8 +298,8 @@ bool lkl_cpu_idle_release(void)
  * starts at 0, doubles from LKL_IDLE_POLL_START_NS whenever the CPU was
  * idle for less than lkl_idle_poll_max_ns, and halves when it was idle
  * longer: a busy exchange of small packets or short sleeps keeps the
- * thread hot, an idle kernel never polls. "lkl_idle_poll_us=" on the command line sets
- * the maximum; 0 turns this polling off.
+ * thread hot, an idle kernel never polls. "lkl_idle_poll_us=" on the
+ * command line sets the maximum; 0 turns this polling off.
  */
 #define LKL_IDLE_POLL_START_NS	(10 * NSEC_PER_USEC)
 

@@ -110,6 +110,12 @@ static void lkl_timer_store_due(u64 due)
 	__atomic_store_n(&lkl_timer_due, due, __ATOMIC_SEQ_CST);
 }
 
+/* Whether the deadline @due is set and within lkl_timer_poll_ns of @now. */
+static bool lkl_timer_due_soon(u64 due, u64 now)
+{
+	return due != LKL_TIMER_NONE && due <= now + lkl_timer_poll_ns;
+}
+
 /* Raise the timer interrupt for @due, unless it was raised or re-armed. */
 static void lkl_timer_expire(u64 due)
 {
@@ -131,7 +137,7 @@ bool lkl_timer_poll(void)
 {
 	u64 due = lkl_timer_load_due(), now = lkl_ops->time();
 
-	if (due == LKL_TIMER_NONE || due > now + lkl_timer_poll_ns)
+	if (!lkl_timer_due_soon(due, now))
 		return false;
 	if (now >= due)
 		lkl_timer_expire(due);
@@ -157,7 +163,7 @@ u64 lkl_timer_spin_until(u64 now)
 {
 	u64 due = lkl_timer_load_due();
 
-	if (due == LKL_TIMER_NONE || due > now + lkl_timer_poll_ns)
+	if (!lkl_timer_due_soon(due, now))
 		return 0;
 	return due + LKL_TIMER_SPIN_LATE_NS;
 }
@@ -224,7 +230,7 @@ static void lkl_timer_fired(void *arg)
 {
 	u64 due = lkl_timer_load_due(), now = lkl_ops->time(), next;
 
-	if (due == LKL_TIMER_NONE || due > now + lkl_timer_poll_ns)
+	if (!lkl_timer_due_soon(due, now))
 		return;
 	if (now >= due) {
 		lkl_timer_expire(due);
