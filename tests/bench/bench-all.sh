@@ -102,20 +102,31 @@ parse_disk() {
 	}' "$1"
 }
 
+# Rows are "  NAME MB/s [RATIOx native]" or "  NAME P50 P99". NAME may be
+# wider than its column ("LKL -> native, tap, offloads off"), so the
+# figures are read from the end of the line and NAME is what is left.
 parse_net() {
-	awk '/^bench-net: .*MB\/s/ { sec = "tput"; next }
-	     /^bench-net: .*round trips/ { sec = "rr"; next }
-	     /^  / {
-		m = substr($0, 3, 28); sub(/ +$/, "", m); gsub(/,/, ";", m)
-		split(substr($0, 31), f, " ")
-		sys = m ~ /LKL/ ? "lkl" : "native"
-		if (sec == "tput") {
-			r = f[2]; sub(/x$/, "", r)
-			print "net,tcp stream: " m "," sys "," f[1] ",MB/s," r "," (r == "" ? "" : "native veth")
-		} else if (sec == "rr") {
-			print "net,rr p50: " m "," sys "," f[1] ",us,,"
-			print "net,rr p99: " m "," sys "," f[2] ",us,,"
+	awk 'function name(n,  i, m) {
+		m = $1
+		for (i = 2; i <= n; i++)
+			m = m " " $i
+		gsub(/,/, ";", m)
+		return m
+	}
+	/^bench-net: .*MB\/s/ { sec = "tput"; next }
+	/^bench-net: .*round trips/ { sec = "rr"; next }
+	/^  / && sec == "tput" {
+		n = NF - 1; r = ""
+		if ($NF == "native" && $(NF - 1) ~ /^[0-9.]+x$/) {
+			n = NF - 3; r = $(NF - 1); sub(/x$/, "", r)
 		}
+		m = name(n); sys = m ~ /LKL/ ? "lkl" : "native"
+		print "net,tcp stream: " m "," sys "," $(n + 1) ",MB/s," r "," (r == "" ? "" : "native veth")
+	}
+	/^  / && sec == "rr" {
+		m = name(NF - 2); sys = m ~ /LKL/ ? "lkl" : "native"
+		print "net,rr p50: " m "," sys "," $(NF - 1) ",us,,"
+		print "net,rr p99: " m "," sys "," $NF ",us,,"
 	}' "$1"
 }
 
