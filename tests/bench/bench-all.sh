@@ -311,9 +311,9 @@ if command -v gnuplot >/dev/null; then
 	# TCP stream: one cluster per LKL path, the native veth figure beside.
 	awk -F, '$1 == "net" && $2 ~ /^tcp stream/ {
 			if ($3 == "native") nat = $4
-			else { c = $2; sub(/^tcp stream: /, "", c); l[n] = c; v[n++] = $4 }
+			else { c = $2; sub(/^tcp stream: /, "", c); l[++n] = c; v[n] = $4 }
 		}
-		END { for (i = 0; i < n; i++) printf "%s\t%s\t%s\n", l[i], nat, v[i] }' \
+		END { for (i = 1; i <= n; i++) printf "%s\t%s\t%s\n", l[i], nat, v[i] }' \
 		"$CSV" > "$OUT/net.dat"
 	plot net-tcp-stream "TCP stream, LKL paths against native veth" \
 		"MB/s" "$OUT/net.dat"
