@@ -22,6 +22,10 @@
 #                 sweep-udp-stream.png, sweep-rr.png)
 # A benchmark that fails is reported and the others still run; the exit
 # status is then 1. Not part of make test: it takes up to 30 minutes.
+# BENCH_PARSE_ONLY=1 runs no benchmark and only gathers what OUTDIR's
+# NAME.txt (and NAME.csv) files already hold; TOOLSDIR is then not used
+# (any directory will do). tests/bench/parse-test.sh does so on saved
+# outputs in tests/bench/testdata/.
 
 set -eu -o pipefail
 
@@ -29,6 +33,8 @@ TOOLS=$(cd "${1:?usage: bench-all.sh TOOLSDIR [OUTDIR]}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${2:-$HERE/../../build/bench}
 BENCHES=${BENCHES:-core disk net timer bbr sweep}
+TO_RUN=$BENCHES
+[ "${BENCH_PARSE_ONLY:-}" = 1 ] && TO_RUN=
 BIN=$TOOLS/tests/bench
 
 mkdir -p "$OUT"
@@ -56,7 +62,7 @@ run() {
 	fi
 }
 
-for b in $BENCHES; do
+for b in $TO_RUN; do
 	case $b in
 	core) run core no "$BIN/bench-core" ;;
 	disk) run disk no "$HERE/bench-disk.sh" "$TOOLS" ;;
