@@ -241,12 +241,16 @@ static void lkl_timer_fired(void *arg)
 	/*
 	 * Fire again at the deadline. Re-arming from the callback wakes no
 	 * thread. If the kernel moved the deadline meanwhile, arm for the
-	 * new one: whichever of us stored the deadline last arms last.
+	 * new one: whichever of us stored the deadline last arms last. Never
+	 * cancel from here, though: a deadline that was just raised reads as
+	 * none until the kernel stores the next one, and a cancel that lands
+	 * after the kernel armed for that would lose it. A stale arming only
+	 * fires once in vain.
 	 */
 	for (;;) {
 		lkl_timer_arm(due, now);
 		next = lkl_timer_load_due();
-		if (next == due)
+		if (next == due || next == LKL_TIMER_NONE)
 			break;
 		due = next;
 		now = lkl_ops->time();
