@@ -21,7 +21,8 @@
  * The idle thread polls for a timer due within lkl_timer_poll_ns, and is
  * woken that long before a later one, so that the timer interrupt reaches
  * it without a host wakeup. The host's own wakeups take tens of
- * microseconds; polling costs at most this much CPU per timer event.
+ * microseconds; polling costs about this much CPU per timer event (the
+ * window grows by how late the host timer fires, see lkl_timer_learn()).
  * "lkl_timer_poll_us=" on the command line sets it; 0 turns polling off.
  */
 static u64 lkl_timer_poll_ns = 150 * NSEC_PER_USEC;
@@ -57,10 +58,10 @@ early_param("lkl_timer_poll_us", lkl_timer_poll_setup);
 
 /*
  * @lkl_timer_due is the deadline of the clock event device. The host timer
- * @lkl_timer fires lkl_timer_poll_ns before it, to make the idle thread
- * poll, then at it. Whoever raises the timer interrupt for @lkl_timer_due
- * first (the timer thread or the polling idle thread) sets it to
- * LKL_TIMER_NONE, so it is raised once.
+ * @lkl_timer fires a poll window before it, to make the idle thread poll,
+ * then just after it. Whoever raises the timer interrupt for
+ * @lkl_timer_due first (the timer thread or the polling idle thread) sets
+ * it to LKL_TIMER_NONE, so it is raised once.
  */
 static struct lkl_timer *lkl_timer;
 static u64 lkl_timer_due = LKL_TIMER_NONE;
@@ -110,10 +111,43 @@ static void lkl_timer_store_due(u64 due)
 	__atomic_store_n(&lkl_timer_due, due, __ATOMIC_SEQ_CST);
 }
 
-/* Whether the deadline @due is set and within lkl_timer_poll_ns of @now. */
+/*
+ * How late the host timer fires: a running average, weight 1/8, of how
+ * much later than asked its thread ran. The host wakes a thread later the
+ * longer its CPU slept (on the VM of Documentation/virt/lkl/performance.rst
+ * 30 us after a 10 us sleep, 100 us after 10 ms), so the host timer is
+ * armed this much earlier for a poll, and the poll window grows by as
+ * much: the pollers are then up lkl_timer_poll_ns before the deadline.
+ * At most LKL_TIMER_LATE_MAX_NS, which bounds the CPU polling burns.
+ * @lkl_timer_target is the time the host timer was last armed for.
+ */
+#define LKL_TIMER_LATE_MAX_NS	(300 * NSEC_PER_USEC)
+
+static u64 lkl_timer_late_ns;
+static u64 lkl_timer_target;
+
+/* The host timer fired at @now: learn how late it was. */
+static void lkl_timer_learn(u64 now)
+{
+	u64 target = READ_ONCE(lkl_timer_target);
+	s64 late = now > target ? now - target : 0, avg = lkl_timer_late_ns;
+
+	late = min_t(s64, late, LKL_TIMER_LATE_MAX_NS);
+	WRITE_ONCE(lkl_timer_late_ns, avg + (late - avg) / 8);
+}
+
+/* How long before a deadline it is polled for; 0 if polling is off. */
+static u64 lkl_timer_window(void)
+{
+	if (!lkl_timer_poll_ns)
+		return 0;
+	return lkl_timer_poll_ns + READ_ONCE(lkl_timer_late_ns);
+}
+
+/* Whether the deadline @due is set and within the poll window of @now. */
 static bool lkl_timer_due_soon(u64 due, u64 now)
 {
-	return due != LKL_TIMER_NONE && due <= now + lkl_timer_poll_ns;
+	return due != LKL_TIMER_NONE && due <= now + lkl_timer_window();
 }
 
 /* Raise the timer interrupt for @due, unless it was raised or re-armed. */
@@ -130,7 +164,7 @@ static void lkl_timer_expire(u64 due)
  *
  * Called without the CPU. Raises the timer interrupt if it is due.
  *
- * Return: true while the timer is due within lkl_timer_poll_ns, so that
+ * Return: true while the timer is due within the poll window, so that
  * polling on is worth it.
  */
 bool lkl_timer_poll(void)
@@ -156,8 +190,8 @@ bool lkl_timer_poll(void)
  * lkl_timer_spin_until() - how long a task's thread polls for the CPU
  * @now: the time now
  *
- * Return: the time to poll until, or 0 if no timer is due within
- * lkl_timer_poll_ns.
+ * Return: the time to poll until, or 0 if no timer is due within the
+ * poll window.
  */
 u64 lkl_timer_spin_until(u64 now)
 {
@@ -171,6 +205,8 @@ u64 lkl_timer_spin_until(u64 now)
 /* Arm the host timer for @due, stored in lkl_timer_due, at time @now. */
 static int lkl_timer_arm(u64 due, u64 now)
 {
+	u64 window = lkl_timer_window();
+
 	if (due == LKL_TIMER_NONE) {
 		lkl_ops->timer_cancel(lkl_timer);
 		return 0;
@@ -181,10 +217,11 @@ static int lkl_timer_arm(u64 due, u64 now)
 	 * fires a little late, so that its thread does not wake up and
 	 * compete for a host CPU just when the deadline is served.
 	 */
-	if (lkl_timer_poll_ns && due > now + lkl_timer_poll_ns)
-		due -= lkl_timer_poll_ns;
-	else if (lkl_timer_poll_ns)
+	if (window && due > now + window)
+		due -= window;
+	else if (window)
 		due += LKL_TIMER_BACKSTOP_NS;
+	WRITE_ONCE(lkl_timer_target, due);
 	return lkl_ops->timer_set_oneshot(lkl_timer, due);
 }
 
@@ -222,30 +259,34 @@ static irqreturn_t lkl_timer_interrupt(int irq, void *dev_id)
 }
 
 /*
- * The host timer fired: lkl_timer_poll_ns before the deadline, or at it.
- * Nothing to do if the idle thread raised the interrupt already, or if
- * the deadline was moved later meanwhile (the host timer is armed anew).
+ * The host timer fired: a poll window before the deadline, or after it.
+ * Make the pollers poll, and fire again at the deadline. Nothing to do if
+ * the idle thread raised the interrupt already. A window that shrank
+ * since the host timer was armed, or a deadline moved later meanwhile,
+ * just re-arms it.
  */
 static void lkl_timer_fired(void *arg)
 {
 	u64 due = lkl_timer_load_due(), now = lkl_ops->time(), next;
 
-	if (!lkl_timer_due_soon(due, now))
+	lkl_timer_learn(now);
+	if (due == LKL_TIMER_NONE)
 		return;
 	if (now >= due) {
 		lkl_timer_expire(due);
 		return;
 	}
 
-	lkl_cpu_prewake_idle();
+	if (lkl_timer_due_soon(due, now))
+		lkl_cpu_prewake_idle();
 	/*
-	 * Fire again at the deadline. Re-arming from the callback wakes no
-	 * thread. If the kernel moved the deadline meanwhile, arm for the
-	 * new one: whichever of us stored the deadline last arms last. Never
-	 * cancel from here, though: a deadline that was just raised reads as
-	 * none until the kernel stores the next one, and a cancel that lands
-	 * after the kernel armed for that would lose it. A stale arming only
-	 * fires once in vain.
+	 * Re-arming from the callback wakes no thread. If the kernel moved
+	 * the deadline meanwhile, arm for the new one: whichever of us
+	 * stored the deadline last arms last. Never cancel from here, though:
+	 * a deadline that was just raised reads as none until the kernel
+	 * stores the next one, and a cancel that lands after the kernel
+	 * armed for that would lose it. A stale arming only fires once in
+	 * vain.
 	 */
 	for (;;) {
 		lkl_timer_arm(due, now);
