@@ -114,28 +114,107 @@ static void lkl_switch_wake(struct task_struct *next)
 }
 
 /*
+ * The host thread of the task that last went to sleep in lkl_switch_wait()
+ * while a timer was set for later. Most likely the task waits for that
+ * timer: when the host timer fires lkl_timer_poll_ns early to make the
+ * idle thread poll, lkl_thread_prewake() makes this thread poll too, so
+ * that the switch back to the task costs no host wakeup either.
+ * lkl_prewaking is set while the timer thread pokes the thread it took
+ * from the slot; the thread waits for that to end before it goes on.
+ */
+static struct thread_struct *lkl_timer_sleeper;
+static bool lkl_prewaking;
+
+/**
+ * lkl_thread_prewake() - make the thread that sleeps on the next timer poll
+ *
+ * Called by the host timer thread, without the CPU, shortly before the
+ * deadline.
+ */
+void lkl_thread_prewake(void)
+{
+	struct thread_struct *t;
+
+	__atomic_store_n(&lkl_prewaking, true, __ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&lkl_halting, __ATOMIC_SEQ_CST)) {
+		t = __atomic_exchange_n(&lkl_timer_sleeper, NULL,
+					__ATOMIC_SEQ_CST);
+		if (t) {
+			__atomic_store_n(&t->poked, true, __ATOMIC_SEQ_CST);
+			lkl_ops->sem_up(t->sched_sem);
+		}
+	}
+	__atomic_store_n(&lkl_prewaking, false, __ATOMIC_SEQ_CST);
+}
+
+/* Poll until @until for the switch back; true if it came. */
+static bool lkl_switch_poll(struct thread_struct *pt, u64 until)
+{
+	while (!__atomic_load_n(&pt->switched_in, __ATOMIC_ACQUIRE)) {
+		if (lkl_ops->time() >= until)
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
+/*
+ * After a down() of a thread that may have been poked: whether the poke
+ * has to be served. A poke comes with one more up(), so a thread that
+ * was poked and switched to at once takes one more down().
+ */
+static bool lkl_switch_poked(struct thread_struct *pt)
+{
+	struct thread_struct *me = pt;
+
+	if (__atomic_compare_exchange_n(&lkl_timer_sleeper, &me, NULL, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		return false;
+	/* Taken by the timer thread, or replaced by a later sleeper. */
+	while (__atomic_load_n(&lkl_prewaking, __ATOMIC_SEQ_CST))
+		cpu_relax();
+	if (!__atomic_exchange_n(&pt->poked, false, __ATOMIC_SEQ_CST))
+		return false;
+	if (!__atomic_load_n(&pt->switched_in, __ATOMIC_ACQUIRE))
+		return true;
+	lkl_ops->sem_down(pt->sched_sem);
+	return false;
+}
+
+/*
  * Wait for the CPU to come back to @prev. A host wakeup costs tens of
  * microseconds, so the thread first polls for a while when the CPU is
  * likely to come back soon: the idle thread for the adaptive window of
  * lkl_idle_spin_ns(), a task's thread until just after a timer that is
- * about to fire. Then it sleeps; after a poll that saw the switch, the
- * semaphore's down() does not wait.
+ * about to fire. A task's thread that sleeps while a timer is set for
+ * later offers itself to lkl_thread_prewake(), and polls when the timer
+ * is about to fire. After a poll that saw the switch, the semaphore's
+ * down() does not wait.
  */
 static void lkl_switch_wait(struct task_struct *prev)
 {
 	struct thread_struct *pt = &prev->thread;
-	u64 now = lkl_ops->time(), until;
+	bool idle = is_idle_task(prev);
+	u64 now = lkl_ops->time();
 
-	if (is_idle_task(prev))
-		until = now + lkl_idle_spin_ns();
-	else
-		until = lkl_timer_spin_until(now);
-	while (now < until &&
-	       !__atomic_load_n(&pt->switched_in, __ATOMIC_ACQUIRE)) {
-		cpu_relax();
-		now = lkl_ops->time();
+	if (lkl_switch_poll(pt, idle ? now + lkl_idle_spin_ns() :
+			    lkl_timer_spin_until(now)))
+		goto out;
+
+	while (!idle && lkl_timer_armed() &&
+	       READ_ONCE(prev->__state) != TASK_RUNNING) {
+		__atomic_store_n(&lkl_timer_sleeper, pt, __ATOMIC_SEQ_CST);
+		lkl_ops->sem_down(pt->sched_sem);
+		lkl_halt_check();
+		if (!lkl_switch_poked(pt))
+			goto woken;
+		/* Poked: the timer is due soon. */
+		if (lkl_switch_poll(pt, lkl_timer_spin_until(lkl_ops->time())))
+			goto out;
 	}
+out:
 	lkl_ops->sem_down(pt->sched_sem);
+woken:
 	__atomic_store_n(&pt->switched_in, false, __ATOMIC_RELAXED);
 }
 
@@ -224,7 +303,11 @@ void lkl_threads_halt(void)
 {
 	struct task_struct *g, *t;
 
-	WRITE_ONCE(lkl_halting, true);
+	__atomic_store_n(&lkl_halting, true, __ATOMIC_SEQ_CST);
+	/* No thread is poked from now on: their semaphores go away. */
+	__atomic_store_n(&lkl_timer_sleeper, NULL, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&lkl_prewaking, __ATOMIC_SEQ_CST))
+		cpu_relax();
 
 	for_each_process_thread(g, t) {
 		struct thread_struct *ts = &t->thread;

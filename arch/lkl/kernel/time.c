@@ -178,6 +178,16 @@ bool lkl_timer_poll(void)
 	return true;
 }
 
+/**
+ * lkl_timer_armed() - whether the clock event device has a deadline
+ *
+ * Return: true if a timer interrupt is to come.
+ */
+bool lkl_timer_armed(void)
+{
+	return lkl_timer_load_due() != LKL_TIMER_NONE;
+}
+
 /*
  * A task's thread that leaves the CPU just before the timer is due, which
  * is most likely the task's own timer, polls until a little after the
@@ -277,8 +287,10 @@ static void lkl_timer_fired(void *arg)
 		return;
 	}
 
-	if (lkl_timer_due_soon(due, now))
+	if (lkl_timer_due_soon(due, now)) {
 		lkl_cpu_prewake_idle();
+		lkl_thread_prewake();
+	}
 	/*
 	 * Re-arming from the callback wakes no thread. If the kernel moved
 	 * the deadline meanwhile, arm for the new one: whichever of us

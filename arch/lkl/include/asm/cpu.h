@@ -35,6 +35,8 @@ int lkl_parse_us(const char *arg, u64 *ns);
 u64 lkl_idle_spin_ns(void);
 void lkl_idle_poll_off(void);
 
+void lkl_thread_prewake(void);
+bool lkl_timer_armed(void);
 void lkl_threads_halt(void);
 void lkl_halt_check(void);
 void lkl_user_mode(void);

@@ -25,6 +25,8 @@ struct lkl_sem;
  * @flags: LKL_THREAD_* below
  * @switched_in: set by __switch_to() with the semaphore's up(), so that
  *	the task's host thread can poll for it before it sleeps
+ * @poked: set with an extra up() of the semaphore when the timer thread
+ *	asked the sleeping host thread to poll (lkl_thread_prewake())
  */
 struct thread_struct {
 	struct lkl_sem *sched_sem;
@@ -36,6 +38,7 @@ struct thread_struct {
 	lkl_thread_t app_thread;
 	unsigned int flags;
 	bool switched_in;
+	bool poked;
 };
 
 /* The task belongs to an application thread that calls into LKL. */
