@@ -215,8 +215,8 @@ plot() {
 		set boxwidth 0.9
 		set yrange [0:*]
 		set key top right
-		set xtics rotate by -20 nomirror
-		set rmargin 8
+		set xtics rotate by -30 nomirror
+		set rmargin 14
 		set grid ytics
 		set datafile separator "\t"
 		set datafile missing "n/a"
@@ -317,7 +317,13 @@ if command -v gnuplot >/dev/null; then
 	# TCP stream: one cluster per LKL path, the native veth figure beside.
 	awk -F, '$1 == "net" && $2 ~ /^tcp stream/ {
 			if ($3 == "native") nat = $4
-			else { c = $2; sub(/^tcp stream: /, "", c); l[++n] = c; v[n] = $4 }
+			else {
+				c = $2; sub(/^tcp stream: /, "", c)
+				sub(/^LKL -> native; /, "LKL sends, ", c)
+				sub(/^native -> LKL; /, "LKL receives, ", c)
+				sub(/; offloads on$/, "", c); sub(/; offloads off$/, ", no offloads", c)
+				l[++n] = c; v[n] = $4
+			}
 		}
 		END { for (i = 1; i <= n; i++) printf "%s\t%s\t%s\n", l[i], nat, v[i] }' \
 		"$CSV" > "$OUT/net.dat"
