@@ -372,6 +372,41 @@ int lkl_netdev_get_features(struct lkl_netdev *nd,
 			    unsigned long long *features);
 
 /**
+ * struct lkl_netdev_stats - frames the device dropped before the kernel
+ *	saw them, or after it sent them
+ * @rx_short: received frames shorter than the backend's virtio-net header
+ * @rx_too_long: received frames longer than the driver's buffers
+ * @rx_gso: received GSO frames, while the driver takes none (the
+ *	interface has no LRO offload): turn GSO and GRO off on the host
+ *	side, or give the interface its offloads
+ * @rx_csum: received frames whose partial checksum could not be
+ *	completed for a driver without checksum offload
+ * @tx_errors: frames the backend failed to send (a full queue of a
+ *	backend that does not wait, a peer that has gone)
+ *
+ * The kernel's own interface counters (``ip -s link``) do not see these:
+ * the kernel never got the frame, or handed it on. The first frame
+ * dropped for each reason but @tx_errors is also reported with
+ * lkl_printf().
+ */
+struct lkl_netdev_stats {
+	unsigned long long rx_short;
+	unsigned long long rx_too_long;
+	unsigned long long rx_gso;
+	unsigned long long rx_csum;
+	unsigned long long tx_errors;
+};
+
+/**
+ * lkl_netdev_get_stats() - the frames a device dropped on the host side
+ * @nd: an added backend
+ * @stats: receives the counts since lkl_netdev_add()
+ *
+ * Return: 0, or -LKL_EINVAL if @nd is not added.
+ */
+int lkl_netdev_get_stats(struct lkl_netdev *nd, struct lkl_netdev_stats *stats);
+
+/**
  * DOC: Network configuration
  *
  * Interfaces, addresses, routes, policy rules, neighbours and qdiscs are

@@ -63,6 +63,15 @@ enum vnet_rx {
 	VNET_RX_DEAD,		/* the backend or the device is broken */
 };
 
+/* Why a received frame was dropped. */
+enum vnet_drop {
+	VNET_DROP_SHORT,
+	VNET_DROP_TOO_LONG,
+	VNET_DROP_GSO,
+	VNET_DROP_CSUM,
+	VNET_DROP_KINDS,
+};
+
 struct vnet_chain {
 	uint16_t head;
 	unsigned int iov;	/* its first segment in vnet_dev.rx_iov */
@@ -82,6 +91,9 @@ struct vnet_chain {
  * @mrg: the driver accepted mergeable receive buffers
  * @guest_csum: the driver accepts frames with a partial checksum
  * @guest_gso: the driver accepts GSO frames
+ * @stats: frames dropped on the host side
+ * @warned: a drop of that kind (enum vnet_drop) was reported
+ * @ifindex: the interface's index inside LKL, once it is known
  * @rx_req: scratch space for looking at receive chains
  * @tx_req: scratch space for looking at transmit chains (vnet_serve_now())
  * @rx_chain: the receive chains gathered for the next frame
@@ -99,6 +111,9 @@ struct vnet_dev {
 	bool mrg;
 	bool guest_csum;
 	bool guest_gso;
+	struct lkl_netdev_stats stats;
+	bool warned[VNET_DROP_KINDS];
+	int ifindex;
 	struct lkl_virtio_req rx_req;
 	struct lkl_virtio_req tx_req;
 	struct vnet_chain rx_chain[VNET_RX_CHAINS];
@@ -270,6 +285,35 @@ static int vnet_rx_gather(struct vnet_dev *vd, size_t *total)
 	return n;
 }
 
+/*
+ * Count a received frame dropped for @why, and report the first of each
+ * kind: nothing else would tell the user why no traffic gets through.
+ */
+static enum vnet_rx vnet_rx_drop(struct vnet_dev *vd, enum vnet_drop why)
+{
+	static const char fmt[] =
+		"lkl: ifindex %d: dropped a received frame: %s; see lkl_netdev_get_stats()\n";
+	static const char *const what[] = {
+		[VNET_DROP_SHORT] = "shorter than its virtio-net header",
+		[VNET_DROP_TOO_LONG] = "longer than the receive buffers",
+		[VNET_DROP_GSO] =
+			"a GSO frame, and the interface has no LRO offload (turn GSO and GRO off on the host side)",
+		[VNET_DROP_CSUM] = "its partial checksum could not be completed",
+	};
+	unsigned long long *count[] = {
+		[VNET_DROP_SHORT] = &vd->stats.rx_short,
+		[VNET_DROP_TOO_LONG] = &vd->stats.rx_too_long,
+		[VNET_DROP_GSO] = &vd->stats.rx_gso,
+		[VNET_DROP_CSUM] = &vd->stats.rx_csum,
+	};
+
+	__atomic_fetch_add(count[why], 1, __ATOMIC_RELAXED);
+	if (!__atomic_exchange_n(&vd->warned[why], true, __ATOMIC_RELAXED))
+		lkl_printf(fmt, __atomic_load_n(&vd->ifindex, __ATOMIC_RELAXED),
+			   what[why]);
+	return VNET_RX_FRAME;
+}
+
 /* Receive one frame into the driver's buffers; the queue is held. */
 static enum vnet_rx vnet_rx_one(struct vnet_dev *vd)
 {
@@ -299,20 +343,20 @@ static enum vnet_rx vnet_rx_one(struct vnet_dev *vd)
 	if (ret < 0)
 		return VNET_RX_DEAD;
 	if (ret < nd->vnet_hdr_len)
-		return VNET_RX_FRAME;
+		return vnet_rx_drop(vd, VNET_DROP_SHORT);
 	len = ret - nd->vnet_hdr_len + VNET_HDR_LEN;
 	if (len > total)
-		return VNET_RX_FRAME;	/* truncated: drop it */
+		return vnet_rx_drop(vd, VNET_DROP_TOO_LONG);
 
 	if (nd->vnet_hdr_len < (int)sizeof(h->hdr))
 		memset(&h->hdr, 0, sizeof(h->hdr));
 	if (h->hdr.gso_type != LKL_VIRTIO_NET_HDR_GSO_NONE && !vd->guest_gso)
-		return VNET_RX_FRAME;
+		return vnet_rx_drop(vd, VNET_DROP_GSO);
 	if (!vd->guest_csum) {
 		niov = vd->rx_chain[chains - 1].iov + vd->rx_chain[chains - 1].niov;
 		if (!vnet_rx_csum(vd, (struct lkl_virtio_net_hdr_v1 *)h, len,
 				  niov))
-			return VNET_RX_FRAME;
+			return vnet_rx_drop(vd, VNET_DROP_CSUM);
 		h->hdr.flags = 0;
 	}
 
@@ -447,8 +491,9 @@ static int vnet_enqueue(struct lkl_virtio_dev *dev, int q,
 		cnt = vnet_cut_header(req->buf, req->nout, nd->vnet_hdr_len,
 				      vd->tx_iov);
 		/* A frame the backend refuses is dropped, as on a wire. */
-		if (cnt > 0)
-			nd->ops->tx(nd, vd->tx_iov, cnt);
+		if (cnt <= 0 || nd->ops->tx(nd, vd->tx_iov, cnt) < 0)
+			__atomic_fetch_add(&vd->stats.tx_errors, 1,
+					   __ATOMIC_RELAXED);
 	}
 	lkl_virtio_req_complete(req, 0);
 	return 0;
@@ -609,6 +654,8 @@ int lkl_netdev_add(struct lkl_netdev *nd, const struct lkl_netdev_args *args)
 	ret = lkl_sysfs_lookup(vnet_lookup, &vd->dev.id);
 	if (ret < 0)
 		lkl_netdev_remove(nd);
+	else
+		__atomic_store_n(&vd->ifindex, (int)ret, __ATOMIC_RELAXED);
 	return (int)ret;
 
 out_rx:
@@ -644,6 +691,22 @@ int lkl_netdev_get_features(struct lkl_netdev *nd,
 	pthread_mutex_lock(&vd->dev.lock);
 	*features = vd->dev.driver_features;
 	pthread_mutex_unlock(&vd->dev.lock);
+	return 0;
+}
+
+int lkl_netdev_get_stats(struct lkl_netdev *nd, struct lkl_netdev_stats *stats)
+{
+	struct vnet_dev *vd = nd ? nd->dev : NULL;
+	struct lkl_netdev_stats *s;
+
+	if (!vd || !stats)
+		return -LKL_EINVAL;
+	s = &vd->stats;
+	stats->rx_short = __atomic_load_n(&s->rx_short, __ATOMIC_RELAXED);
+	stats->rx_too_long = __atomic_load_n(&s->rx_too_long, __ATOMIC_RELAXED);
+	stats->rx_gso = __atomic_load_n(&s->rx_gso, __ATOMIC_RELAXED);
+	stats->rx_csum = __atomic_load_n(&s->rx_csum, __ATOMIC_RELAXED);
+	stats->tx_errors = __atomic_load_n(&s->tx_errors, __ATOMIC_RELAXED);
 	return 0;
 }
 
