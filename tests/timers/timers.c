@@ -369,6 +369,76 @@ TEST_F(timers, fire_under_syscall_load)
 	EXPECT_LT(THREADS * 100, calls);
 }
 
+struct sleeper {
+	pthread_t thread;
+	int seed;
+	int sleeps;
+	int early;
+	long long worst;
+};
+
+/*
+ * Sleep 100 times for 200 us to 3 ms, relative and absolute, in turn with
+ * the other sleepers: the host timer wakes the sleeping thread it guesses
+ * is waiting, which is often another one's (see lkl_thread_prewake()).
+ */
+static void *sleep_around(void *arg)
+{
+	static const long long sizes[] = {
+		200000, 500000, NSEC_PER_MSEC, 2 * NSEC_PER_MSEC,
+		3 * NSEC_PER_MSEC,
+	};
+	struct sleeper *s = arg;
+	struct __lkl__kernel_timespec req;
+	long long due, woke;
+	int i, abs;
+
+	for (i = 0; i < 100; i++) {
+		abs = (s->seed + i) % 2;
+		due = lkl_ns(LKL_CLOCK_MONOTONIC) +
+		      sizes[(s->seed + i) % ARRAY_SIZE(sizes)];
+		req = lkl_ts(abs ? due : due - lkl_ns(LKL_CLOCK_MONOTONIC));
+		if (lkl_sys_clock_nanosleep(LKL_CLOCK_MONOTONIC,
+					    abs ? LKL_TIMER_ABSTIME : 0, &req,
+					    NULL))
+			break;
+		woke = lkl_ns(LKL_CLOCK_MONOTONIC);
+		if (woke < due)
+			s->early++;
+		if (woke - due > s->worst)
+			s->worst = woke - due;
+		s->sleeps++;
+	}
+	return NULL;
+}
+
+/*
+ * Eight threads sleeping at once on timers of their own: no sleep ends
+ * early, none is lost (the test would hang), and lateness stays within
+ * the loose bound for a loaded host.
+ */
+TEST_F(timers, sleepers_in_parallel)
+{
+	struct sleeper s[THREADS] = { 0 };
+	long long worst = 0;
+	int i;
+
+	for (i = 0; i < THREADS; i++) {
+		s[i].seed = i;
+		ASSERT_EQ(0, pthread_create(&s[i].thread, NULL, sleep_around,
+					    &s[i]));
+	}
+	for (i = 0; i < THREADS; i++) {
+		pthread_join(s[i].thread, NULL);
+		EXPECT_EQ(100, s[i].sleeps);
+		EXPECT_EQ(0, s[i].early);
+		worst = s[i].worst > worst ? s[i].worst : worst;
+	}
+	EXPECT_GT(MAX_LATE_LOADED, worst);
+	TH_LOG("%d threads slept 100 times each; worst %lld us late", THREADS,
+	       worst / 1000);
+}
+
 static long long process_cpu_ns(void)
 {
 	struct rusage ru;
