@@ -374,6 +374,7 @@ struct sleeper {
 	int seed;
 	int sleeps;
 	int early;
+	long error;
 	long long worst;
 };
 
@@ -390,17 +391,18 @@ static void *sleep_around(void *arg)
 	};
 	struct sleeper *s = arg;
 	struct __lkl__kernel_timespec req;
-	long long due, woke;
+	long long ns, due, woke;
 	int i, abs;
 
 	for (i = 0; i < 100; i++) {
 		abs = (s->seed + i) % 2;
-		due = lkl_ns(LKL_CLOCK_MONOTONIC) +
-		      sizes[(s->seed + i) % ARRAY_SIZE(sizes)];
-		req = lkl_ts(abs ? due : due - lkl_ns(LKL_CLOCK_MONOTONIC));
-		if (lkl_sys_clock_nanosleep(LKL_CLOCK_MONOTONIC,
-					    abs ? LKL_TIMER_ABSTIME : 0, &req,
-					    NULL))
+		ns = sizes[(s->seed + i) % ARRAY_SIZE(sizes)];
+		due = lkl_ns(LKL_CLOCK_MONOTONIC) + ns;
+		req = lkl_ts(abs ? due : ns);
+		s->error = lkl_sys_clock_nanosleep(LKL_CLOCK_MONOTONIC,
+						   abs ? LKL_TIMER_ABSTIME : 0,
+						   &req, NULL);
+		if (s->error)
 			break;
 		woke = lkl_ns(LKL_CLOCK_MONOTONIC);
 		if (woke < due)
@@ -430,6 +432,7 @@ TEST_F(timers, sleepers_in_parallel)
 	}
 	for (i = 0; i < THREADS; i++) {
 		pthread_join(s[i].thread, NULL);
+		EXPECT_EQ(0, s[i].error);
 		EXPECT_EQ(100, s[i].sleeps);
 		EXPECT_EQ(0, s[i].early);
 		worst = s[i].worst > worst ? s[i].worst : worst;
