@@ -31,6 +31,7 @@
 #include <lkl/asm/socket.h>
 #include <lkl/linux/icmp.h>
 #include <lkl/linux/icmpv6.h>
+#include <lkl/linux/tcp.h>
 
 #define MAX_ADDRS	16
 #define STREAM_CHUNK	(256 * 1024)
@@ -686,6 +687,29 @@ static void stream_timeouts(long fd)
 			   (void *)&tv, sizeof(tv));
 }
 
+/*
+ * Send our FIN and wait, up to --timeout, until the peer has acknowledged
+ * it (the socket is then in FIN_WAIT2, TIME_WAIT or CLOSE). The program
+ * removes its interface as soon as it is done, and a FIN still queued on
+ * it would leave the source waiting for the sink to close, in vain.
+ */
+static void fin_wait_acked(long fd)
+{
+	struct lkl_tcp_info ti;
+	int len, i;
+
+	lkl_sys_shutdown(fd, TCP_SHUT_WR);
+	for (i = 0; i < timeout_seconds * 1000; i++) {
+		len = sizeof(ti);
+		if (lkl_sys_getsockopt(fd, LKL_IPPROTO_TCP, LKL_TCP_INFO,
+				       (char *)&ti, &len) < 0)
+			return;
+		if (ti.tcpi_state >= 5 && ti.tcpi_state <= 7)
+			return;
+		usleep(1000);
+	}
+}
+
 static int do_sink(void)
 {
 	struct lkl_sockaddr_in6 sa = {
@@ -763,8 +787,10 @@ static int do_sink(void)
 		sum_add(&sum, buf, ret);
 		total += ret;
 	}
-	if (ret == 0)
+	if (ret == 0) {
 		print_rate("received", total, now_s() - t0, sum_final(&sum));
+		fin_wait_acked(fd);
+	}
 out:
 	if (fd >= 0)
 		lkl_sys_close(fd);
