@@ -127,7 +127,8 @@ parse_net() {
 			n = NF - 3; r = $(NF - 1); sub(/x$/, "", r)
 		}
 		m = name(n); sys = m ~ /LKL/ ? "lkl" : "native"
-		print "net,tcp stream: " m "," sys "," $(n + 1) ",MB/s," r "," (r == "" ? "" : "native veth")
+		print "net,tcp stream: " m "," sys "," $(n + 1) ",MB/s," r "," \
+			(r == "" ? "" : "native veth")
 	}
 	/^  / && sec == "rr" {
 		m = name(NF - 2); sys = m ~ /LKL/ ? "lkl" : "native"
@@ -321,7 +322,8 @@ if command -v gnuplot >/dev/null; then
 				c = $2; sub(/^tcp stream: /, "", c)
 				sub(/^LKL -> native; /, "LKL sends, ", c)
 				sub(/^native -> LKL; /, "LKL receives, ", c)
-				sub(/; offloads on$/, "", c); sub(/; offloads off$/, ", no offloads", c)
+				sub(/; offloads on$/, "", c)
+				sub(/; offloads off$/, ", no offloads", c)
 				l[++n] = c; v[n] = $4
 			}
 		}

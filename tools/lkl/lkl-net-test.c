@@ -41,6 +41,9 @@
 #define LOOPBACK_IFINDEX 1
 /* The kernel's SHUT_WR, which no UAPI header defines. */
 #define TCP_SHUT_WR	1
+/* TCP states, as in /proc/net/tcp and tcpi_state. */
+#define TCP_FIN_WAIT2	5
+#define TCP_CLOSE	7
 
 #define FNV_INIT	0xcbf29ce484222325ULL
 #define FNV_PRIME	0x100000001b3ULL
@@ -704,7 +707,7 @@ static void fin_wait_acked(long fd)
 		if (lkl_sys_getsockopt(fd, LKL_IPPROTO_TCP, LKL_TCP_INFO,
 				       (char *)&ti, &len) < 0)
 			return;
-		if (ti.tcpi_state >= 5 && ti.tcpi_state <= 7)
+		if (ti.tcpi_state >= TCP_FIN_WAIT2 && ti.tcpi_state <= TCP_CLOSE)
 			return;
 		usleep(1000);
 	}

@@ -116,8 +116,8 @@ static void lkl_switch_wake(struct task_struct *next)
 /*
  * The host thread of the task that last went to sleep in lkl_switch_wait()
  * while a timer was set for later. Most likely the task waits for that
- * timer: when the host timer fires lkl_timer_poll_ns early to make the
- * idle thread poll, lkl_thread_prewake() makes this thread poll too, so
+ * timer: when the host timer fires a poll window early to make the idle
+ * thread poll, lkl_thread_prewake() makes this thread poll too, so
  * that the switch back to the task costs no host wakeup either.
  * lkl_prewaking is set while the timer thread pokes the thread it took
  * from the slot; the thread waits for that to end before it goes on.
