@@ -170,8 +170,14 @@ static bool lkl_switch_poked(struct thread_struct *pt)
 	if (__atomic_compare_exchange_n(&lkl_timer_sleeper, &me, NULL, false,
 					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		return false;
-	/* Taken by the timer thread, or replaced by a later sleeper. */
-	while (__atomic_load_n(&lkl_prewaking, __ATOMIC_SEQ_CST))
+	/*
+	 * Taken by the timer thread, or replaced by a later sleeper. Once
+	 * the timer thread has set the flag, all that is left for it is the
+	 * up(), so wait on the semaphore rather than for lkl_prewaking: the
+	 * timer thread may have lost its host CPU to this very thread.
+	 */
+	while (__atomic_load_n(&lkl_prewaking, __ATOMIC_SEQ_CST) &&
+	       !__atomic_load_n(&pt->poked, __ATOMIC_SEQ_CST))
 		cpu_relax();
 	if (!__atomic_exchange_n(&pt->poked, false, __ATOMIC_SEQ_CST))
 		return false;
