@@ -200,15 +200,20 @@ static bool lkl_switch_poked(struct thread_struct *pt)
 static void lkl_switch_wait(struct task_struct *prev)
 {
 	struct thread_struct *pt = &prev->thread;
-	bool idle = is_idle_task(prev);
+	bool idle = is_idle_task(prev), offer;
 	u64 now = lkl_ops->time();
 
 	if (lkl_switch_poll(pt, idle ? now + lkl_idle_spin_ns() :
 			    lkl_timer_spin_until(now)))
 		goto out;
 
-	while (!idle && lkl_timer_armed() &&
-	       READ_ONCE(prev->__state) != TASK_RUNNING) {
+	/*
+	 * Once a timer was armed, offer the thread again after a poke that
+	 * came for an earlier deadline: the timer interrupt that served it
+	 * leaves the device without a deadline until it programs the next.
+	 */
+	offer = !idle && lkl_timer_armed();
+	while (offer && READ_ONCE(prev->__state) != TASK_RUNNING) {
 		__atomic_store_n(&lkl_timer_sleeper, pt, __ATOMIC_SEQ_CST);
 		lkl_ops->sem_down(pt->sched_sem);
 		lkl_halt_check();
