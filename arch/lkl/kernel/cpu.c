@@ -376,8 +376,11 @@ void lkl_cpu_idle_wait(void)
 			lkl_ops->sem_down(init_task.thread.sched_sem);
 			lkl_halt_check();
 			/* Either the CPU (GO) or a request to poll. */
-			if (!lkl_idle_move(LKL_IDLE_POLL_REQ, LKL_IDLE_POLLING) ||
-			    lkl_cpu_idle_poll(0))
+			if (!lkl_idle_move(LKL_IDLE_POLL_REQ, LKL_IDLE_POLLING))
+				break;
+			/* Wake the sleeper, if the timer thread did not yet. */
+			lkl_thread_prewake();
+			if (lkl_cpu_idle_poll(0))
 				break;
 		}
 	}

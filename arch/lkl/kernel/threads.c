@@ -119,23 +119,26 @@ static void lkl_switch_wake(struct task_struct *next)
  * timer: when the host timer fires a poll window early to make the idle
  * thread poll, lkl_thread_prewake() makes this thread poll too, so
  * that the switch back to the task costs no host wakeup either.
- * lkl_prewaking is set while the timer thread pokes the thread it took
- * from the slot; the thread waits for that to end before it goes on.
+ * lkl_prewaking counts the threads in lkl_thread_prewake(), which may be
+ * poking the thread they took from the slot; the thread waits for them
+ * before it goes on (see lkl_switch_poked()).
  */
 static struct thread_struct *lkl_timer_sleeper;
-static bool lkl_prewaking;
+static int lkl_prewaking;
 
 /**
  * lkl_thread_prewake() - make the thread that sleeps on the next timer poll
  *
- * Called by the host timer thread, without the CPU, shortly before the
- * deadline.
+ * Called without the CPU, shortly before the deadline, by the host timer
+ * thread and by the idle thread it made poll, whichever comes first: the
+ * host may run the woken idle thread on the timer thread's host CPU,
+ * ahead of it.
  */
 void lkl_thread_prewake(void)
 {
 	struct thread_struct *t;
 
-	__atomic_store_n(&lkl_prewaking, true, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&lkl_prewaking, 1, __ATOMIC_SEQ_CST);
 	if (!__atomic_load_n(&lkl_halting, __ATOMIC_SEQ_CST)) {
 		t = __atomic_exchange_n(&lkl_timer_sleeper, NULL,
 					__ATOMIC_SEQ_CST);
@@ -144,7 +147,7 @@ void lkl_thread_prewake(void)
 			lkl_ops->sem_up(t->sched_sem);
 		}
 	}
-	__atomic_store_n(&lkl_prewaking, false, __ATOMIC_SEQ_CST);
+	__atomic_sub_fetch(&lkl_prewaking, 1, __ATOMIC_SEQ_CST);
 }
 
 /* Poll until @until for the switch back; true if it came. */
@@ -171,10 +174,10 @@ static bool lkl_switch_poked(struct thread_struct *pt)
 					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		return false;
 	/*
-	 * Taken by the timer thread, or replaced by a later sleeper. Once
-	 * the timer thread has set the flag, all that is left for it is the
-	 * up(), so wait on the semaphore rather than for lkl_prewaking: the
-	 * timer thread may have lost its host CPU to this very thread.
+	 * Taken by a poker, or replaced by a later sleeper. Once the poker
+	 * has set the flag, all that is left for it is the up(), so wait on
+	 * the semaphore rather than for lkl_prewaking: the poker may have
+	 * lost its host CPU to this very thread.
 	 */
 	while (__atomic_load_n(&lkl_prewaking, __ATOMIC_SEQ_CST) &&
 	       !__atomic_load_n(&pt->poked, __ATOMIC_SEQ_CST))
