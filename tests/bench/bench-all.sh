@@ -156,6 +156,13 @@ parse_timer() {
 		sys = $2 == "host" ? "native" : "lkl"
 		row($1 " " $3 " p50 (slack " slack ")", $4)
 		row($1 " " $3 " p99 (slack " slack ")", $6)
+	}
+	# Many sleepers at once: THREADS host|LKL nanosleep p50 p90 p99 ...
+	/^[0-9]+ +(host|LKL) +nanosleep +[0-9.]+ / {
+		sys = $2 == "host" ? "native" : "lkl"
+		row($1 " threads nanosleep p50 (slack 1 ns)", $4)
+		row($1 " threads nanosleep p90 (slack 1 ns)", $5)
+		row($1 " threads nanosleep p99 (slack 1 ns)", $6)
 	}' "$1"
 }
 

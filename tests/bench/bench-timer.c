@@ -28,6 +28,10 @@
  * It also reports the CPU the process used while each kind ran (so that
  * busy-polling is counted), and the CPU an idle LKL uses over 10 s.
  *
+ * Last, many sleepers at once: PAR_THREADS threads each sleep PAR_SLEEPS
+ * times for 200 us to 3 ms with clock_nanosleep(TIMER_ABSTIME), slack
+ * 1 ns, on the host and then in LKL, PAR_ROUNDS times alternated.
+ *
  * With -d DIR it also writes the delays of each case, sorted, one per
  * line in microseconds, to DIR/MODE-SIZE-KIND.txt (MODE slack-1ns or
  * slack-default, KIND such as lkl-nanosleep), for CDF plots.
@@ -46,6 +50,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/timerfd.h>
@@ -58,6 +63,9 @@
 #define CMDLINE		"mem=64M loglevel=0"
 #define BLOCK		20
 #define IDLE_SECONDS	10
+#define PAR_THREADS	8
+#define PAR_SLEEPS	100
+#define PAR_ROUNDS	3
 #define NSEC_PER_SEC	1000000000LL
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -266,6 +274,19 @@ static void print_row(const char *size, enum kind k, struct samples *s)
 	printf("\n");
 }
 
+static void print_par_row(const char *kind, struct samples *s)
+{
+	qsort(s->v, s->n, sizeof(*s->v), cmp_ll);
+	if (!s->n) {
+		printf("%-7d %-14s no samples\n", PAR_THREADS, kind);
+		return;
+	}
+	printf("%-7d %-14s %8.1f %8.1f %8.1f %8.1f %6d %6.0f%%\n",
+	       PAR_THREADS, kind, pct(s->v, s->n, 50), pct(s->v, s->n, 90),
+	       pct(s->v, s->n, 99), s->v[s->n - 1] / 1000.0, s->n,
+	       100.0 * s->cpu / s->wall);
+}
+
 /*
  * Write the delays of one case, sorted by print_row(), to
  * dump_dir/MODE-SIZE-KIND.txt. A file that cannot be written is reported
@@ -393,6 +414,116 @@ static int run_mode(unsigned long slack, int scale, int host_fd, int lkl_fd)
 	return failed;
 }
 
+/* One thread of the many-sleepers case. */
+struct par_thread {
+	pthread_t thread;
+	bool lkl;
+	int id;
+	long long *v;
+	int n, failed;
+};
+
+static void *par_sleeper(void *arg)
+{
+	static const long long ns[] = {
+		200000, 500000, 1000000, 2000000, 3000000,
+	};
+	struct par_thread *t = arg;
+	int i;
+
+	/* A new thread's slack is its creator's on the host, 50 us in LKL. */
+	if (t->lkl)
+		lkl_sys_prctl(LKL_PR_SET_TIMERSLACK, 1, 0, 0, 0);
+	else
+		prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+
+	for (i = 0; i < PAR_SLEEPS; i++) {
+		long long sz = ns[(t->id + i) % ARRAY_SIZE(ns)], due, woke;
+		struct timespec ts;
+		struct __lkl__kernel_timespec lts;
+		long ret;
+
+		due = (t->lkl ? lkl_now() : host_now()) + sz;
+		ts.tv_sec = due / NSEC_PER_SEC;
+		ts.tv_nsec = due % NSEC_PER_SEC;
+		lts.tv_sec = ts.tv_sec;
+		lts.tv_nsec = ts.tv_nsec;
+		if (t->lkl)
+			ret = lkl_sys_clock_nanosleep(LKL_CLOCK_MONOTONIC,
+						      LKL_TIMER_ABSTIME,
+						      &lts, NULL);
+		else
+			ret = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+					      &ts, NULL);
+		woke = t->lkl ? lkl_now() : host_now();
+		if (ret)
+			t->failed++;
+		else
+			t->v[t->n++] = woke - due;
+	}
+	return NULL;
+}
+
+/* Run PAR_THREADS sleepers at once; returns the number of failed calls. */
+static int par_round(bool lkl, struct samples *s)
+{
+	struct par_thread t[PAR_THREADS];
+	int i, failed = 0;
+	long long c0 = cpu_ns(), t0 = host_now();
+
+	for (i = 0; i < PAR_THREADS; i++) {
+		t[i] = (struct par_thread){ .lkl = lkl, .id = i,
+					    .v = s->v + s->n + i * PAR_SLEEPS };
+		if (pthread_create(&t[i].thread, NULL, par_sleeper, &t[i])) {
+			fprintf(stderr, "bench-timer: pthread_create failed\n");
+			exit(1);
+		}
+	}
+	for (i = 0; i < PAR_THREADS; i++)
+		pthread_join(t[i].thread, NULL);
+	s->wall += host_now() - t0;
+	s->cpu += cpu_ns() - c0;
+
+	/* Pack the samples of the threads that had failed calls. */
+	for (i = 0; i < PAR_THREADS; i++) {
+		memmove(s->v + s->n, t[i].v, t[i].n * sizeof(*s->v));
+		s->n += t[i].n;
+		failed += t[i].failed;
+	}
+	return failed;
+}
+
+static int run_parallel(void)
+{
+	int n = PAR_ROUNDS * PAR_THREADS * PAR_SLEEPS, r, failed = 0;
+	struct samples host = { 0 }, lkl = { 0 };
+
+	host.v = calloc(n, sizeof(long long));
+	lkl.v = calloc(n, sizeof(long long));
+	if (!host.v || !lkl.v) {
+		fprintf(stderr, "bench-timer: out of memory\n");
+		exit(1);
+	}
+	for (r = 0; r < PAR_ROUNDS; r++) {
+		failed += par_round(false, &host);
+		failed += par_round(true, &lkl);
+	}
+
+	printf("\n# many sleepers: %d threads at once, %d sleeps each of ",
+	       PAR_THREADS, PAR_SLEEPS);
+	printf("200 us to 3 ms, clock_nanosleep, slack 1 ns on both sides\n");
+	printf("%-7s %-14s %8s %8s %8s %8s %6s %7s\n", "threads", "kind",
+	       "p50 us", "p90 us", "p99 us", "max us", "n", "cpu");
+	print_par_row("host nanosleep", &host);
+	print_par_row("LKL nanosleep", &lkl);
+	if (host.n && lkl.n)
+		printf("# LKL p99 / host p99, %d threads: %.2f\n", PAR_THREADS,
+		       pct(lkl.v, lkl.n, 99) / pct(host.v, host.n, 99));
+	free(host.v);
+	free(lkl.v);
+	return failed;
+}
+
 static void idle_cpu(void)
 {
 	struct timespec ts = { IDLE_SECONDS, 0 };
@@ -471,6 +602,7 @@ usage:
 		idle_cpu();
 	failed += run_mode(1, scale, host_fd, lkl_fd);
 	failed += run_mode(0, scale, host_fd, lkl_fd);
+	failed += run_parallel();
 
 	if (getloadavg(load, 3) == 3)
 		printf("# load average at end: %.2f %.2f %.2f\n",

@@ -101,6 +101,11 @@ timer_slack1() {
 timer_slack50000() {
 	row "timer,10us timerfd p99 (slack 50000 ns),lkl,139.9,us,2.78,native"
 }
+timer_threads() {
+	row "timer,8 threads nanosleep p50 (slack 1 ns),native,62.7,us,," &&
+	row "timer,8 threads nanosleep p90 (slack 1 ns),lkl,908.6,us,3.51,native" &&
+	row "timer,8 threads nanosleep p99 (slack 1 ns),lkl,2664.6,us,1.37,native"
+}
 
 # Every LKL timer row with a host row of the same case has the ratio
 # value / host value, to 2 decimals, against "native".
@@ -179,7 +184,7 @@ add "results.csv has its header" header
 add "results.csv has the 9 core rows" "rows core 9"
 add "results.csv has the 5 disk rows" "rows disk 5"
 add "results.csv has the 15 net rows" "rows net 15"
-add "results.csv has the 40 timer rows" "rows timer 40"
+add "results.csv has the 46 timer rows" "rows timer 46"
 add "results.csv has the 8 bbr rows" "rows bbr 8"
 add "results.csv has the 36 sweep rows" "rows sweep 36"
 add "results.csv rows have 7 fields and numeric figures" fields
@@ -189,6 +194,7 @@ add "net: tcp stream rows with their ratios" net_tput
 add "net: request/response p50 and p99 rows" net_rr
 add "timer: slack 1 ns rows" timer_slack1
 add "timer: slack 50000 ns rows" timer_slack50000
+add "timer: many sleepers rows" timer_threads
 add "timer: every LKL ratio is value / host value" timer_ratios
 add "bbr: rows from bbr.csv" bbr_row
 add "sweep: rows from sweep.csv" sweep_row
