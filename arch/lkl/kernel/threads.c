@@ -150,12 +150,19 @@ void lkl_thread_prewake(void)
 	__atomic_sub_fetch(&lkl_prewaking, 1, __ATOMIC_SEQ_CST);
 }
 
-/* Poll until @until for the switch back; true if it came. */
-static bool lkl_switch_poll(struct thread_struct *pt, u64 until)
+/*
+ * Poll until @until for the switch back; true if it came. A task's thread
+ * (@fire) that polls for its timer raises the timer interrupt itself when
+ * it is due, as the idle thread does: the idle thread may still be on its
+ * way up from a host sleep.
+ */
+static bool lkl_switch_poll(struct thread_struct *pt, u64 until, bool fire)
 {
 	while (!__atomic_load_n(&pt->switched_in, __ATOMIC_ACQUIRE)) {
 		if (lkl_ops->time() >= until)
 			return false;
+		if (fire)
+			lkl_timer_poll();
 		cpu_relax();
 	}
 	return true;
@@ -207,7 +214,7 @@ static void lkl_switch_wait(struct task_struct *prev)
 	u64 now = lkl_ops->time();
 
 	if (lkl_switch_poll(pt, idle ? now + lkl_idle_spin_ns() :
-			    lkl_timer_spin_until(now)))
+			    lkl_timer_spin_until(now), !idle))
 		goto out;
 
 	/*
@@ -223,7 +230,8 @@ static void lkl_switch_wait(struct task_struct *prev)
 		if (!lkl_switch_poked(pt))
 			goto woken;
 		/* Poked: the timer is due soon. */
-		if (lkl_switch_poll(pt, lkl_timer_spin_until(lkl_ops->time())))
+		if (lkl_switch_poll(pt, lkl_timer_spin_until(lkl_ops->time()),
+				    true))
 			goto out;
 	}
 out:
