@@ -259,32 +259,20 @@ struct samples {
 	long long cpu, wall;
 };
 
-static void print_row(const char *size, enum kind k, struct samples *s)
+/* @label: the size, or the number of threads of the many-sleepers case */
+static void print_row(const char *label, const char *kind, struct samples *s)
 {
 	qsort(s->v, s->n, sizeof(*s->v), cmp_ll);
 	if (!s->n) {
-		printf("%-6s %-15s no samples\n", size, kind_name[k]);
+		printf("%-7s %-14s no samples\n", label, kind);
 		return;
 	}
-	printf("%-6s %-15s %8.1f %8.1f %8.1f %8.1f %6d",
-	       size, kind_name[k], pct(s->v, s->n, 50), pct(s->v, s->n, 90),
+	printf("%-7s %-14s %8.1f %8.1f %8.1f %8.1f %6d",
+	       label, kind, pct(s->v, s->n, 50), pct(s->v, s->n, 90),
 	       pct(s->v, s->n, 99), s->v[s->n - 1] / 1000.0, s->n);
 	if (s->wall)
 		printf(" %6.0f%%", 100.0 * s->cpu / s->wall);
 	printf("\n");
-}
-
-static void print_par_row(const char *kind, struct samples *s)
-{
-	qsort(s->v, s->n, sizeof(*s->v), cmp_ll);
-	if (!s->n) {
-		printf("%-7d %-14s no samples\n", PAR_THREADS, kind);
-		return;
-	}
-	printf("%-7d %-14s %8.1f %8.1f %8.1f %8.1f %6d %6.0f%%\n",
-	       PAR_THREADS, kind, pct(s->v, s->n, 50), pct(s->v, s->n, 90),
-	       pct(s->v, s->n, 99), s->v[s->n - 1] / 1000.0, s->n,
-	       100.0 * s->cpu / s->wall);
 }
 
 /*
@@ -368,7 +356,7 @@ static int run_size(const struct size *sz, int scale, unsigned long slack,
 	}
 
 	for (k = 0; k < KINDS; k++) {
-		print_row(sz->name, k, &s[k]);
+		print_row(sz->name, kind_name[k], &s[k]);
 		if (dump_dir)
 			dump_samples(mode, sz->name, k, &s[k]);
 	}
@@ -400,7 +388,7 @@ static int run_mode(unsigned long slack, int scale, int host_fd, int lkl_fd)
 	printf("\n# timer slack: host thread %lu ns, LKL task %lu ns, ",
 	       host_slack, lkl_slack);
 	printf("LKL host timer thread 1 ns; timerfds take none\n");
-	printf("%-6s %-15s %8s %8s %8s %8s %6s %7s\n", "size", "kind",
+	printf("%-7s %-14s %8s %8s %8s %8s %6s %7s\n", "size", "kind",
 	       "p50 us", "p90 us", "p99 us", "max us", "n", "cpu");
 	for (i = 0; i < ARRAY_SIZE(sizes); i++)
 		failed += run_size(&sizes[i], scale, lkl_slack, mode, host_fd,
@@ -497,6 +485,7 @@ static int run_parallel(void)
 {
 	int n = PAR_ROUNDS * PAR_THREADS * PAR_SLEEPS, r, failed = 0;
 	struct samples host = { 0 }, lkl = { 0 };
+	char label[16];
 
 	host.v = calloc(n, sizeof(long long));
 	lkl.v = calloc(n, sizeof(long long));
@@ -514,8 +503,9 @@ static int run_parallel(void)
 	printf("200 us to 3 ms, clock_nanosleep, slack 1 ns on both sides\n");
 	printf("%-7s %-14s %8s %8s %8s %8s %6s %7s\n", "threads", "kind",
 	       "p50 us", "p90 us", "p99 us", "max us", "n", "cpu");
-	print_par_row("host nanosleep", &host);
-	print_par_row("LKL nanosleep", &lkl);
+	snprintf(label, sizeof(label), "%d", PAR_THREADS);
+	print_row(label, "host nanosleep", &host);
+	print_row(label, "LKL nanosleep", &lkl);
 	if (host.n && lkl.n)
 		printf("# LKL p99 / host p99, %d threads: %.2f\n", PAR_THREADS,
 		       pct(lkl.v, lkl.n, 99) / pct(host.v, host.n, 99));
