@@ -15,8 +15,10 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #ifdef __linux__
@@ -600,6 +602,88 @@ static void posix_jmp_buf_longjmp(struct lkl_jmp_buf *jmpb, int val)
 	_longjmp(*(jmp_buf *)jmpb, val);
 }
 
+/*
+ * Fibers, on ucontext. A fiber runs with the signal mask of the thread
+ * that runs it: swapcontext() installs the mask saved with the context, so
+ * fiber_enter() puts the thread's own there first. An application thread
+ * blocked in a system call must still take the signal that interrupts it
+ * (see lkl_host_interrupt_on_signals()) while it runs the idle task.
+ */
+struct lkl_fiber {
+	ucontext_t ctx;
+	ucontext_t *ret;
+	void *stack;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+/* makecontext() passes ints: the fiber comes in two halves. */
+static void posix_fiber_start(unsigned int hi, unsigned int lo)
+{
+	struct lkl_fiber *fiber;
+
+	fiber = (struct lkl_fiber *)(((uintptr_t)hi << 16 << 16) | lo);
+	fiber->fn(fiber->arg);
+	abort();
+}
+
+/* Apart, so that no variable of the caller lives across getcontext(). */
+static int posix_fiber_getcontext(ucontext_t *ctx)
+{
+	return getcontext(ctx);
+}
+
+static struct lkl_fiber *posix_fiber_alloc(void (*fn)(void *), void *arg)
+{
+	uintptr_t p;
+	struct lkl_fiber *fiber = calloc(1, sizeof(*fiber));
+
+	if (!fiber)
+		return NULL;
+	fiber->stack = mmap(NULL, POSIX_THREAD_STACK, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (fiber->stack == MAP_FAILED) {
+		free(fiber);
+		return NULL;
+	}
+	/* A guard page below the stack, as threads have. */
+	mprotect(fiber->stack, sysconf(_SC_PAGESIZE), PROT_NONE);
+	if (posix_fiber_getcontext(&fiber->ctx)) {
+		munmap(fiber->stack, POSIX_THREAD_STACK);
+		free(fiber);
+		return NULL;
+	}
+	fiber->ctx.uc_stack.ss_sp = fiber->stack;
+	fiber->ctx.uc_stack.ss_size = POSIX_THREAD_STACK;
+	fiber->ctx.uc_link = NULL;
+	fiber->fn = fn;
+	fiber->arg = arg;
+	p = (uintptr_t)fiber;
+	makecontext(&fiber->ctx, (void (*)(void))posix_fiber_start, 2,
+		    (unsigned int)(p >> 16 >> 16), (unsigned int)p);
+	return fiber;
+}
+
+static void posix_fiber_enter(struct lkl_fiber *fiber)
+{
+	ucontext_t here;
+
+	fiber->ret = &here;
+	pthread_sigmask(SIG_BLOCK, NULL, &fiber->ctx.uc_sigmask);
+	swapcontext(&here, &fiber->ctx);
+}
+
+static void posix_fiber_leave(struct lkl_fiber *fiber)
+{
+	swapcontext(&fiber->ctx, fiber->ret);
+}
+
+static void posix_fiber_free(struct lkl_fiber *fiber)
+{
+	munmap(fiber->stack, POSIX_THREAD_STACK);
+	free(fiber);
+}
+
 struct lkl_host_operations lkl_host_ops = {
 	.print			= posix_print,
 	.panic			= posix_panic,
@@ -633,4 +717,8 @@ struct lkl_host_operations lkl_host_ops = {
 	.iomem_access		= lkl_virtio_iomem_access,
 	.jmp_buf_set		= posix_jmp_buf_set,
 	.jmp_buf_longjmp	= posix_jmp_buf_longjmp,
+	.fiber_alloc		= posix_fiber_alloc,
+	.fiber_enter		= posix_fiber_enter,
+	.fiber_leave		= posix_fiber_leave,
+	.fiber_free		= posix_fiber_free,
 };

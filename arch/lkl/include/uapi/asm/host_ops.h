@@ -17,6 +17,7 @@ struct lkl_mutex;
 struct lkl_sem;
 struct lkl_tls_key;
 struct lkl_timer;
+struct lkl_fiber;
 
 /** typedef lkl_thread_t - a host thread handle, 0 is never a valid thread */
 typedef __u64 lkl_thread_t;
@@ -89,6 +90,20 @@ struct lkl_jmp_buf {
  *	threads may run on. With one, a thread that polls can only keep the
  *	thread it waits for off the CPU, so the kernel never polls; without
  *	this operation it assumes more than one.
+ *
+ * @fiber_alloc: optional, with the three below. Make a fiber: a context
+ *	with a stack of its own that runs @fn(@arg) and that host threads
+ *	take turns running, one at a time. @fn never returns. NULL on
+ *	failure. The kernel runs its idle task on one, so that a thread
+ *	that hands the CPU to the idle task can run it itself instead of
+ *	waking another thread; without these operations the idle task gets
+ *	a host thread of its own.
+ * @fiber_enter: run @fiber on the calling thread, with that thread's
+ *	signal mask, from where it last left off (from @fn the first time),
+ *	until it calls @fiber_leave; then return.
+ * @fiber_leave: called on @fiber: save where it is, and return from the
+ *	@fiber_enter that runs it.
+ * @fiber_free: free a fiber that no thread runs.
  */
 struct lkl_host_operations {
 	void (*print)(const char *str, int len);
@@ -133,6 +148,11 @@ struct lkl_host_operations {
 	void (*jmp_buf_longjmp)(struct lkl_jmp_buf *jmpb, int val);
 
 	int (*cpu_count)(void);
+
+	struct lkl_fiber *(*fiber_alloc)(void (*fn)(void *), void *arg);
+	void (*fiber_enter)(struct lkl_fiber *fiber);
+	void (*fiber_leave)(struct lkl_fiber *fiber);
+	void (*fiber_free)(struct lkl_fiber *fiber);
 };
 
 /**
