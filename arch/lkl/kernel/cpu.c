@@ -25,10 +25,13 @@
  * @sleepers: the number of threads waiting on @sem
  * @shutdown: the kernel has halted; nobody may enter any more
  * @irq_mask: interrupts raised while the CPU was held
+ * @idle_sem: the thread that runs the idle task waits here in
+ *	arch_cpu_idle()
  */
 static struct lkl_cpu {
 	struct lkl_mutex *lock;
 	struct lkl_sem *sem;
+	struct lkl_sem *idle_sem;
 	bool held;
 	unsigned int sleepers;
 	bool shutdown;
@@ -43,7 +46,8 @@ int lkl_cpu_init(void)
 {
 	cpu.lock = lkl_ops->mutex_alloc(0);
 	cpu.sem = lkl_ops->sem_alloc(0);
-	if (!cpu.lock || !cpu.sem) {
+	cpu.idle_sem = lkl_ops->sem_alloc(0);
+	if (!cpu.lock || !cpu.sem || !cpu.idle_sem) {
 		lkl_cpu_cleanup();
 		return -ENOMEM;
 	}
@@ -58,8 +62,11 @@ void lkl_cpu_cleanup(void)
 		lkl_ops->mutex_free(cpu.lock);
 	if (cpu.sem)
 		lkl_ops->sem_free(cpu.sem);
+	if (cpu.idle_sem)
+		lkl_ops->sem_free(cpu.idle_sem);
 	cpu.lock = NULL;
 	cpu.sem = NULL;
+	cpu.idle_sem = NULL;
 }
 
 /**
@@ -207,8 +214,8 @@ void lkl_leave_cpu(bool park)
 }
 
 /*
- * How the idle thread waits in arch_cpu_idle(). It sleeps on the idle
- * task's semaphore, or polls when a timer is about to fire, so that the
+ * How the idle thread waits in arch_cpu_idle(). It sleeps on
+ * cpu.idle_sem, or polls when a timer is about to fire, so that the
  * CPU reaches it without a host wakeup. Each move to GO or POLL_REQ from
  * SLEEPING comes with one up() of the semaphore, which the idle thread
  * takes before it looks at the state again.
@@ -246,7 +253,7 @@ void lkl_cpu_wake_idle(void)
 
 	/* A polling thread sees GO; POLL_REQ came with an up() already. */
 	if (old == LKL_IDLE_SLEEPING)
-		lkl_ops->sem_up(init_task.thread.sched_sem);
+		lkl_ops->sem_up(cpu.idle_sem);
 }
 
 /**
@@ -259,7 +266,7 @@ void lkl_cpu_wake_idle(void)
 void lkl_cpu_prewake_idle(void)
 {
 	if (lkl_idle_move(LKL_IDLE_SLEEPING, LKL_IDLE_POLL_REQ))
-		lkl_ops->sem_up(init_task.thread.sched_sem);
+		lkl_ops->sem_up(cpu.idle_sem);
 }
 
 /**
@@ -373,7 +380,7 @@ void lkl_cpu_idle_wait(void)
 	if (!lkl_idle_move(LKL_IDLE_SLEEPING, LKL_IDLE_POLLING) ||
 	    !lkl_cpu_idle_poll(start + lkl_idle_poll_ns)) {
 		for (;;) {
-			lkl_ops->sem_down(init_task.thread.sched_sem);
+			lkl_ops->sem_down(cpu.idle_sem);
 			lkl_halt_check();
 			/* Either the CPU (GO) or a request to poll. */
 			if (!lkl_idle_move(LKL_IDLE_POLL_REQ, LKL_IDLE_POLLING))

@@ -11,7 +11,6 @@
 #include <linux/sched.h>
 #include <linux/sched/debug.h>
 #include <linux/sched/task.h>
-#include <linux/start_kernel.h>
 #include <linux/string.h>
 #include <linux/syscalls.h>
 #include <asm/cpu.h>
@@ -92,9 +91,9 @@ void __init calibrate_delay(void)
 	/* udelay() waits on the host clock, see time.c. */
 }
 
-static void __ref lkl_run_kernel(void *arg)
+static void lkl_run_kernel(void *arg)
 {
-	start_kernel();
+	lkl_idle_boot();
 }
 
 /**
@@ -226,6 +225,7 @@ long lkl_sys_halt(void)
 
 	lkl_ops->sem_up(init_task.thread.sched_sem);
 	lkl_ops->thread_join(lkl_boot_thread);
+	lkl_idle_cleanup();
 
 	lkl_time_cleanup();
 	lkl_syscalls_cleanup();

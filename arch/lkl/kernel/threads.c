@@ -12,6 +12,7 @@
 #include <linux/sched/idle.h>
 #include <linux/sched/debug.h>
 #include <linux/cpu.h>
+#include <linux/start_kernel.h>
 #include <linux/printk.h>
 #include <asm/cpu.h>
 #include <asm/host_ops.h>
@@ -240,6 +241,79 @@ woken:
 	__atomic_store_n(&pt->switched_in, false, __ATOMIC_RELAXED);
 }
 
+/*
+ * The idle task as a fiber (the host's fiber operations): a task's thread
+ * that switches to the idle task runs it itself, on the fiber's stack,
+ * until the idle task switches away. If it switches back to that very
+ * task, the thread just returns to it: a task that sleeps on a timer, or
+ * waits for a device, then costs no host wakeup but its own, and none at
+ * all when the idle task polls for it. Switches to the idle task from a
+ * thread that cannot run it (one about to leave the kernel, or to end)
+ * wake the boot thread, which runs it then. Without fibers, the boot
+ * thread runs the idle task as the one task of its own.
+ *
+ * lkl_idle_runner is the thread running the fiber, as its task's
+ * thread_struct (NULL for the boot thread); lkl_idle_next the task the
+ * idle task switched to, which that thread wakes once out of the fiber,
+ * or NULL if it was its own. Both are set with the CPU held.
+ */
+static struct lkl_fiber *lkl_idle_fiber;
+static struct thread_struct *lkl_idle_runner;
+static struct task_struct *lkl_idle_next;
+
+/* Run the idle task on the calling thread until it switches away. */
+static struct task_struct *lkl_idle_run(struct thread_struct *runner)
+{
+	lkl_idle_runner = runner;
+	lkl_ops->fiber_enter(lkl_idle_fiber);
+	return lkl_idle_next;
+}
+
+/* The idle task switches to @next: back to the thread that ran it. */
+static struct task_struct *lkl_idle_switch(struct task_struct *next)
+{
+	lkl_idle_next = lkl_idle_runner == &next->thread ? NULL : next;
+	lkl_ops->fiber_leave(lkl_idle_fiber);
+	/* Switched back to, on whichever thread did it. */
+	return init_task.thread.prev_sched;
+}
+
+static void __ref lkl_idle_start(void *unused)
+{
+	start_kernel();
+}
+
+/**
+ * lkl_idle_boot() - boot the kernel, and run the idle task when no other
+ * thread does
+ *
+ * Called on the boot thread, which ends at halt.
+ */
+void lkl_idle_boot(void)
+{
+	if (lkl_ops->fiber_alloc)
+		lkl_idle_fiber = lkl_ops->fiber_alloc(lkl_idle_start, NULL);
+	if (!lkl_idle_fiber) {
+		lkl_idle_start(NULL);
+		return;
+	}
+	for (;;) {
+		lkl_switch_wake(lkl_idle_run(NULL));
+		lkl_switch_wait(&init_task);
+		lkl_halt_check();
+	}
+}
+
+/**
+ * lkl_idle_cleanup() - free the idle task's fiber once the boot thread ended
+ */
+void lkl_idle_cleanup(void)
+{
+	if (lkl_idle_fiber)
+		lkl_ops->fiber_free(lkl_idle_fiber);
+	lkl_idle_fiber = NULL;
+}
+
 struct task_struct *__switch_to(struct task_struct *prev,
 				struct task_struct *next)
 {
@@ -266,6 +340,16 @@ struct task_struct *__switch_to(struct task_struct *prev,
 		lkl_switch_wake(next);
 		lkl_ops->thread_detach();
 		lkl_ops->thread_exit();
+	}
+
+	if (lkl_idle_fiber) {
+		if (is_idle_task(prev))
+			return lkl_idle_switch(next);
+		if (is_idle_task(next)) {
+			next = lkl_idle_run(pt);
+			if (!next)
+				return pt->prev_sched;
+		}
 	}
 
 	lkl_switch_wake(next);

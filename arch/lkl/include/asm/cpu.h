@@ -38,6 +38,8 @@ void lkl_idle_poll_off(void);
 void lkl_thread_prewake(void);
 bool lkl_timer_armed(void);
 void lkl_threads_halt(void);
+void lkl_idle_boot(void);
+void lkl_idle_cleanup(void);
 void lkl_halt_check(void);
 void lkl_user_mode(void);
 int lkl_host_task_fn(void *unused);
