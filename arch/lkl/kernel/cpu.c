@@ -265,7 +265,9 @@ void lkl_cpu_wake_idle(void)
  */
 void lkl_cpu_prewake_idle(void)
 {
-	if (lkl_idle_move(LKL_IDLE_SLEEPING, LKL_IDLE_POLL_REQ))
+	bool r = lkl_idle_move(LKL_IDLE_SLEEPING, LKL_IDLE_POLL_REQ);
+
+	if (r)
 		lkl_ops->sem_up(cpu.idle_sem);
 }
 
@@ -350,17 +352,38 @@ static void lkl_idle_poll_adapt(u64 idle_ns)
 	lkl_idle_poll_ns = w;
 }
 
+/* How long the idle thread polls at most for a CPU that another thread holds. */
+#define LKL_IDLE_HELD_POLL_NS	(50 * NSEC_PER_USEC)
+
 /*
  * Poll until @until, or while a timer is due soon, firing it when it is
  * due. Entered in POLLING. Returns true once the CPU was handed over,
  * false (back in SLEEPING) when there is nothing more to poll for.
+ *
+ * A thread that holds the CPU while the idle task waits hands it back
+ * within microseconds: it runs an interrupt, or enters and switches to its
+ * task. The interrupt may be the timer polled for: another thread that
+ * polls (see lkl_switch_poll() in threads.c) may have raised it first,
+ * and the deadline is gone from then on. So once the CPU is seen held, or
+ * the deadline polled for is gone, poll on for a while rather than sleep
+ * just before the CPU comes back.
  */
 static bool lkl_cpu_idle_poll(u64 until)
 {
+	u64 now, held_until = 0;
+	bool timer = false;
+
 	while (__atomic_load_n(&lkl_idle_state, __ATOMIC_SEQ_CST) ==
 	       LKL_IDLE_POLLING) {
-		if (!lkl_timer_poll() && lkl_ops->time() >= until)
-			break;
+		if (lkl_timer_poll()) {
+			timer = true;
+		} else {
+			now = lkl_ops->time();
+			if (!held_until && (timer || READ_ONCE(cpu.held)))
+				held_until = now + LKL_IDLE_HELD_POLL_NS;
+			if (now >= until && now >= held_until)
+				break;
+		}
 		cpu_relax();
 	}
 	return !lkl_idle_move(LKL_IDLE_POLLING, LKL_IDLE_SLEEPING);
