@@ -127,6 +127,9 @@ static void lkl_switch_wake(struct task_struct *next)
 static struct thread_struct *lkl_timer_sleeper;
 static int lkl_prewaking;
 
+/* How many times a thread offers itself per wait, see lkl_switch_wait(). */
+#define LKL_SLEEPER_OFFERS	3
+
 /**
  * lkl_thread_prewake() - make the thread that sleeps on the next timer poll
  *
@@ -211,8 +214,9 @@ static bool lkl_switch_poked(struct thread_struct *pt)
 static void lkl_switch_wait(struct task_struct *prev)
 {
 	struct thread_struct *pt = &prev->thread;
-	bool idle = is_idle_task(prev), offer;
+	bool idle = is_idle_task(prev);
 	u64 now = lkl_ops->time();
+	int offers;
 
 	if (lkl_switch_poll(pt, idle ? now + lkl_idle_spin_ns() :
 			    lkl_timer_spin_until(now), !idle))
@@ -222,9 +226,13 @@ static void lkl_switch_wait(struct task_struct *prev)
 	 * Once a timer was armed, offer the thread again after a poke that
 	 * came for an earlier deadline: the timer interrupt that served it
 	 * leaves the device without a deadline until it programs the next.
+	 * But a few times only: a thread whose task waits for something else
+	 * (a kernel thread waiting for work, most often) would otherwise be
+	 * poked for every timer, and poll for a host CPU each time, while
+	 * the thread that waits for the timer runs the idle task itself.
 	 */
-	offer = !idle && lkl_timer_armed();
-	while (offer && READ_ONCE(prev->__state) != TASK_RUNNING) {
+	offers = !idle && lkl_timer_armed() ? LKL_SLEEPER_OFFERS : 0;
+	while (offers-- && READ_ONCE(prev->__state) != TASK_RUNNING) {
 		__atomic_store_n(&lkl_timer_sleeper, pt, __ATOMIC_SEQ_CST);
 		lkl_ops->sem_down(pt->sched_sem);
 		lkl_halt_check();
