@@ -315,6 +315,28 @@ TEST_F_TIMEOUT(slow, valgrind_boot_halt, 150)
 }
 
 /*
+ * A host without fibers gets the idle task on a host thread of its own:
+ * boot, make calls, sleep and halt that way too.
+ */
+TEST(boots_without_fibers)
+{
+	const char *helper = LKL_HELPER_DIR "/boot-halt";
+	static char out[1 << 16];
+	char cmd[4096];
+	int status;
+
+	ASSERT_EQ(0, access(helper, X_OK)) {
+		TH_LOG("%s is missing", helper);
+	}
+	snprintf(cmd, sizeof(cmd), "'%s' -n mem=32M", helper);
+	status = run(cmd, out, sizeof(out));
+	EXPECT_EQ(0, status) {
+		TH_LOG("%s exited with %d", cmd, status);
+		log_lines(_metadata, out, 20);
+	}
+}
+
+/*
  * An idle kernel sleeps: no busy polling, no periodic tick. Over 2 s the
  * whole process may use at most 5% of a core (0.1 s).
  */
