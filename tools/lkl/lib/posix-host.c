@@ -118,6 +118,21 @@ static void posix_sem_down(struct lkl_sem *sem)
 	}
 }
 
+static int posix_sem_down_until(struct lkl_sem *sem, unsigned long long ns)
+{
+	struct timespec ts = { ns / NSEC_PER_SEC, ns % NSEC_PER_SEC };
+
+	while (sem_clockwait(&sem->sem, CLOCK_MONOTONIC, &ts)) {
+		if (errno == ETIMEDOUT)
+			return 1;
+		if (errno != EINTR)
+			abort();
+		if (lkl_posix_wait_interrupted)
+			lkl_posix_wait_interrupted();
+	}
+	return 0;
+}
+
 /* Mutexes */
 
 struct lkl_mutex {
@@ -691,6 +706,7 @@ struct lkl_host_operations lkl_host_ops = {
 	.sem_free		= posix_sem_free,
 	.sem_up			= posix_sem_up,
 	.sem_down		= posix_sem_down,
+	.sem_down_until		= posix_sem_down_until,
 	.mutex_alloc		= posix_mutex_alloc,
 	.mutex_free		= posix_mutex_free,
 	.mutex_lock		= posix_mutex_lock,

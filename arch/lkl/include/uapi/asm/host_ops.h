@@ -41,6 +41,9 @@ struct lkl_jmp_buf {
  * @sem_up: increment; wakes one waiter. Callable from any host thread.
  * @sem_down: wait until the value is positive, then decrement. Retries on
  *	EINTR.
+ * @sem_down_until: optional. Like @sem_down, but give up at the absolute
+ *	monotonic time @ns (the clock of @time): 0 if the semaphore was
+ *	decremented, non-zero if the time came first.
  *
  * @mutex_alloc: allocate a mutex; recursive if @recursive is non-zero.
  * @mutex_free: free a mutex.
@@ -113,6 +116,7 @@ struct lkl_host_operations {
 	void (*sem_free)(struct lkl_sem *sem);
 	void (*sem_up)(struct lkl_sem *sem);
 	void (*sem_down)(struct lkl_sem *sem);
+	int (*sem_down_until)(struct lkl_sem *sem, unsigned long long ns);
 
 	struct lkl_mutex *(*mutex_alloc)(int recursive);
 	void (*mutex_free)(struct lkl_mutex *mutex);
