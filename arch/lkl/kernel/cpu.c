@@ -389,6 +389,32 @@ static bool lkl_cpu_idle_poll(u64 until)
 	return !lkl_idle_move(LKL_IDLE_POLLING, LKL_IDLE_SLEEPING);
 }
 
+/*
+ * Sleep in SLEEPING until the CPU is handed back or polling is asked for:
+ * returns true, with the state GO or POLL_REQ. A host that can time a
+ * wait also ends it a poll window before the next deadline: returns false
+ * then, in POLLING. The host timer fires then too, to make the idle thread
+ * poll, but when the host is slow to wake threads, two wakeups in a row
+ * (the timer thread's, then the idle thread's) may come too late where
+ * either one alone would not.
+ */
+static bool lkl_cpu_idle_sleep(void)
+{
+	u64 until = lkl_timer_poll_from();
+
+	if (!until || !lkl_ops->sem_down_until) {
+		lkl_ops->sem_down(cpu.idle_sem);
+		return true;
+	}
+	if (!lkl_ops->sem_down_until(cpu.idle_sem, until))
+		return true;
+	if (lkl_idle_move(LKL_IDLE_SLEEPING, LKL_IDLE_POLLING))
+		return false;
+	/* Handed over or asked to poll meanwhile: take the up() with it. */
+	lkl_ops->sem_down(cpu.idle_sem);
+	return true;
+}
+
 /**
  * lkl_cpu_idle_wait() - wait without the CPU until it is handed back
  *
@@ -403,11 +429,13 @@ void lkl_cpu_idle_wait(void)
 	if (!lkl_idle_move(LKL_IDLE_SLEEPING, LKL_IDLE_POLLING) ||
 	    !lkl_cpu_idle_poll(start + lkl_idle_poll_ns)) {
 		for (;;) {
-			lkl_ops->sem_down(cpu.idle_sem);
-			lkl_halt_check();
-			/* Either the CPU (GO) or a request to poll. */
-			if (!lkl_idle_move(LKL_IDLE_POLL_REQ, LKL_IDLE_POLLING))
-				break;
+			if (lkl_cpu_idle_sleep()) {
+				lkl_halt_check();
+				/* Either the CPU (GO) or a request to poll. */
+				if (!lkl_idle_move(LKL_IDLE_POLL_REQ,
+						   LKL_IDLE_POLLING))
+					break;
+			}
 			/* Wake the sleeper, if the timer thread did not yet. */
 			lkl_thread_prewake();
 			if (lkl_cpu_idle_poll(0))

@@ -179,6 +179,21 @@ bool lkl_timer_poll(void)
 }
 
 /**
+ * lkl_timer_poll_from() - when to start polling for the next deadline
+ *
+ * Return: a poll window before the next deadline (in the past if it is
+ * that close), or 0 with no deadline or with polling off.
+ */
+u64 lkl_timer_poll_from(void)
+{
+	u64 due = lkl_timer_load_due(), window = lkl_timer_window();
+
+	if (due == LKL_TIMER_NONE || !window)
+		return 0;
+	return due > window ? due - window : 1;
+}
+
+/**
  * lkl_timer_armed() - whether the clock event device has a deadline
  *
  * Return: true if a timer interrupt is to come.

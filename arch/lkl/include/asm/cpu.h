@@ -30,6 +30,7 @@ void lkl_run_irqs(void);
 int lkl_time_init(void);
 void lkl_time_cleanup(void);
 bool lkl_timer_poll(void);
+u64 lkl_timer_poll_from(void);
 u64 lkl_timer_spin_until(u64 now);
 int lkl_parse_us(const char *arg, u64 *ns);
 u64 lkl_idle_spin_ns(void);
