@@ -305,9 +305,15 @@ void lkl_idle_boot(void)
 		lkl_idle_start(NULL);
 		return;
 	}
+	/*
+	 * The next switch to the idle task most likely comes from a thread
+	 * that runs it itself: sleep rather than poll for it, so as not to
+	 * keep the thread just woken off its host CPU.
+	 */
 	for (;;) {
 		lkl_switch_wake(lkl_idle_run(NULL));
-		lkl_switch_wait(&init_task);
+		lkl_ops->sem_down(init_task.thread.sched_sem);
+		init_task.thread.switched_in = false;
 		lkl_halt_check();
 	}
 }
