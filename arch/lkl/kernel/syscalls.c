@@ -134,6 +134,7 @@ int lkl_enter(struct task_struct *task, struct task_struct **taskp)
 		return lkl_new_host_task(taskp);
 
 	if (task != current) {
+		task->thread.flags |= LKL_THREAD_ENTERING;
 		wake_up_state(task, TASK_PARKED);
 		lkl_yield_current();
 		lkl_wait_for_task(task);

@@ -305,15 +305,9 @@ void lkl_idle_boot(void)
 		lkl_idle_start(NULL);
 		return;
 	}
-	/*
-	 * The next switch to the idle task most likely comes from a thread
-	 * that runs it itself: sleep rather than poll for it, so as not to
-	 * keep the thread just woken off its host CPU.
-	 */
 	for (;;) {
 		lkl_switch_wake(lkl_idle_run(NULL));
-		lkl_ops->sem_down(init_task.thread.sched_sem);
-		init_task.thread.switched_in = false;
+		lkl_switch_wait(&init_task);
 		lkl_halt_check();
 	}
 }
@@ -328,6 +322,33 @@ void lkl_idle_cleanup(void)
 	lkl_idle_fiber = NULL;
 }
 
+/*
+ * Whether the thread of @prev, which switches to the idle task, should run
+ * it. It pays when an interrupt, most often the timer's, wakes @prev: the
+ * idle task then switches straight back to it. When another task wakes it,
+ * as two threads that ping-pong over a pipe do, the thread running the
+ * idle task polls for the CPU on a host CPU of its own, and the two end up
+ * on different host CPUs, where every wakeup between them is a cold one:
+ * there the boot thread runs the idle task instead, as it polls on the
+ * other host CPU. How @prev was woken last time tells which case it is.
+ */
+static bool lkl_idle_donate(struct thread_struct *pt)
+{
+	return lkl_idle_fiber && (pt->flags & LKL_THREAD_IRQ_WOKEN);
+}
+
+/* Record whether @next is switched to by the idle task for an interrupt. */
+static void lkl_switch_note(struct task_struct *prev, struct task_struct *next)
+{
+	struct thread_struct *nt = &next->thread;
+
+	if (is_idle_task(prev) && !(nt->flags & LKL_THREAD_ENTERING))
+		nt->flags |= LKL_THREAD_IRQ_WOKEN;
+	else
+		nt->flags &= ~LKL_THREAD_IRQ_WOKEN;
+	nt->flags &= ~LKL_THREAD_ENTERING;
+}
+
 struct task_struct *__switch_to(struct task_struct *prev,
 				struct task_struct *next)
 {
@@ -336,6 +357,7 @@ struct task_struct *__switch_to(struct task_struct *prev,
 
 	next->thread.prev_sched = prev;
 	lkl_current = next;
+	lkl_switch_note(prev, next);
 
 	if (pt->flags & LKL_THREAD_SCHED_JB) {
 		/*
@@ -356,14 +378,12 @@ struct task_struct *__switch_to(struct task_struct *prev,
 		lkl_ops->thread_exit();
 	}
 
-	if (lkl_idle_fiber) {
-		if (is_idle_task(prev))
-			return lkl_idle_switch(next);
-		if (is_idle_task(next)) {
-			next = lkl_idle_run(pt);
-			if (!next)
-				return pt->prev_sched;
-		}
+	if (lkl_idle_fiber && is_idle_task(prev))
+		return lkl_idle_switch(next);
+	if (is_idle_task(next) && lkl_idle_donate(pt)) {
+		next = lkl_idle_run(pt);
+		if (!next)
+			return pt->prev_sched;
 	}
 
 	lkl_switch_wake(next);

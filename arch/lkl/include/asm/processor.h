@@ -45,6 +45,10 @@ struct thread_struct {
 #define LKL_THREAD_HOST		0x1
 /* __switch_to() must longjmp to sched_jb instead of waiting. */
 #define LKL_THREAD_SCHED_JB	0x2
+/* The idle task last switched to the task: an interrupt woke it. */
+#define LKL_THREAD_IRQ_WOKEN	0x4
+/* lkl_enter() woke the task: the switch to it is not an interrupt's. */
+#define LKL_THREAD_ENTERING	0x8
 
 #define INIT_THREAD { }
 
