@@ -265,9 +265,7 @@ void lkl_cpu_wake_idle(void)
  */
 void lkl_cpu_prewake_idle(void)
 {
-	bool r = lkl_idle_move(LKL_IDLE_SLEEPING, LKL_IDLE_POLL_REQ);
-
-	if (r)
+	if (lkl_idle_move(LKL_IDLE_SLEEPING, LKL_IDLE_POLL_REQ))
 		lkl_ops->sem_up(cpu.idle_sem);
 }
 

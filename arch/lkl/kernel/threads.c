@@ -250,15 +250,16 @@ woken:
 }
 
 /*
- * The idle task as a fiber (the host's fiber operations): a task's thread
- * that switches to the idle task runs it itself, on the fiber's stack,
- * until the idle task switches away. If it switches back to that very
- * task, the thread just returns to it: a task that sleeps on a timer, or
- * waits for a device, then costs no host wakeup but its own, and none at
- * all when the idle task polls for it. Switches to the idle task from a
- * thread that cannot run it (one about to leave the kernel, or to end)
- * wake the boot thread, which runs it then. Without fibers, the boot
- * thread runs the idle task as the one task of its own.
+ * The idle task as a fiber (the host's fiber operations): the thread of a
+ * task that an interrupt woke last time (see lkl_idle_donate()) runs the
+ * idle task itself when it switches to it, on the fiber's stack, until
+ * the idle task switches away. If it switches back to that very task, the
+ * thread just returns to it: a task that sleeps on a timer, or waits for
+ * a device, then costs no host wakeup but its own, and none at all when
+ * the idle task polls for it. Other switches to the idle task, and those
+ * from a thread that cannot run it (one about to leave the kernel, or to
+ * end), wake the boot thread, which runs it then. Without fibers, the
+ * boot thread runs the idle task as the one task of its own.
  *
  * lkl_idle_runner is the thread running the fiber, as its task's
  * thread_struct (NULL for the boot thread); lkl_idle_next the task the

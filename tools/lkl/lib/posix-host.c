@@ -655,19 +655,14 @@ static struct lkl_fiber *posix_fiber_alloc(void (*fn)(void *), void *arg)
 
 	if (!fiber)
 		return NULL;
+	if (posix_fiber_getcontext(&fiber->ctx))
+		goto out_free;
 	fiber->stack = mmap(NULL, POSIX_THREAD_STACK, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (fiber->stack == MAP_FAILED) {
-		free(fiber);
-		return NULL;
-	}
+	if (fiber->stack == MAP_FAILED)
+		goto out_free;
 	/* A guard page below the stack, as threads have. */
 	mprotect(fiber->stack, sysconf(_SC_PAGESIZE), PROT_NONE);
-	if (posix_fiber_getcontext(&fiber->ctx)) {
-		munmap(fiber->stack, POSIX_THREAD_STACK);
-		free(fiber);
-		return NULL;
-	}
 	fiber->ctx.uc_stack.ss_sp = fiber->stack;
 	fiber->ctx.uc_stack.ss_size = POSIX_THREAD_STACK;
 	fiber->ctx.uc_link = NULL;
@@ -677,6 +672,10 @@ static struct lkl_fiber *posix_fiber_alloc(void (*fn)(void *), void *arg)
 	makecontext(&fiber->ctx, (void (*)(void))posix_fiber_start, 2,
 		    (unsigned int)(p >> 16 >> 16), (unsigned int)p);
 	return fiber;
+
+out_free:
+	free(fiber);
+	return NULL;
 }
 
 static void posix_fiber_enter(struct lkl_fiber *fiber)
