@@ -29,9 +29,12 @@ TOBJ		:= $(BUILD)/tools
 PREFIX		?= /usr/local
 DEBIAN_TARBALL	:= /usr/src/linux-source-6.12.tar.xz
 
-# Kernel builds are the slow part: use ccache when it is there.
-CCACHE		:= $(shell command -v ccache 2>/dev/null)
-KCC		:= $(if $(CCACHE),ccache gcc,gcc)
+# Kernel builds are the slow part: use ccache when it is there. The
+# compiler is looked up when a recipe first uses it, after the deps step
+# has installed ccache on a fresh machine: decided at parse time, the
+# first build would use plain gcc and the next one, with ccache, would
+# rebuild the whole kernel for the changed CC.
+KCC		= $(if $(shell command -v ccache 2>/dev/null),ccache gcc,gcc)
 JOBS		?= $(shell nproc)
 KMAKE		= $(MAKE) -C $(KSRC) O=$(KOBJ) ARCH=lkl CC="$(KCC)" \
 		  $(if $(V),V=$(V),-s) -j$(JOBS)
