@@ -1,17 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Interrupts raised by host threads: a flat set of NR_IRQS lines with no
- * controller to program. lkl_trigger_irq() (cpu.c) marks or runs them.
+ * Running interrupts: a flat set of NR_IRQS lines with no controller to
+ * program. Host threads raise them with lkl_trigger_irq() (entry.c); the
+ * CPU holder runs those raised while it held the CPU when it enables
+ * interrupts, and before it releases the CPU.
  */
 #include <linux/bitops.h>
-#include <linux/errno.h>
+#include <linux/hardirq.h>
 #include <linux/init.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
-#include <asm/cpu.h>
+#include <asm/irq_regs.h>
+#include "host/host.h"
 
-/* Line 0 is never used; line 1 is the timer. */
-static unsigned long lkl_irqs_used = BIT(0) | BIT(LKL_TIMER_IRQ);
+/* The interrupt flag of the CPU; only its holder reads or writes it. */
+unsigned long lkl_irq_flags = ARCH_IRQ_DISABLED;
+
+/**
+ * lkl_run_irqs() - run the interrupts that host threads raised
+ *
+ * Called with the CPU held: when its holder enables interrupts, before
+ * it releases the CPU, and from the idle loop.
+ */
+void lkl_run_irqs(void)
+{
+	unsigned long flags = lkl_irq_flags;
+	struct pt_regs regs = { 0 }, *old_regs;
+	unsigned long mask;
+	int irq;
+
+	lkl_irq_flags = ARCH_IRQ_DISABLED;
+	/* The tick does its per-tick work only with interrupt registers set. */
+	old_regs = set_irq_regs(&regs);
+	while ((mask = lkl_cpu_take_irqs())) {
+		for_each_set_bit(irq, &mask, NR_IRQS) {
+			irq_enter();
+			generic_handle_irq(irq);
+			irq_exit();
+		}
+	}
+	set_irq_regs(old_regs);
+	lkl_irq_flags = flags;
+}
 
 static void lkl_irq_noop(struct irq_data *data)
 {
@@ -29,41 +59,4 @@ void __init init_IRQ(void)
 
 	for (irq = 1; irq < NR_IRQS; irq++)
 		irq_set_chip_and_handler(irq, &lkl_irq_chip, handle_simple_irq);
-}
-
-/**
- * lkl_get_free_irq() - reserve an interrupt line for a host device
- * @user: a name for the reservation
- *
- * Callable from any host thread.
- *
- * Return: the interrupt number, or -ENOSPC if all lines are taken.
- */
-int lkl_get_free_irq(const char *user)
-{
-	unsigned long used, bit;
-	int irq;
-
-	do {
-		used = __atomic_load_n(&lkl_irqs_used, __ATOMIC_ACQUIRE);
-		if (!~used)
-			return -ENOSPC;
-		irq = ffz(used);
-		if (irq >= NR_IRQS)
-			return -ENOSPC;
-		bit = BIT(irq);
-	} while (__atomic_fetch_or(&lkl_irqs_used, bit, __ATOMIC_ACQ_REL) & bit);
-	return irq;
-}
-
-/**
- * lkl_put_irq() - release a line from lkl_get_free_irq()
- * @irq: the interrupt number
- * @user: the name it was reserved with
- */
-void lkl_put_irq(int irq, const char *user)
-{
-	if (irq <= LKL_TIMER_IRQ || irq >= NR_IRQS)
-		return;
-	__atomic_fetch_and(&lkl_irqs_used, ~BIT(irq), __ATOMIC_ACQ_REL);
 }

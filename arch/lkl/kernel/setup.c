@@ -13,12 +13,12 @@
 #include <linux/sched/task.h>
 #include <linux/string.h>
 #include <linux/syscalls.h>
-#include <asm/cpu.h>
 #include <asm/host_ops.h>
 #include <asm/setup.h>
+#include "host/host.h"
+#include "lkl.h"
 
 const struct lkl_host_operations *lkl_ops;
-struct lkl_sem *lkl_init_sem;
 
 static lkl_thread_t lkl_boot_thread;
 static bool lkl_is_running;
@@ -43,6 +43,7 @@ void __init setup_arch(char **cmdline_p)
 	*cmdline_p = boot_command_line;
 	register_console(&lkl_console);
 	parse_early_param();
+	lkl_idle_setup();
 	lkl_bootmem_init();
 }
 
@@ -122,38 +123,44 @@ int __ref lkl_start_kernel(const struct lkl_host_operations *ops,
 	strscpy(boot_command_line, cmdline, COMMAND_LINE_SIZE);
 
 	ret = -ENOMEM;
-	lkl_init_sem = ops->sem_alloc(0);
-	init_task.thread.sched_sem = ops->sem_alloc(0);
-	if (!lkl_init_sem || !init_task.thread.sched_sem)
-		goto out_sems;
+	init_task.thread.wait.sem = ops->sem_alloc(0);
+	if (!init_task.thread.wait.sem)
+		goto out_mem;
+	ret = lkl_pid1_init();
+	if (ret)
+		goto out_sem;
 	ret = lkl_cpu_init();
 	if (ret)
-		goto out_sems;
-	ret = lkl_syscalls_init();
+		goto out_pid1;
+	ret = lkl_wait_init();
 	if (ret)
 		goto out_cpu;
+	ret = lkl_entry_init();
+	if (ret)
+		goto out_wait;
 
 	ret = -ENOMEM;
 	lkl_boot_thread = ops->thread_create(lkl_run_kernel, NULL);
 	if (!lkl_boot_thread)
-		goto out_syscalls;
+		goto out_entry;
 
-	/* pid 1 ups this when it is ready to serve host threads. */
-	ops->sem_down(lkl_init_sem);
+	/* pid 1 tells when it is ready to serve host threads. */
+	lkl_pid1_wait();
 	WRITE_ONCE(lkl_is_running, true);
 	return 0;
 
-out_syscalls:
-	lkl_syscalls_cleanup();
+out_entry:
+	lkl_entry_cleanup();
+out_wait:
+	lkl_wait_cleanup();
 out_cpu:
 	lkl_cpu_cleanup();
-out_sems:
-	if (init_task.thread.sched_sem)
-		ops->sem_free(init_task.thread.sched_sem);
-	if (lkl_init_sem)
-		ops->sem_free(lkl_init_sem);
-	init_task.thread.sched_sem = NULL;
-	lkl_init_sem = NULL;
+out_pid1:
+	lkl_pid1_cleanup();
+out_sem:
+	ops->sem_free(init_task.thread.wait.sem);
+	init_task.thread.wait.sem = NULL;
+out_mem:
 	lkl_mem_cleanup();
 out:
 	/* Nothing ran yet, so the caller may try again. */
@@ -206,15 +213,15 @@ static void lkl_power_off(void)
  */
 long lkl_sys_halt(void)
 {
-	struct task_struct *task;
 	struct lkl_sem *sem;
 	int ret;
 
 	if (!lkl_running())
 		return -ENODEV;
-	ret = lkl_enter(lkl_syscalls_current_task(), &task);
+	ret = lkl_enter();
 	if (ret)
 		return ret;
+	sem = current->thread.wait.sem;
 
 	lkl_ops->jmp_buf_set(&lkl_halt_jb, lkl_power_off);
 
@@ -223,18 +230,17 @@ long lkl_sys_halt(void)
 	lkl_cpu_shutdown();
 	lkl_threads_halt();
 
-	lkl_ops->sem_up(init_task.thread.sched_sem);
+	lkl_ops->sem_up(init_task.thread.wait.sem);
 	lkl_ops->thread_join(lkl_boot_thread);
 	lkl_idle_cleanup();
 
 	lkl_time_cleanup();
-	lkl_syscalls_cleanup();
+	lkl_entry_cleanup();
 
-	sem = task->thread.sched_sem;
 	lkl_ops->sem_free(sem);
-	lkl_ops->sem_free(init_task.thread.sched_sem);
-	lkl_ops->sem_free(lkl_init_sem);
-	lkl_init_sem = NULL;
+	lkl_ops->sem_free(init_task.thread.wait.sem);
+	lkl_wait_cleanup();
+	lkl_pid1_cleanup();
 	/*
 	 * The CPU lock stays: lkl_trigger_irq() from a device thread, or a
 	 * late system call, must still find the kernel halted and fail.

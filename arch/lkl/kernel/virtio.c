@@ -10,7 +10,7 @@
 #include <linux/ioport.h>
 #include <linux/irq.h>
 #include <linux/platform_device.h>
-#include <asm/cpu.h>
+#include "lkl.h"
 
 /**
  * lkl_virtio_mmio_add() - register a virtio-mmio device

@@ -9,7 +9,7 @@
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/string.h>
-#include <asm/cpu.h>
+#include "../kernel/lkl.h"
 #include <asm/host_ops.h>
 
 unsigned long lkl_memory_start;

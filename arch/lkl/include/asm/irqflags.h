@@ -15,7 +15,7 @@
 
 extern unsigned long lkl_irq_flags;
 extern bool lkl_irq_pending;
-void lkl_run_pending_irqs(void);
+void lkl_run_irqs(void);
 
 #define arch_local_save_flags arch_local_save_flags
 static inline unsigned long arch_local_save_flags(void)
@@ -28,7 +28,7 @@ static inline void arch_local_irq_restore(unsigned long flags)
 {
 	lkl_irq_flags = flags;
 	if (flags == ARCH_IRQ_ENABLED && READ_ONCE(lkl_irq_pending))
-		lkl_run_pending_irqs();
+		lkl_run_irqs();
 }
 
 #define arch_irqs_disabled_flags arch_irqs_disabled_flags

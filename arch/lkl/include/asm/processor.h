@@ -10,9 +10,23 @@ struct pt_regs;
 struct lkl_sem;
 
 /**
+ * struct lkl_wait - what a task's host thread waits on for the CPU
+ * @sem: the host semaphore it sleeps on; up() hands it the CPU
+ * @switched_in: set with the up() that hands it the CPU, so that the
+ *	thread can poll for it before it sleeps
+ * @poked: set with an extra up() when the thread is asked to poll for a
+ *	deadline that is near
+ *
+ * Host threads read and write it without the CPU (arch/lkl/kernel/host).
+ */
+struct lkl_wait {
+	struct lkl_sem *sem;
+	bool switched_in;
+	bool poked;
+};
+
+/**
  * struct thread_struct - what LKL keeps for each task
- * @sched_sem: the host semaphore the task's host thread waits on while
- *	another task has the CPU
  * @sched_jb: armed by lkl_jmp_schedule(): __switch_to() jumps back here
  *	instead of waiting, see Documentation/virt/lkl/threads.rst
  * @prev_sched: the task that last switched to this one
@@ -23,13 +37,10 @@ struct lkl_sem;
  * @app_thread: for a host task (LKL_THREAD_HOST), the application thread
  *	that calls in, for lkl_interrupt_thread()
  * @flags: LKL_THREAD_* below
- * @switched_in: set by __switch_to() with the semaphore's up(), so that
- *	the task's host thread can poll for it before it sleeps
- * @poked: set with an extra up() of the semaphore when the timer thread
- *	asked the sleeping host thread to poll (lkl_thread_prewake())
+ * @wait: what the task's host thread waits on while another task has the
+ *	CPU; the only part of a task that host-side code touches
  */
 struct thread_struct {
-	struct lkl_sem *sched_sem;
 	struct lkl_jmp_buf sched_jb;
 	struct task_struct *prev_sched;
 	int (*fn)(void *arg);
@@ -37,8 +48,7 @@ struct thread_struct {
 	lkl_thread_t host_thread;
 	lkl_thread_t app_thread;
 	unsigned int flags;
-	bool switched_in;
-	bool poked;
+	struct lkl_wait wait;
 };
 
 /* The task belongs to an application thread that calls into LKL. */

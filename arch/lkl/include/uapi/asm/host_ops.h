@@ -160,6 +160,15 @@ struct lkl_host_operations {
 };
 
 /**
+ * lkl_ops - the host operations that lkl_start_kernel() was given
+ *
+ * Set by lkl_start_kernel(); NULL before, and after a boot that failed.
+ * Host code that serves the kernel, such as the virtio device model, uses
+ * the same operations through it.
+ */
+extern const struct lkl_host_operations *lkl_ops;
+
+/**
  * lkl_start_kernel() - boot the kernel
  * @ops: the host operations; must stay valid until lkl_sys_halt() returns
  * @cmdline: the kernel command line, for example "mem=64M loglevel=4"
@@ -207,7 +216,8 @@ long lkl_syscall(long no, long *params);
  * operation called by the kernel raises it. Otherwise the handler runs
  * right away on the calling thread.
  *
- * Return: 0, or -EINVAL for a bad interrupt number.
+ * Return: 0, -EINVAL for a bad interrupt number, or -ENODEV before boot
+ * and after halt.
  */
 int lkl_trigger_irq(int irq);
 
