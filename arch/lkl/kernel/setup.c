@@ -6,6 +6,8 @@
 #include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/init.h>
+#include <linux/notifier.h>
+#include <linux/panic_notifier.h>
 #include <linux/reboot.h>
 #include <linux/seq_file.h>
 #include <linux/sched.h>
@@ -38,10 +40,28 @@ static struct console lkl_console = {
 	.index	= -1,
 };
 
+/*
+ * A panic would end in panic()'s endless loop: on a machine, a stopped
+ * CPU; in a process, a hang. Hand it to the host instead, last of the
+ * panic notifiers, once the message is on the console.
+ */
+static int lkl_panic_notify(struct notifier_block *nb, unsigned long event,
+			    void *msg)
+{
+	lkl_ops->panic(msg);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block lkl_panic_nb = {
+	.notifier_call	= lkl_panic_notify,
+	.priority	= INT_MIN,
+};
+
 void __init setup_arch(char **cmdline_p)
 {
 	*cmdline_p = boot_command_line;
 	register_console(&lkl_console);
+	atomic_notifier_chain_register(&panic_notifier_list, &lkl_panic_nb);
 	parse_early_param();
 	lkl_idle_setup();
 	lkl_bootmem_init();

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <ucontext.h>
@@ -63,8 +64,9 @@ static void posix_print(const char *str, int len)
 	}
 }
 
-static void posix_panic(void)
+static void posix_panic(const char *msg)
 {
+	fprintf(stderr, "lkl: kernel panic: %s\n", msg);
 	abort();
 }
 
@@ -272,11 +274,6 @@ static int posix_cpu_count(void)
 	if (sched_getaffinity(0, sizeof(set), &set))
 		return 0;
 	return CPU_COUNT(&set);
-}
-
-static int posix_thread_equal(lkl_thread_t a, lkl_thread_t b)
-{
-	return pthread_equal((pthread_t)a, (pthread_t)b);
 }
 
 /* Thread-local storage */
@@ -715,7 +712,6 @@ struct lkl_host_operations lkl_host_ops = {
 	.thread_exit		= posix_thread_exit,
 	.thread_join		= posix_thread_join,
 	.thread_self		= posix_thread_self,
-	.thread_equal		= posix_thread_equal,
 	.cpu_count		= posix_cpu_count,
 	.tls_alloc		= posix_tls_alloc,
 	.tls_free		= posix_tls_free,

@@ -34,7 +34,8 @@ struct lkl_jmp_buf {
  * struct lkl_host_operations - the operations a host provides
  *
  * @print: write @len bytes of kernel log text; may be NULL to drop output.
- * @panic: called once the kernel has panicked; must not return.
+ * @panic: called once the kernel has panicked, with the panic message
+ *	(already on the kernel log); must not return.
  *
  * @sem_alloc: allocate a counting semaphore with initial value @count.
  * @sem_free: free a semaphore.
@@ -56,7 +57,6 @@ struct lkl_jmp_buf {
  * @thread_exit: end the calling thread.
  * @thread_join: wait for a thread to end; 0 on success.
  * @thread_self: the calling thread's handle.
- * @thread_equal: non-zero if @a and @b name the same thread.
  *
  * @tls_alloc: allocate a thread-local storage key; @destructor runs with the
  *	stored value when a thread that set one exits. NULL on failure.
@@ -110,7 +110,7 @@ struct lkl_jmp_buf {
  */
 struct lkl_host_operations {
 	void (*print)(const char *str, int len);
-	void (*panic)(void);
+	void (*panic)(const char *msg);
 
 	struct lkl_sem *(*sem_alloc)(int count);
 	void (*sem_free)(struct lkl_sem *sem);
@@ -128,7 +128,6 @@ struct lkl_host_operations {
 	void (*thread_exit)(void);
 	int (*thread_join)(lkl_thread_t tid);
 	lkl_thread_t (*thread_self)(void);
-	int (*thread_equal)(lkl_thread_t a, lkl_thread_t b);
 
 	struct lkl_tls_key *(*tls_alloc)(void (*destructor)(void *));
 	void (*tls_free)(struct lkl_tls_key *key);
