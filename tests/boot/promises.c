@@ -2,7 +2,8 @@
 /*
  * The build's promises, checked as tests:
  *
- * - lkl.o and liblkl.so define no global symbol outside lkl_*;
+ * - lkl.o and liblkl.so export exactly what the installed headers
+ *   declare;
  * - <lkl.h> compiles next to the host's libc headers with -Wall -Werror,
  *   and links against liblkl.a and liblkl.so;
  * - boot and halt under valgrind show no invalid access;
@@ -99,57 +100,76 @@ static int in_path(const char *name)
 }
 
 /*
- * Run @nm (with its options) on @file and count the defined global
- * symbols whose names do not start with lkl_. Version suffixes
- * ("@@VERSION") are not part of the name.
+ * Compare the global symbols that @nm (with its options) lists for @file
+ * with those that the installed headers declare: the functions that
+ * <@includes> declare and do not define inline, as the compiler lists
+ * them (-aux-info), and the variables declared extern in @headers. The
+ * library exports exactly its API.
  */
 static void check_exports(struct __test_metadata *_metadata, const char *nm,
-			  const char *file)
+			  const char *file, const char *includes,
+			  const char *headers)
 {
-	static char out[1 << 20];
-	char cmd[4096], *line, *name, *save;
-	int status, bad = 0, good = 0;
+	static char out[1 << 16];
+	char dir[] = "/tmp/lkl-exports.XXXXXX", cmd[8192];
+	int status, n = 0;
+	const char *inc;
+	size_t len;
 
 	ASSERT_EQ(0, access(file, R_OK)) {
 		TH_LOG("%s is missing: is the library built?", file);
 	}
 	if (!in_path("nm"))
 		SKIP(return, "nm (binutils) is not installed");
+	ASSERT_NE(NULL, mkdtemp(dir));
 
-	snprintf(cmd, sizeof(cmd), "%s '%s'", nm, file);
+	len = snprintf(cmd, sizeof(cmd), "cd %s && : > api.c", dir);
+	for (inc = includes; *inc; inc += strcspn(inc, " "), inc += !!*inc)
+		len += snprintf(cmd + len, sizeof(cmd) - len,
+				" && echo '#include <%.*s>' >> api.c",
+				(int)strcspn(inc, " "), inc);
+	snprintf(cmd + len, sizeof(cmd) - len,
+		 " && %s -fsyntax-only -D_GNU_SOURCE %s -aux-info api.aux api.c"
+		 " && { grep -v ' static ' api.aux | grep -o 'lkl_[a-z0-9_]* ('"
+		 " | tr -d ' ('; sed -n"
+		 " 's/^extern .*[ *]\\(lkl_[a-z0-9_]*\\);.*/\\1/p' %s; }"
+		 " | sort -u > want && test -s want"
+		 " && %s '%s' | awk '{ print $NF }' | sed 's/@.*//' | sort -u > have"
+		 " && comm -3 want have",
+		 LKL_TEST_CC, LKL_CFLAGS, headers, nm, file);
 	status = run(cmd, out, sizeof(out));
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	system(cmd);
+
 	ASSERT_EQ(0, status) {
 		log_lines(_metadata, out, 20);
 	}
-
-	for (line = strtok_r(out, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		name = strrchr(line, ' ');
-		name = name ? name + 1 : line;
-		name[strcspn(name, "@")] = '\0';
-		if (!strncmp(name, "lkl_", 4)) {
-			good++;
-			continue;
-		}
-		if (bad++ < 20)
-			TH_LOG("exported: %s", line);
+	/* comm -3: a tab before an exported name that no header declares. */
+	for (inc = out; *inc; inc = strchrnul(inc, '\n'), inc += !!*inc) {
+		if (n++ < 20)
+			TH_LOG("%s: %.*s", *inc == '\t' ? "exported, in no header" :
+			       "declared, not exported",
+			       (int)strcspn(inc + (*inc == '\t'), "\n"),
+			       inc + (*inc == '\t'));
 	}
-	EXPECT_EQ(0, bad) {
-		TH_LOG("%s: %d symbols outside lkl_*", file, bad);
+	EXPECT_EQ(0, n) {
+		TH_LOG("%s: %d symbols differ from the installed headers", file, n);
 	}
-	EXPECT_LT(0, good);
 }
 
 TEST(exports_lkl_o)
 {
-	check_exports(_metadata, "nm -g --defined-only",
-		      LKL_KOBJ_DIR "/lkl.o");
+	check_exports(_metadata, "nm -g --defined-only", LKL_KOBJ_DIR "/lkl.o",
+		      "lkl/asm/host_ops.h",
+		      "'" LKL_TOOLS_DIR "/include/lkl/asm/host_ops.h'");
 }
 
 TEST(exports_liblkl_so)
 {
 	check_exports(_metadata, "nm -D --defined-only",
-		      LKL_TOOLS_DIR "/liblkl.so");
+		      LKL_TOOLS_DIR "/liblkl.so", "lkl.h lkl_host.h",
+		      "'" LKL_TOOLS_DIR "/include/lkl/asm/host_ops.h' '"
+		      LKL_INCLUDE_DIR "/lkl.h' '" LKL_INCLUDE_DIR "/lkl_host.h'");
 }
 
 static const char header_test_src[] =
