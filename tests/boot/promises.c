@@ -54,33 +54,6 @@ static void log_lines(struct __test_metadata *_metadata, const char *text,
 	}
 }
 
-/*
- * Run @cmd through the shell with its output (stdout and stderr) in @out.
- * Returns its exit status, or -1 if it did not exit.
- */
-static int run(const char *cmd, char *out, size_t size)
-{
-	char full[4096];
-	size_t len = 0, n;
-	FILE *f;
-	int status;
-
-	snprintf(full, sizeof(full), "%s 2>&1", cmd);
-	f = popen(full, "r");
-	if (!f)
-		return -1;
-	while (len < size - 1 && (n = fread(out + len, 1, size - 1 - len, f)))
-		len += n;
-	out[len] = '\0';
-	/* Drain what did not fit, so that the command is not cut off. */
-	while (fgetc(f) != EOF)
-		;
-	status = pclose(f);
-	if (status == -1 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
 /* Does the program @name exist in $PATH? */
 static int in_path(const char *name)
 {
@@ -117,7 +90,7 @@ static void check_exports(struct __test_metadata *_metadata, const char *nm,
 		SKIP(return, "nm (binutils) is not installed");
 
 	snprintf(cmd, sizeof(cmd), "%s '%s'", nm, file);
-	status = run(cmd, out, sizeof(out));
+	status = test_run_out(out, sizeof(out), "%s", cmd);
 	ASSERT_EQ(0, status) {
 		log_lines(_metadata, out, 20);
 	}
@@ -218,7 +191,7 @@ TEST(headers_compile)
 		snprintf(cmd, sizeof(cmd),
 			 "%s -Wall -Werror " LKL_CFLAGS " -c '%s' -o '%s.o'",
 			 LKL_TEST_CC, src[i], src[i]);
-		EXPECT_EQ(0, run(cmd, out, sizeof(out))) {
+		EXPECT_EQ(0, test_run_out(out, sizeof(out), "%s", cmd)) {
 			TH_LOG("%s", cmd);
 			log_lines(_metadata, out, 40);
 		}
@@ -228,7 +201,7 @@ TEST(headers_compile)
 	snprintf(cmd, sizeof(cmd),
 		 "%s -Wall -Werror '%s.o' -o '%s/static' '%s/liblkl.a' %s",
 		 LKL_TEST_CC, src[0], dir, LKL_TOOLS_DIR, LKL_LIBS);
-	EXPECT_EQ(0, run(cmd, out, sizeof(out))) {
+	EXPECT_EQ(0, test_run_out(out, sizeof(out), "%s", cmd)) {
 		TH_LOG("%s", cmd);
 		log_lines(_metadata, out, 40);
 	}
@@ -238,18 +211,18 @@ TEST(headers_compile)
 		 "%s -Wall -Werror '%s.o' -o '%s/shared' -L'%s' -Wl,-rpath,'%s' -llkl %s",
 		 LKL_TEST_CC, src[0], dir, LKL_TOOLS_DIR, LKL_TOOLS_DIR,
 		 LKL_LIBS);
-	EXPECT_EQ(0, run(cmd, out, sizeof(out))) {
+	EXPECT_EQ(0, test_run_out(out, sizeof(out), "%s", cmd)) {
 		TH_LOG("%s", cmd);
 		log_lines(_metadata, out, 40);
 	}
 	snprintf(cmd, sizeof(cmd), "'%s/shared' mem=32M", dir);
-	EXPECT_EQ(0, run(cmd, out, sizeof(out))) {
+	EXPECT_EQ(0, test_run_out(out, sizeof(out), "%s", cmd)) {
 		TH_LOG("%s", cmd);
 		log_lines(_metadata, out, 40);
 	}
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	run(cmd, out, sizeof(out));
+	test_run_out(out, sizeof(out), "%s", cmd);
 }
 
 /* Count the lines of @text that contain @what. */
@@ -298,14 +271,14 @@ TEST_F_TIMEOUT(slow, valgrind_boot_halt, 150)
 	snprintf(cmd, sizeof(cmd),
 		 "valgrind --error-exitcode=99 --errors-for-leak-kinds=none --log-file='%s' '%s' mem=32M",
 		 log, helper);
-	status = run(cmd, out, sizeof(out));
+	status = test_run_out(out, sizeof(out), "%s", cmd);
 	EXPECT_EQ(0, status) {
 		TH_LOG("%s exited with %d", cmd, status);
 		log_lines(_metadata, out, 20);
 	}
 
 	snprintf(cmd, sizeof(cmd), "cat '%s'", log);
-	ASSERT_EQ(0, run(cmd, out, sizeof(out)));
+	ASSERT_EQ(0, test_run_out(out, sizeof(out), "%s", cmd));
 	unlink(log);
 	EXPECT_EQ(0, count_lines(out, "Invalid read"));
 	EXPECT_EQ(0, count_lines(out, "Invalid write"));
@@ -329,7 +302,7 @@ TEST(boots_without_fibers)
 		TH_LOG("%s is missing", helper);
 	}
 	snprintf(cmd, sizeof(cmd), "'%s' -n mem=32M", helper);
-	status = run(cmd, out, sizeof(out));
+	status = test_run_out(out, sizeof(out), "%s", cmd);
 	EXPECT_EQ(0, status) {
 		TH_LOG("%s exited with %d", cmd, status);
 		log_lines(_metadata, out, 20);

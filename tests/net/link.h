@@ -93,9 +93,9 @@ static inline int link_host_addrs(struct link *l)
 {
 	const char *ns = l->ns.name, *dev = l->host_dev;
 
-	return run("ip -n %s link set %s up", ns, dev) ||
-	       run("ip -n %s addr add %s/24 dev %s", ns, l->host4, dev) ||
-	       run("ip -n %s addr add %s/64 dev %s nodad", ns, l->host6, dev);
+	return test_run("ip -n %s link set %s up", ns, dev) ||
+	       test_run("ip -n %s addr add %s/24 dev %s", ns, l->host4, dev) ||
+	       test_run("ip -n %s addr add %s/64 dev %s nodad", ns, l->host6, dev);
 }
 
 /* Boot LKL with IPv6 DAD made short: 100 ms, without a random delay. */
@@ -272,7 +272,7 @@ static inline void stream_send(xfer_fn xfer, int fd, unsigned long long total,
 	while (s->bytes < total) {
 		len = total - s->bytes < STREAM_CHUNK ? total - s->bytes :
 			STREAM_CHUNK;
-		fill(buf, STREAM_CHUNK, &x);
+		test_fill(buf, STREAM_CHUNK, &x);
 		s->sum = fnv1a(s->sum, buf, len);
 		for (off = 0; off < len; off += n) {
 			n = xfer(fd, (char *)buf + off, len - off);

@@ -51,10 +51,10 @@ FIXTURE_SETUP(macvtap)
 		SKIP(return, "%s", why);
 	link_init(l, MVT_SUBNET, "vethA", "vethA", variant->offloads);
 	ASSERT_EQ(0, netns_create(&l->ns, "macvtap"));
-	ASSERT_EQ(0, run(MVT_ADD_VETH, l->ns.name, MVT_SUBNET));
+	ASSERT_EQ(0, test_run(MVT_ADD_VETH, l->ns.name, MVT_SUBNET));
 	ASSERT_EQ(0, netns_run(&l->ns, MVT_UP_VETH));
 	/* macvtap takes only the frames for its own MAC: LKL's. */
-	ASSERT_EQ(0, run(MVT_ADD_MACVTAP, l->ns.name, link_mac_str(l)));
+	ASSERT_EQ(0, test_run(MVT_ADD_MACVTAP, l->ns.name, link_mac_str(l)));
 	ASSERT_EQ(0, netns_run(&l->ns, MVT_UP_MACVTAP));
 	ASSERT_EQ(0, link_host_addrs(l));
 	ASSERT_EQ(0, netns_macvtap_node(&l->ns, "mvt0", self->node,

@@ -40,7 +40,7 @@
 #include <sys/types.h>
 
 #include "../boot/lkl-test.h"
-#include "../disk/disk-test.h"
+#include "testlib.h"
 
 #define NETNS_RUN_DIR	"/run/netns"
 
@@ -67,11 +67,10 @@ static pid_t netns_owner;
  */
 static void netns_sweep(void)
 {
-	char suffix[32], cmd[160];
+	char suffix[32];
 	struct dirent *d;
 	size_t n, len;
 	DIR *dir;
-	int ret;
 
 	if (getpid() != netns_owner)
 		return;
@@ -84,10 +83,7 @@ static void netns_sweep(void)
 		if (strncmp(d->d_name, "lkl-", 4) || n <= len ||
 		    strcmp(d->d_name + n - len, suffix) || n > 100)
 			continue;
-		snprintf(cmd, sizeof(cmd), "ip netns del %s 2>/dev/null",
-			 d->d_name);
-		ret = system(cmd);
-		(void)ret;
+		test_run("ip netns del %s 2>/dev/null", d->d_name);
 	}
 	closedir(dir);
 }
@@ -128,7 +124,7 @@ static inline const char *netns_missing(const char *tools)
 		return "needs root, for network namespaces and devices";
 	if (access("/dev/net/tun", R_OK | W_OK))
 		return "needs /dev/net/tun";
-	if (have_all(tools)) {
+	if (!test_have_all(tools)) {
 		snprintf(why, sizeof(why), "needs all of: %s", tools);
 		return why;
 	}
@@ -148,7 +144,7 @@ static inline int netns_run(struct netns *ns, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	return run("ip netns exec %s sh -c '%s' >/dev/null", ns->name, cmd);
+	return test_run("ip netns exec %s sh -c '%s' >/dev/null", ns->name, cmd);
 }
 
 /*
@@ -158,22 +154,13 @@ static inline int netns_run(struct netns *ns, const char *fmt, ...)
  */
 static inline long long netns_read_num(struct netns *ns, const char *fmt, ...)
 {
-	char cmd[512], line[64];
-	long long val = -1;
+	char cmd[512];
 	va_list ap;
-	FILE *f;
 
 	va_start(ap, fmt);
-	snprintf(cmd, sizeof(cmd), "ip netns exec %s ", ns->name);
-	vsnprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), fmt, ap);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	f = popen(cmd, "r");
-	if (!f)
-		return -1;
-	if (fgets(line, sizeof(line), f))
-		val = strtoll(line, NULL, 0);
-	pclose(f);
-	return val;
+	return test_run_num("ip netns exec %s %s", ns->name, cmd);
 }
 
 /* A network device statistic in @ns, such as "rx_bytes"; -1 on failure. */
@@ -191,10 +178,10 @@ static inline void netns_destroy(struct netns *ns)
 		close(ns->fd);
 	ns->fd = -1;
 	if (ns->name[0])
-		run("ip netns del %s 2>/dev/null", ns->name);
+		test_run("ip netns del %s 2>/dev/null", ns->name);
 	ns->name[0] = '\0';
 	if (ns->dir[0])
-		run("rm -rf %s", ns->dir);
+		test_run("rm -rf %s", ns->dir);
 	ns->dir[0] = '\0';
 }
 
@@ -214,14 +201,14 @@ static inline int netns_create(struct netns *ns, const char *tag)
 		netns_owner = getpid();
 	snprintf(ns->name, sizeof(ns->name), "lkl-%s-%d", tag,
 		 (int)netns_owner);
-	run("ip netns del %s 2>/dev/null", ns->name);
-	if (run("ip netns add %s", ns->name)) {
+	test_run("ip netns del %s 2>/dev/null", ns->name);
+	if (test_run("ip netns add %s", ns->name)) {
 		ns->name[0] = '\0';
 		return -1;
 	}
 	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", ns->name);
 	ns->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (ns->fd < 0 || run("ip -n %s link set lo up", ns->name)) {
+	if (ns->fd < 0 || test_run("ip -n %s link set lo up", ns->name)) {
 		netns_destroy(ns);
 		return -1;
 	}
@@ -285,8 +272,6 @@ static inline int netns_macvtap_node(struct netns *ns, const char *dev,
 {
 	long long ifindex, major, minor;
 	char mm[32];
-	FILE *f;
-	char cmd[256];
 
 	if (!ns->dir[0]) {
 		snprintf(ns->dir, sizeof(ns->dir), "/tmp/lkl-%s.XXXXXX",
@@ -299,18 +284,11 @@ static inline int netns_macvtap_node(struct netns *ns, const char *dev,
 	ifindex = netns_read_num(ns, "cat /sys/class/net/%s/ifindex", dev);
 	if (ifindex <= 0)
 		return -1;
-	snprintf(cmd, sizeof(cmd),
-		 "ip netns exec %s cat /sys/class/net/%s/macvtap/tap%lld/dev",
-		 ns->name, dev, ifindex);
-	f = popen(cmd, "r");
-	if (!f)
+	if (test_run_out(mm, sizeof(mm),
+			 "ip netns exec %s cat /sys/class/net/%s/macvtap/tap%lld/dev",
+			 ns->name, dev, ifindex) ||
+	    sscanf(mm, "%lld:%lld", &major, &minor) != 2)
 		return -1;
-	if (!fgets(mm, sizeof(mm), f) ||
-	    sscanf(mm, "%lld:%lld", &major, &minor) != 2) {
-		pclose(f);
-		return -1;
-	}
-	pclose(f);
 	snprintf(path, len, "%s/tap%lld", ns->dir, ifindex);
 	if (mknod(path, S_IFCHR | 0600, makedev(major, minor)))
 		return -1;

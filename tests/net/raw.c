@@ -49,7 +49,7 @@ FIXTURE_SETUP(raw)
 		SKIP(return, "%s", why);
 	link_init(l, RAW_SUBNET, "veth0", "veth0", variant->offloads);
 	ASSERT_EQ(0, netns_create(&l->ns, "raw"));
-	ASSERT_EQ(0, run(RAW_ADD_VETH, l->ns.name, RAW_SUBNET));
+	ASSERT_EQ(0, test_run(RAW_ADD_VETH, l->ns.name, RAW_SUBNET));
 	/* veth1 is LKL's wire: no address, no IPv6 of the host's own. */
 	ASSERT_EQ(0, netns_run(&l->ns, RAW_UP_VETH));
 	if (!variant->offloads)

@@ -38,9 +38,9 @@ FIXTURE_SETUP(tap)
 		SKIP(return, "%s", why);
 	link_init(l, TAP_SUBNET, "tap0", "tap0", variant->offloads);
 	ASSERT_EQ(0, netns_create(&l->ns, "tap"));
-	ASSERT_EQ(0, run("ip -n %s tuntap add dev tap0 mode tap", l->ns.name));
-	ASSERT_EQ(0, run("ip -n %s link set tap0 address 02:00:00:00:%02x:01",
-			 l->ns.name, TAP_SUBNET));
+	ASSERT_EQ(0, test_run("ip -n %s tuntap add dev tap0 mode tap", l->ns.name));
+	ASSERT_EQ(0, test_run("ip -n %s link set tap0 address 02:00:00:00:%02x:01",
+			      l->ns.name, TAP_SUBNET));
 	ASSERT_EQ(0, link_host_addrs(l));
 
 	ASSERT_EQ(0, link_boot());

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../disk/disk-test.h"
+#include "testlib.h"
 
 #ifndef LKL_NET_TEST
 #define LKL_NET_TEST	"lkl-net-test"
@@ -84,9 +84,9 @@ static inline void pair_sweep(void)
 {
 	if (!pair_owner || getpid() != pair_owner)
 		return;
-	run("for d in /tmp/lkl-%s-%d-*; do [ -d \"$d\" ] || continue; "
-	    "[ -s \"$d/sw.pid\" ] && kill $(cat \"$d/sw.pid\"); rm -rf \"$d\"; "
-	    "done 2>/dev/null", pair_tag, (int)pair_owner);
+	test_run("for d in /tmp/lkl-%s-%d-*; do [ -d \"$d\" ] || continue; "
+		 "[ -s \"$d/sw.pid\" ] && kill $(cat \"$d/sw.pid\"); rm -rf \"$d\"; "
+		 "done 2>/dev/null", pair_tag, (int)pair_owner);
 }
 
 /*
@@ -115,7 +115,7 @@ static inline int pair_init(struct tool_pair *p)
 static inline void pair_cleanup(struct tool_pair *p)
 {
 	if (p->dir[0])
-		run("rm -rf %s", p->dir);
+		test_run("rm -rf %s", p->dir);
 }
 
 /*
@@ -142,7 +142,7 @@ static inline int pair_run(struct tool_pair *p, const char *a, const char *b)
 		     "test \"$(cat A.rc)$(cat B.rc)\" = 00");
 	if (n < 0 || n >= (int)sizeof(all))
 		return -1;
-	return system(all) ? -1 : 0;
+	return test_run("%s", all) ? -1 : 0;
 }
 
 /* Print the output of one run (@side "A" or "B") as diagnostics. */
@@ -188,7 +188,7 @@ static inline int pair_stream(struct tool_pair *p, const char *side,
 static inline int pair_says(struct tool_pair *p, const char *side,
 			    const char *text)
 {
-	return run("grep -qF -- '%s' %s/%s.out", text, p->dir, side) == 0;
+	return test_run("grep -qF -- '%s' %s/%s.out", text, p->dir, side) == 0;
 }
 
 #endif /* _TOOL_PAIR_H */
