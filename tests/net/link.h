@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * One LKL interface on a host backend (tap, raw on veth, macvtap on veth)
- * and the traffic that the tap, raw and macvtap tests send over it: ping
- * both ways, TCP streams with a checksum, UDP echoes, and the offloads the
- * driver negotiated.
+ * and the traffic that the backends test sends over it (route and qdisc
+ * use parts): ping both ways, TCP streams with a checksum, UDP echoes, and
+ * the offloads the driver negotiated.
  *
  * Subnet N: the native side is 10.N.0.1/24 and fd00:N::1/64, LKL is
  * 10.N.0.2/24 and fd00:N::2/64 with MAC 02:00:00:00:N:02. Fixed MACs keep
