@@ -226,5 +226,6 @@ TEST_F(backend, udp_mtu9000)
 
 int main(int argc, char **argv)
 {
-	return netns_harness_run(argc, argv);
+	netns_init();
+	return test_harness_run(argc, argv);
 }

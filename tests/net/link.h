@@ -26,6 +26,7 @@
 #include <lkl/asm/socket.h>
 #include <lkl/linux/virtio_net.h>
 
+#include "../boot/lkl-test.h"
 #include "netns.h"
 
 #define LINK_CMDLINE		"mem=128M loglevel=4"

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
+#include "../boot/lkl-test.h"
 #include "netns.h"
 #include "netdev-bad.h"
 
@@ -79,5 +80,6 @@ TEST_F_TIMEOUT(netdev_bad, valgrind, 120)
 
 int main(int argc, char **argv)
 {
-	return netns_harness_run(argc, argv);
+	netns_init();
+	return test_harness_run(argc, argv);
 }

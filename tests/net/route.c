@@ -149,5 +149,6 @@ TEST_F_TIMEOUT(route, gateway, 60)
 
 int main(int argc, char **argv)
 {
-	return netns_harness_run(argc, argv);
+	netns_init();
+	return test_harness_run(argc, argv);
 }

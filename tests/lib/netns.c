@@ -1,29 +1,7 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * Network namespaces for the tests that need host devices (tap, raw,
- * macvtap, route, qdisc, netdev-bad).
- *
- * Each test makes its own namespace, "lkl-<tag>-<pid>" where <pid> is the
- * harness's process, puts its tap, veth or macvtap devices and its native
- * addresses in it, and deletes it when it ends. The namespace holds only
- * lo and those devices, so the native peer can be reached only through
- * LKL's device, and the machine's own interfaces are never touched.
- *
- * Deleting is done three times over: by FIXTURE_TEARDOWN_PARENT (the
- * harness skips teardown on a timeout, and kills the whole test process
- * group), by an atexit() handler of the harness's own process, and by its
- * SIGINT/SIGTERM/SIGHUP handler; the last two remove every namespace with
- * this process's id in its name. Have main() return netns_harness_run()
- * instead of using TEST_HARNESS_MAIN to get them.
- *
- * Host sockets stay in the namespace they were made in, so a test makes
- * its native peers' sockets with netns_socket() and then uses them from
- * any thread. Backends look device names up in the calling thread's
- * namespace: open them between netns_enter() and netns_leave().
+ * Network namespaces for the tests that need host devices: see netns.h.
  */
-#ifndef _NETNS_H
-#define _NETNS_H
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -39,24 +17,9 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 
-#include "../boot/lkl-test.h"
-#include "testlib.h"
+#include "netns.h"
 
 #define NETNS_RUN_DIR	"/run/netns"
-
-/**
- * struct netns - a network namespace made by a test
- * @name: its name, as "ip netns" knows it; empty when there is none
- * @fd: a descriptor of it, for setns(), or -1
- * @home: the caller's own namespace while inside it, or -1
- * @dir: a private directory for device nodes, or empty
- */
-struct netns {
-	char name[64];
-	int fd;
-	int home;
-	char dir[64];
-};
 
 /* The harness's process id, in every namespace name. */
 static pid_t netns_owner;
@@ -96,7 +59,7 @@ static void netns_signal(int sig)
 }
 
 /* Call once in main(), before test_harness_run(). */
-static inline void netns_init(void)
+void netns_init(void)
 {
 	netns_owner = getpid();
 	atexit(netns_sweep);
@@ -105,18 +68,11 @@ static inline void netns_init(void)
 	signal(SIGHUP, netns_signal);
 }
 
-/* The harness's run, with the namespace cleanup handlers of netns_init(). */
-static inline int netns_harness_run(int argc, char **argv)
-{
-	netns_init();
-	return test_harness_run(argc, argv);
-}
-
 /*
  * Why the host cannot run these tests, or NULL if it can: they need root,
  * /dev/net/tun and the programs in @tools (a space-separated list).
  */
-static inline const char *netns_missing(const char *tools)
+const char *netns_missing(const char *tools)
 {
 	static char why[160];
 
@@ -136,7 +92,7 @@ static inline const char *netns_missing(const char *tools)
  * standard output thrown away; it must not contain a single quote.
  * Returns its exit status, or -1.
  */
-static inline int netns_run(struct netns *ns, const char *fmt, ...)
+int netns_run(struct netns *ns, const char *fmt, ...)
 {
 	char cmd[768];
 	va_list ap;
@@ -152,7 +108,7 @@ static inline int netns_run(struct netns *ns, const char *fmt, ...)
  * @ns, such as a counter in /sys/class/net (sysfs shows the namespace's
  * devices only under "ip netns exec"). Returns -1 on failure.
  */
-static inline long long netns_read_num(struct netns *ns, const char *fmt, ...)
+long long netns_read_num(struct netns *ns, const char *fmt, ...)
 {
 	char cmd[512];
 	va_list ap;
@@ -164,15 +120,14 @@ static inline long long netns_read_num(struct netns *ns, const char *fmt, ...)
 }
 
 /* A network device statistic in @ns, such as "rx_bytes"; -1 on failure. */
-static inline long long netns_dev_stat(struct netns *ns, const char *dev,
-				       const char *stat)
+long long netns_dev_stat(struct netns *ns, const char *dev, const char *stat)
 {
 	return netns_read_num(ns, "cat /sys/class/net/%s/statistics/%s",
 			      dev, stat);
 }
 
 /* Delete @ns and its private directory; safe on a partly made one. */
-static inline void netns_destroy(struct netns *ns)
+void netns_destroy(struct netns *ns)
 {
 	if (ns->fd >= 0)
 		close(ns->fd);
@@ -190,7 +145,7 @@ static inline void netns_destroy(struct netns *ns)
  * leftover of that name from an earlier run is deleted first. Returns 0,
  * or -1 with @ns left empty.
  */
-static inline int netns_create(struct netns *ns, const char *tag)
+int netns_create(struct netns *ns, const char *tag)
 {
 	char path[128];
 
@@ -216,7 +171,7 @@ static inline int netns_create(struct netns *ns, const char *tag)
 }
 
 /* Move the calling thread into @ns; returns 0 or a negative errno. */
-static inline int netns_enter(struct netns *ns)
+int netns_enter(struct netns *ns)
 {
 	ns->home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (ns->home < 0)
@@ -230,7 +185,7 @@ static inline int netns_enter(struct netns *ns)
 }
 
 /* Bring the calling thread back from @ns; returns 0 or a negative errno. */
-static inline int netns_leave(struct netns *ns)
+int netns_leave(struct netns *ns)
 {
 	int ret = 0;
 
@@ -244,7 +199,7 @@ static inline int netns_leave(struct netns *ns)
 }
 
 /* A host socket in @ns, usable from any thread; -errno on failure. */
-static inline int netns_socket(struct netns *ns, int domain, int type)
+int netns_socket(struct netns *ns, int domain, int type)
 {
 	int fd, ret;
 
@@ -267,8 +222,8 @@ static inline int netns_socket(struct netns *ns, int domain, int type)
  * directory of @ns (there is no udev in a test namespace) and written to
  * @path. Returns 0 or -1.
  */
-static inline int netns_macvtap_node(struct netns *ns, const char *dev,
-				     char *path, size_t len)
+int netns_macvtap_node(struct netns *ns, const char *dev, char *path,
+		       size_t len)
 {
 	long long ifindex, major, minor;
 	char mm[32];
@@ -294,5 +249,3 @@ static inline int netns_macvtap_node(struct netns *ns, const char *dev,
 		return -1;
 	return 0;
 }
-
-#endif /* _NETNS_H */
