@@ -19,7 +19,7 @@
  * with a checksum, UDP with MTU 9000, and the negotiated offloads.
  */
 #include "kselftest_harness.h"
-#include "link.h"
+#include "link-test.h"
 
 #define LINK_TOTAL	(64ULL << 20)
 

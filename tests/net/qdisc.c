@@ -7,7 +7,7 @@
  * and both sides have permanent neighbour entries, so there is no ARP.
  */
 #include "kselftest_harness.h"
-#include "link.h"
+#include "link-test.h"
 
 #define QDISC_SUBNET	76
 #define QDISC_DGRAMS	200

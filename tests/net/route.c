@@ -8,7 +8,7 @@
  * own that only that gateway leads to.
  */
 #include "kselftest_harness.h"
-#include "link.h"
+#include "link-test.h"
 
 #define NET_A		74
 #define NET_B		75
