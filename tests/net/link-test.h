@@ -18,6 +18,28 @@
 #include "link.h"
 
 /*
+ * Both ends of a TCP stream of @total bytes, LKL's @s and the native
+ * peer's @ns: no error, every byte, and the same checksum.
+ */
+static inline void link_check_stream(struct __test_metadata *_metadata,
+				     const struct stream *s,
+				     const struct stream *ns,
+				     unsigned long long total)
+{
+	EXPECT_EQ(0, s->err) {
+		TH_LOG("LKL %s after %llu bytes: %s", s->what, s->bytes,
+		       lkl_strerror(s->err));
+	}
+	EXPECT_EQ(0, ns->err) {
+		TH_LOG("native %s after %llu bytes: %s", ns->what, ns->bytes,
+		       strerror(-ns->err));
+	}
+	EXPECT_EQ(total, s->bytes);
+	EXPECT_EQ(total, ns->bytes);
+	EXPECT_EQ(s->sum, ns->sum);
+}
+
+/*
  * TCP from LKL to the native side on @l: @total bytes over @af, checked
  * by checksum on the native side. Returns the rate in MB/s in *@mbs.
  */
@@ -61,17 +83,7 @@ static inline void link_tcp_to_host(struct __test_metadata *_metadata,
 	t = host_ns(CLOCK_MONOTONIC) - t0;
 	close(p.fd);
 
-	EXPECT_EQ(0, s.err) {
-		TH_LOG("LKL %s after %llu bytes: %s", s.what, s.bytes,
-		       lkl_strerror(s.err));
-	}
-	EXPECT_EQ(0, p.s.err) {
-		TH_LOG("native %s after %llu bytes: %s", p.s.what, p.s.bytes,
-		       strerror(-p.s.err));
-	}
-	EXPECT_EQ(total, s.bytes);
-	EXPECT_EQ(total, p.s.bytes);
-	EXPECT_EQ(s.sum, p.s.sum);
+	link_check_stream(_metadata, &s, &p.s, total);
 	*mbs = t > 0 ? p.s.bytes * 1000.0 / t : 0;
 }
 
@@ -117,17 +129,7 @@ static inline void link_tcp_to_lkl(struct __test_metadata *_metadata,
 	t = host_ns(CLOCK_MONOTONIC) - t0;
 	close(p.fd);
 
-	EXPECT_EQ(0, s.err) {
-		TH_LOG("LKL %s after %llu bytes: %s", s.what, s.bytes,
-		       lkl_strerror(s.err));
-	}
-	EXPECT_EQ(0, p.s.err) {
-		TH_LOG("native %s after %llu bytes: %s", p.s.what, p.s.bytes,
-		       strerror(-p.s.err));
-	}
-	EXPECT_EQ(total, s.bytes);
-	EXPECT_EQ(total, p.s.bytes);
-	EXPECT_EQ(s.sum, p.s.sum);
+	link_check_stream(_metadata, &s, &p.s, total);
 	*mbs = t > 0 ? s.bytes * 1000.0 / t : 0;
 }
 
