@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Clocks, and the LKL file calls that the tests repeat.
+ * Clocks, the LKL file calls that the tests repeat, and the check of what
+ * an LKL call returned.
  */
+#include <stdio.h>
+
 #include <lkl.h>
 
 #include "testlib.h"
@@ -70,4 +73,13 @@ long lkl_test_write_all(int fd, const void *buf, size_t len)
 		len -= n;
 	}
 	return 0;
+}
+
+void lkl_test_check(int *failed, const char *call, long got, long want)
+{
+	if (got == want)
+		return;
+	fprintf(stderr, "# %s: got %ld (%s), want %ld (%s)\n", call, got,
+		lkl_strerror(got), want, lkl_strerror(want));
+	(*failed)++;
 }

@@ -205,6 +205,23 @@ long lkl_test_read_file(const char *path, char *buf, size_t size);
 long lkl_test_write_all(int fd, const void *buf, size_t len);
 
 /**
+ * lkl_test_check() - compare what a call returned with what it should
+ * @failed: the count of mismatches, incremented on one
+ * @call: the call, as written, for the diagnostic
+ * @got: what it returned
+ * @want: what it should have returned
+ *
+ * A mismatch is printed as a "# " diagnostic line on stderr, with the
+ * names of both values as LKL errnos. Use it through LKL_CHECK(), in
+ * code that must go on after a failed check and that may run outside
+ * the harness (the valgrind helpers).
+ */
+void lkl_test_check(int *failed, const char *call, long got, long want);
+
+#define LKL_CHECK(failed, call, want) \
+	lkl_test_check(failed, #call, call, want)
+
+/**
  * make_ext4() - make an empty ext4 image
  * @img: the host file
  * @mb: its size in MiB
