@@ -65,21 +65,15 @@ static void sleep_ms(long ms)
 static int start(struct fuse_mount *self, const char *opts)
 {
 	char log[128];
-	int i, fd, status;
+	int i, status;
 
 	snprintf(log, sizeof(log), "%s/lklfuse.log", self->dir);
-	self->pid = fork();
-	if (self->pid < 0)
+	/* The log is appended to: a test may mount more than once. */
+	self->pid = test_spawn("/dev/null", "exec %s -f -o '%s' %s %s >>%s 2>&1",
+			       LKL_LKLFUSE, opts, self->img, self->mnt, log);
+	if (self->pid < 0) {
+		self->pid = 0;
 		return -1;
-	if (!self->pid) {
-		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execl(LKL_LKLFUSE, "lklfuse", "-f", "-o", opts, self->img,
-		      self->mnt, (char *)NULL);
-		_exit(127);
 	}
 	for (i = 0; i < 300; i++) {
 		if (mounted(self->mnt))

@@ -308,17 +308,10 @@ TEST_F_TIMEOUT(hijack, idle_server_uses_no_cpu, 60)
 	long long t0, t1;
 	pid_t pid;
 
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, 1);
-		dup2(null, 2);
-		execl(LKL_HIJACK, LKL_HIJACK, PYTHON3, "-m", "http.server",
-		      "--bind", "127.0.0.1", "8000", NULL);
-		_exit(127);
-	}
+	pid = test_spawn("/dev/null",
+			 "exec %s %s -m http.server --bind 127.0.0.1 8000",
+			 LKL_HIJACK, PYTHON3);
+	ASSERT_LT(0, pid);
 	sleep(2);
 	t0 = cpu_ticks(pid);
 	sleep(10);
