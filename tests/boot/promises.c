@@ -55,33 +55,6 @@ static void log_lines(struct __test_metadata *_metadata, const char *text,
 	}
 }
 
-/*
- * Run @cmd through the shell with its output (stdout and stderr) in @out.
- * Returns its exit status, or -1 if it did not exit.
- */
-static int run(const char *cmd, char *out, size_t size)
-{
-	char full[4096];
-	size_t len = 0, n;
-	FILE *f;
-	int status;
-
-	snprintf(full, sizeof(full), "%s 2>&1", cmd);
-	f = popen(full, "r");
-	if (!f)
-		return -1;
-	while (len < size - 1 && (n = fread(out + len, 1, size - 1 - len, f)))
-		len += n;
-	out[len] = '\0';
-	/* Drain what did not fit, so that the command is not cut off. */
-	while (fgetc(f) != EOF)
-		;
-	status = pclose(f);
-	if (status == -1 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
 /* Does the program @name exist in $PATH? */
 static int in_path(const char *name)
 {
@@ -101,56 +74,39 @@ static int in_path(const char *name)
 
 /*
  * Compare the global symbols that @nm (with its options) lists for @file
- * with those that the installed headers declare: the functions that
- * <@includes> declare and do not define inline, as the compiler lists
- * them (-aux-info), and the variables declared extern in @headers. The
- * library exports exactly its API.
+ * with those that the installed headers declare (exports.sh): the
+ * functions that <@includes> declare and do not define inline, and the
+ * variables declared extern in @headers. The library exports exactly its
+ * API.
  */
 static void check_exports(struct __test_metadata *_metadata, const char *nm,
 			  const char *file, const char *includes,
 			  const char *headers)
 {
 	static char out[1 << 16];
-	char dir[] = "/tmp/lkl-exports.XXXXXX", cmd[8192];
 	int status, n = 0;
-	const char *inc;
-	size_t len;
+	const char *line;
 
 	ASSERT_EQ(0, access(file, R_OK)) {
 		TH_LOG("%s is missing: is the library built?", file);
 	}
 	if (!in_path("nm"))
 		SKIP(return, "nm (binutils) is not installed");
-	ASSERT_NE(NULL, mkdtemp(dir));
 
-	len = snprintf(cmd, sizeof(cmd), "cd %s && : > api.c", dir);
-	for (inc = includes; *inc; inc += strcspn(inc, " "), inc += !!*inc)
-		len += snprintf(cmd + len, sizeof(cmd) - len,
-				" && echo '#include <%.*s>' >> api.c",
-				(int)strcspn(inc, " "), inc);
-	snprintf(cmd + len, sizeof(cmd) - len,
-		 " && %s -fsyntax-only -D_GNU_SOURCE %s -aux-info api.aux api.c"
-		 " && { grep -v ' static ' api.aux | grep -o 'lkl_[a-z0-9_]* ('"
-		 " | tr -d ' ('; sed -n"
-		 " 's/^extern .*[ *]\\(lkl_[a-z0-9_]*\\);.*/\\1/p' %s; }"
-		 " | sort -u > want && test -s want"
-		 " && %s '%s' | awk '{ print $NF }' | sed 's/@.*//' | sort -u > have"
-		 " && comm -3 want have",
-		 LKL_TEST_CC, LKL_CFLAGS, headers, nm, file);
-	status = run(cmd, out, sizeof(out));
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	system(cmd);
-
+	status = test_run_out(out, sizeof(out),
+			      "NM='%s' CC='%s' CFLAGS='-I%s/include -I%s' '%s' '%s' '%s' %s",
+			      nm, LKL_TEST_CC, LKL_TOOLS_DIR, LKL_INCLUDE_DIR,
+			      LKL_EXPORTS_SH, file, includes, headers);
 	ASSERT_EQ(0, status) {
 		log_lines(_metadata, out, 20);
 	}
 	/* comm -3: a tab before an exported name that no header declares. */
-	for (inc = out; *inc; inc = strchrnul(inc, '\n'), inc += !!*inc) {
+	for (line = out; *line; line = strchrnul(line, '\n'), line += !!*line) {
 		if (n++ < 20)
-			TH_LOG("%s: %.*s", *inc == '\t' ? "exported, in no header" :
-			       "declared, not exported",
-			       (int)strcspn(inc + (*inc == '\t'), "\n"),
-			       inc + (*inc == '\t'));
+			TH_LOG("%s: %.*s", *line == '\t' ?
+			       "exported, in no header" : "declared, not exported",
+			       (int)strcspn(line + (*line == '\t'), "\n"),
+			       line + (*line == '\t'));
 	}
 	EXPECT_EQ(0, n) {
 		TH_LOG("%s: %d symbols differ from the installed headers", file, n);
@@ -238,7 +194,7 @@ TEST(headers_compile)
 		snprintf(cmd, sizeof(cmd),
 			 "%s -Wall -Werror " LKL_CFLAGS " -c '%s' -o '%s.o'",
 			 LKL_TEST_CC, src[i], src[i]);
-		EXPECT_EQ(0, run(cmd, out, sizeof(out))) {
+		EXPECT_EQ(0, test_run_out(out, sizeof(out), "%s", cmd)) {
 			TH_LOG("%s", cmd);
 			log_lines(_metadata, out, 40);
 		}
@@ -248,7 +204,7 @@ TEST(headers_compile)
 	snprintf(cmd, sizeof(cmd),
 		 "%s -Wall -Werror '%s.o' -o '%s/static' '%s/liblkl.a' %s",
 		 LKL_TEST_CC, src[0], dir, LKL_TOOLS_DIR, LKL_LIBS);
-	EXPECT_EQ(0, run(cmd, out, sizeof(out))) {
+	EXPECT_EQ(0, test_run_out(out, sizeof(out), "%s", cmd)) {
 		TH_LOG("%s", cmd);
 		log_lines(_metadata, out, 40);
 	}
@@ -258,18 +214,18 @@ TEST(headers_compile)
 		 "%s -Wall -Werror '%s.o' -o '%s/shared' -L'%s' -Wl,-rpath,'%s' -llkl %s",
 		 LKL_TEST_CC, src[0], dir, LKL_TOOLS_DIR, LKL_TOOLS_DIR,
 		 LKL_LIBS);
-	EXPECT_EQ(0, run(cmd, out, sizeof(out))) {
+	EXPECT_EQ(0, test_run_out(out, sizeof(out), "%s", cmd)) {
 		TH_LOG("%s", cmd);
 		log_lines(_metadata, out, 40);
 	}
 	snprintf(cmd, sizeof(cmd), "'%s/shared' mem=32M", dir);
-	EXPECT_EQ(0, run(cmd, out, sizeof(out))) {
+	EXPECT_EQ(0, test_run_out(out, sizeof(out), "%s", cmd)) {
 		TH_LOG("%s", cmd);
 		log_lines(_metadata, out, 40);
 	}
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	run(cmd, out, sizeof(out));
+	test_run_out(out, sizeof(out), "%s", cmd);
 }
 
 /* Count the lines of @text that contain @what. */
@@ -318,14 +274,14 @@ TEST_F_TIMEOUT(slow, valgrind_boot_halt, 150)
 	snprintf(cmd, sizeof(cmd),
 		 "valgrind --error-exitcode=99 --errors-for-leak-kinds=none --log-file='%s' '%s' mem=32M",
 		 log, helper);
-	status = run(cmd, out, sizeof(out));
+	status = test_run_out(out, sizeof(out), "%s", cmd);
 	EXPECT_EQ(0, status) {
 		TH_LOG("%s exited with %d", cmd, status);
 		log_lines(_metadata, out, 20);
 	}
 
 	snprintf(cmd, sizeof(cmd), "cat '%s'", log);
-	ASSERT_EQ(0, run(cmd, out, sizeof(out)));
+	ASSERT_EQ(0, test_run_out(out, sizeof(out), "%s", cmd));
 	unlink(log);
 	EXPECT_EQ(0, count_lines(out, "Invalid read"));
 	EXPECT_EQ(0, count_lines(out, "Invalid write"));
@@ -349,7 +305,7 @@ TEST(boots_without_fibers)
 		TH_LOG("%s is missing", helper);
 	}
 	snprintf(cmd, sizeof(cmd), "'%s' -n mem=32M", helper);
-	status = run(cmd, out, sizeof(out));
+	status = test_run_out(out, sizeof(out), "%s", cmd);
 	EXPECT_EQ(0, status) {
 		TH_LOG("%s exited with %d", cmd, status);
 		log_lines(_metadata, out, 20);

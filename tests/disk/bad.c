@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
-#include "disk-test.h"
+#include "testlib.h"
 #include "../boot/lkl-test.h"
 
 #define BAD_CMDLINE	"mem=64M loglevel=4"
@@ -30,7 +30,7 @@ FIXTURE(bad) {
 
 FIXTURE_SETUP(bad)
 {
-	ASSERT_EQ(0, have_all("mkfs.ext4 e2fsck sfdisk"))
+	ASSERT_TRUE(test_have_all("mkfs.ext4 e2fsck sfdisk"))
 		TH_LOG("e2fsprogs and sfdisk are needed (scripts/lkl-deps.sh test)");
 	snprintf(self->dir, sizeof(self->dir), "/tmp/lkl-bad-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
@@ -42,7 +42,7 @@ FIXTURE_SETUP(bad)
 FIXTURE_TEARDOWN_PARENT(bad)
 {
 	if (self->dir[0])
-		run("rm -rf %s", self->dir);
+		test_run("rm -rf %s", self->dir);
 }
 
 /* Give the image to LKL, read-write unless @readonly. */
@@ -95,8 +95,9 @@ TEST_F_TIMEOUT(bad, zeroed_superblock, 60)
 	long ret;
 
 	ASSERT_EQ(0, make_ext4(self->img, 32));
-	ASSERT_EQ(0, run("dd if=/dev/zero of=%s bs=1024 seek=1 count=1 conv=notrunc status=none",
-			 self->img));
+	ASSERT_EQ(0,
+		  test_run("dd if=/dev/zero of=%s bs=1024 seek=1 count=1 conv=notrunc status=none",
+			   self->img));
 	sum = host_sum(self->img);
 	ASSERT_LE(0, add_disk(self, 0));
 	ret = mount_it(self, 0, "ext4", 0, mnt);
@@ -180,12 +181,12 @@ static int make_parted(struct _test_data_bad *self, const char *label)
 		return -1;
 	}
 	close(fd);
-	if (run("printf 'label: %s\\n%s\\n%s\\n' | sfdisk -q %s >/dev/null 2>&1",
-		label, "start=2048,size=16384", "start=18432,size=49152",
-		self->img))
+	if (test_run("printf 'label: %s\\n%s\\n%s\\n' | sfdisk -q %s >/dev/null 2>&1",
+		     label, "start=2048,size=16384", "start=18432,size=49152",
+		     self->img))
 		return -1;
-	return run("mkfs.ext4 -q -F -E offset=%d %s 24M >/dev/null 2>&1",
-		   18432 * 512, self->img);
+	return test_run("mkfs.ext4 -q -F -E offset=%d %s 24M >/dev/null 2>&1",
+			18432 * 512, self->img);
 }
 
 /* Mount partition 2, write there, and refuse partitions 3 and 5. */
@@ -218,11 +219,11 @@ static void use_parted(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, lkl_sys_halt());
 
 	/* The partition table is still what sfdisk wrote. */
-	EXPECT_EQ(0, run("sfdisk -d %s | grep -q 'start= *18432, size= *49152'",
-			 self->img));
-	EXPECT_EQ(0, run("dd if=%s of=%s/p2 bs=512 skip=18432 count=49152 status=none",
-			 self->img, self->dir));
-	EXPECT_EQ(0, run("e2fsck -fn %s/p2 >/dev/null 2>&1", self->dir));
+	EXPECT_EQ(0, test_run("sfdisk -d %s | grep -q 'start= *18432, size= *49152'",
+			      self->img));
+	EXPECT_EQ(0, test_run("dd if=%s of=%s/p2 bs=512 skip=18432 count=49152 status=none",
+			      self->img, self->dir));
+	EXPECT_EQ(0, test_run("e2fsck -fn %s/p2 >/dev/null 2>&1", self->dir));
 }
 
 TEST_F_TIMEOUT(bad, mbr_partitions, 60)
@@ -290,7 +291,7 @@ TEST_F_TIMEOUT(bad, full, 120)
 
 	EXPECT_EQ(0, remove_disk(self));
 	EXPECT_EQ(0, lkl_sys_halt());
-	EXPECT_EQ(0, run("e2fsck -fn %s >/dev/null 2>&1", self->img));
+	EXPECT_EQ(0, test_run("e2fsck -fn %s >/dev/null 2>&1", self->img));
 }
 
 TEST_HARNESS_MAIN

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
-#include "disk-test.h"
+#include "testlib.h"
 #include "../boot/lkl-test.h"
 
 #define DISK_CMDLINE	"mem=128M loglevel=4"
@@ -34,7 +34,7 @@ FIXTURE_SETUP(ext4)
 	char path[128];
 	FILE *f;
 
-	if (!have("mkfs.ext4") || !have("e2fsck"))
+	if (!test_have("mkfs.ext4") || !test_have("e2fsck"))
 		SKIP(return, "e2fsprogs is not installed");
 
 	snprintf(self->dir, sizeof(self->dir), "/tmp/lkl-ext4-XXXXXX");
@@ -50,15 +50,15 @@ FIXTURE_SETUP(ext4)
 	fputs(hello, f);
 	fclose(f);
 
-	ASSERT_EQ(0, run("mkfs.ext4 -q -F -d %s/root %s %dM >/dev/null 2>&1",
-			 self->dir, self->img, IMAGE_MB));
+	ASSERT_EQ(0, test_run("mkfs.ext4 -q -F -d %s/root %s %dM >/dev/null 2>&1",
+			      self->dir, self->img, IMAGE_MB));
 	ASSERT_EQ(0, lkl_start_kernel(&lkl_host_ops, DISK_CMDLINE));
 }
 
 FIXTURE_TEARDOWN_PARENT(ext4)
 {
 	if (self->dir[0])
-		run("rm -rf %s", self->dir);
+		test_run("rm -rf %s", self->dir);
 }
 
 static double mb_per_s(long long ns, size_t mb)
@@ -99,7 +99,7 @@ static long long write_big(const char *path, size_t mb, unsigned long long *sum)
 		return fd < 0 ? fd : -LKL_ENOMEM;
 	}
 	for (i = 0; i < mb && !ret; i++) {
-		fill(buf, CHUNK, &x);
+		test_fill(buf, CHUNK, &x);
 		*sum = fnv1a(*sum, buf, CHUNK);
 		ret = lkl_test_write_all(fd, buf, CHUNK);
 	}
@@ -278,7 +278,7 @@ TEST_F_TIMEOUT(ext4, read_write, 120)
 	EXPECT_EQ(0, lkl_sys_halt());
 	close(disk.fd);
 
-	EXPECT_EQ(0, run("e2fsck -fn %s >/dev/null 2>&1", self->img));
+	EXPECT_EQ(0, test_run("e2fsck -fn %s >/dev/null 2>&1", self->img));
 }
 
 TEST_F_TIMEOUT(ext4, read_only, 60)
@@ -369,10 +369,10 @@ TEST_F_TIMEOUT(ext4, partitions_two_disks, 60)
 	ASSERT_EQ(0, ftruncate(fd, 64 << 20));
 	ASSERT_EQ(0, write_mbr(fd, 2, 24));
 	close(fd);
-	ASSERT_EQ(0, run("mkfs.ext4 -q -F -E offset=%u %s 24M >/dev/null 2>&1",
-			 1 << 20, img));
-	ASSERT_EQ(0, run("mkfs.ext4 -q -F -E offset=%u %s 24M >/dev/null 2>&1",
-			 25 << 20, img));
+	ASSERT_EQ(0, test_run("mkfs.ext4 -q -F -E offset=%u %s 24M >/dev/null 2>&1",
+			      1 << 20, img));
+	ASSERT_EQ(0, test_run("mkfs.ext4 -q -F -E offset=%u %s 24M >/dev/null 2>&1",
+			      25 << 20, img));
 
 	whole.fd = open(self->img, O_RDWR);
 	parted.fd = open(img, O_RDWR);
@@ -415,10 +415,10 @@ TEST_F_TIMEOUT(ext4, partitions_two_disks, 60)
 	close(parted.fd);
 	close(whole.fd);
 
-	EXPECT_EQ(0, run("e2fsck -fn %s >/dev/null 2>&1", self->img));
-	EXPECT_EQ(0, run("dd if=%s of=%s.2 bs=1M skip=25 count=24 status=none",
-			 img, img));
-	EXPECT_EQ(0, run("e2fsck -fn %s.2 >/dev/null 2>&1", img));
+	EXPECT_EQ(0, test_run("e2fsck -fn %s >/dev/null 2>&1", self->img));
+	EXPECT_EQ(0, test_run("dd if=%s of=%s.2 bs=1M skip=25 count=24 status=none",
+			      img, img));
+	EXPECT_EQ(0, test_run("e2fsck -fn %s.2 >/dev/null 2>&1", img));
 }
 
 /* The CRC32 of UEFI (and zlib): reflected, polynomial 0xedb88320. */
@@ -514,8 +514,8 @@ TEST_F_TIMEOUT(ext4, gpt, 60)
 	ASSERT_EQ(0, ftruncate(fd, 32 << 20));
 	ASSERT_EQ(0, write_gpt(fd, 32 * 2048, 2048, 2048 + 24 * 2048 - 1));
 	close(fd);
-	ASSERT_EQ(0, run("mkfs.ext4 -q -F -E offset=%u %s 24M >/dev/null 2>&1",
-			 1 << 20, img));
+	ASSERT_EQ(0, test_run("mkfs.ext4 -q -F -E offset=%u %s 24M >/dev/null 2>&1",
+			      1 << 20, img));
 
 	disk.fd = open(img, O_RDWR);
 	ASSERT_LE(0, disk.fd);
@@ -584,7 +584,7 @@ TEST_F_TIMEOUT(ext4, add_remove_parallel, 120)
 		close(disk.fd);
 	}
 	EXPECT_EQ(0, lkl_sys_halt());
-	EXPECT_EQ(0, run("e2fsck -fn %s >/dev/null 2>&1", self->img));
+	EXPECT_EQ(0, test_run("e2fsck -fn %s >/dev/null 2>&1", self->img));
 }
 
 /* Bad input gets an error, never a crash or a write. */
@@ -607,7 +607,7 @@ TEST_F_TIMEOUT(ext4, bad_input, 60)
 
 	/* A corrupted superblock, and a wrong file system type. */
 	snprintf(img, sizeof(img), "%s/bad.img", self->dir);
-	ASSERT_EQ(0, run("cp --sparse=always %s %s", self->img, img));
+	ASSERT_EQ(0, test_run("cp --sparse=always %s %s", self->img, img));
 	fd = open(img, O_RDWR);
 	ASSERT_LE(0, fd);
 	memset(junk, 0xa5, sizeof(junk));
@@ -631,7 +631,7 @@ TEST_F_TIMEOUT(ext4, bad_input, 60)
 
 	/* A truncated image. */
 	ASSERT_EQ(0, truncate(img, 0));
-	ASSERT_EQ(0, run("cp --sparse=always %s %s", self->img, img));
+	ASSERT_EQ(0, test_run("cp --sparse=always %s %s", self->img, img));
 	ASSERT_EQ(0, truncate(img, 8 << 20));
 	disk.fd = open(img, O_RDWR);
 	ASSERT_LE(0, disk.fd);

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
-#include "disk-test.h"
+#include "testlib.h"
 #include "../boot/lkl-test.h"
 
 #define FS_CMDLINE	"mem=128M loglevel=4"
@@ -82,7 +82,7 @@ FIXTURE_SETUP(fs)
 {
 	int fd;
 
-	ASSERT_EQ(0, have_all(variant->tools))
+	ASSERT_TRUE(test_have_all(variant->tools))
 		TH_LOG("%s: not all installed (scripts/lkl-deps.sh test)",
 		       variant->tools);
 
@@ -95,14 +95,14 @@ FIXTURE_SETUP(fs)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ftruncate(fd, (off_t)IMAGE_MB << 20));
 	close(fd);
-	ASSERT_EQ(0, run("%s %s >/dev/null 2>&1", variant->mkfs, self->img));
+	ASSERT_EQ(0, test_run("%s %s >/dev/null 2>&1", variant->mkfs, self->img));
 	ASSERT_EQ(0, lkl_start_kernel(&lkl_host_ops, FS_CMDLINE));
 }
 
 FIXTURE_TEARDOWN_PARENT(fs)
 {
 	if (self->dir[0])
-		run("rm -rf %s", self->dir);
+		test_run("rm -rf %s", self->dir);
 }
 
 /*
@@ -122,7 +122,7 @@ static long write_big(const char *path, size_t mb, unsigned long long *sum)
 		return fd < 0 ? fd : -LKL_ENOMEM;
 	}
 	for (i = 0; i < mb && !ret; i++) {
-		fill(buf, CHUNK, &x);
+		test_fill(buf, CHUNK, &x);
 		*sum = fnv1a(*sum, buf, CHUNK);
 		ret = lkl_test_write_all(fd, buf, CHUNK);
 	}
@@ -327,9 +327,9 @@ TEST_F_TIMEOUT(fs, read_write, 180)
 	close(disk.fd);
 
 	/* The host's checker must find the file system clean. */
-	EXPECT_EQ(0, run("%s %s >%s/check.log 2>&1", variant->check,
-			 self->img, self->dir))
-		run("cat %s/check.log >&2", self->dir);
+	EXPECT_EQ(0, test_run("%s %s >%s/check.log 2>&1", variant->check,
+			      self->img, self->dir))
+		test_run("cat %s/check.log >&2", self->dir);
 }
 
 /*

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "disk-test.h"
+#include "testlib.h"
 
 #ifndef LKL_LKLFUSE
 #define LKL_LKLFUSE	"lklfuse"
@@ -65,28 +65,22 @@ static void sleep_ms(long ms)
 static int start(struct fuse_mount *self, const char *opts)
 {
 	char log[128];
-	int i, fd, status;
+	int i, status;
 
 	snprintf(log, sizeof(log), "%s/lklfuse.log", self->dir);
-	self->pid = fork();
-	if (self->pid < 0)
+	/* The log is appended to: a test may mount more than once. */
+	self->pid = test_spawn("/dev/null", "exec %s -f -o '%s' %s %s >>%s 2>&1",
+			       LKL_LKLFUSE, opts, self->img, self->mnt, log);
+	if (self->pid < 0) {
+		self->pid = 0;
 		return -1;
-	if (!self->pid) {
-		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execl(LKL_LKLFUSE, "lklfuse", "-f", "-o", opts, self->img,
-		      self->mnt, (char *)NULL);
-		_exit(127);
 	}
 	for (i = 0; i < 300; i++) {
 		if (mounted(self->mnt))
 			return 0;
 		if (waitpid(self->pid, &status, WNOHANG) == self->pid) {
 			self->pid = 0;
-			run("cat %s >&2", log);
+			test_run("cat %s >&2", log);
 			return -1;
 		}
 		sleep_ms(100);
@@ -102,7 +96,7 @@ static int stop(struct fuse_mount *self)
 {
 	int status, i;
 
-	if (run("fusermount3 -u %s", self->mnt))
+	if (test_run("fusermount3 -u %s", self->mnt))
 		return -1;
 	for (i = 0; i < 600; i++) {
 		if (waitpid(self->pid, &status, WNOHANG) == self->pid) {
@@ -119,9 +113,9 @@ FIXTURE_SETUP(lklfuse)
 	self->m.pid = 0;
 	if (access("/dev/fuse", R_OK | W_OK))
 		SKIP(return, "/dev/fuse is missing or not usable");
-	if (!have("fusermount3"))
+	if (!test_have("fusermount3"))
 		SKIP(return, "fusermount3 is not installed (fuse3)");
-	if (!have("mkfs.ext4") || !have("e2fsck"))
+	if (!test_have("mkfs.ext4") || !test_have("e2fsck"))
 		SKIP(return, "e2fsprogs is not installed");
 	if (access(LKL_LKLFUSE, X_OK))
 		SKIP(return, "lklfuse is not built (libfuse3-dev missing?)");
@@ -133,26 +127,26 @@ FIXTURE_SETUP(lklfuse)
 	snprintf(self->src, sizeof(self->src), "%s/src", self->m.dir);
 	ASSERT_EQ(0, mkdir(self->m.mnt, 0755));
 	ASSERT_EQ(0, make_ext4(self->m.img, IMAGE_MB));
-	ASSERT_EQ(0, run("set -e; mkdir -p %s/sub/deep %s/empty; "
-			 "head -c 5000000 /dev/urandom > %s/big; "
-			 "head -c 1234 /dev/urandom > %s/sub/small; "
-			 "echo hello > %s/sub/deep/text; "
-			 "ln -s sub/deep/text %s/link; "
-			 "cd %s; "
-			 "find . -type f | sort | xargs sha256sum >%s/sums",
-			 self->src, self->src, self->src, self->src, self->src,
-			 self->src, self->src, self->m.dir));
+	ASSERT_EQ(0, test_run("set -e; mkdir -p %s/sub/deep %s/empty; "
+			      "head -c 5000000 /dev/urandom > %s/big; "
+			      "head -c 1234 /dev/urandom > %s/sub/small; "
+			      "echo hello > %s/sub/deep/text; "
+			      "ln -s sub/deep/text %s/link; "
+			      "cd %s; "
+			      "find . -type f | sort | xargs sha256sum >%s/sums",
+			      self->src, self->src, self->src, self->src, self->src,
+			      self->src, self->src, self->m.dir));
 }
 
 FIXTURE_TEARDOWN(lklfuse)
 {
 	if (self->m.pid > 0) {
-		run("fusermount3 -u %s 2>/dev/null", self->m.mnt);
+		test_run("fusermount3 -u %s 2>/dev/null", self->m.mnt);
 		kill(self->m.pid, SIGTERM);
 		waitpid(self->m.pid, NULL, 0);
 	}
 	if (self->m.dir[0])
-		run("rm -rf %s", self->m.dir);
+		test_run("rm -rf %s", self->m.dir);
 }
 
 /*
@@ -182,52 +176,52 @@ TEST_F_TIMEOUT(lklfuse, copy_fsck_remount, 180)
 	note_privileges();
 	/* Copy in with the host's cp and check it through the mount. */
 	ASSERT_EQ(0, start(&self->m, "type=ext4"));
-	ASSERT_EQ(0, run("cp -a %s/. %s/", self->src, self->m.mnt));
-	ASSERT_EQ(0, run("cd %s && sha256sum --quiet -c %s/sums",
-			 self->m.mnt, self->m.dir));
-	EXPECT_EQ(0, run("test \"$(readlink %s/link)\" = sub/deep/text",
-			 self->m.mnt));
-	EXPECT_EQ(0, run("test -d %s/empty", self->m.mnt));
+	ASSERT_EQ(0, test_run("cp -a %s/. %s/", self->src, self->m.mnt));
+	ASSERT_EQ(0, test_run("cd %s && sha256sum --quiet -c %s/sums",
+			      self->m.mnt, self->m.dir));
+	EXPECT_EQ(0, test_run("test \"$(readlink %s/link)\" = sub/deep/text",
+			      self->m.mnt));
+	EXPECT_EQ(0, test_run("test -d %s/empty", self->m.mnt));
 
 	/* The other operations, through the host's tools. */
-	EXPECT_EQ(0, run("set -e; cd %s; mv sub/small sub/moved; "
-			 "mkdir gone; rmdir gone; echo x > tmp; rm tmp; "
-			 "truncate -s 100 big2; "
-			 "test $(stat -c %%s big2) = 100; rm big2; "
-			 "chmod 600 sub/moved; "
-			 "test $(stat -c %%a sub/moved) = 600; "
-			 "ln sub/moved hard; test $(stat -c %%h hard) = 2; "
-			 "touch -d @1000000000 sub/deep/text; "
-			 "test $(stat -c %%Y sub/deep/text) = 1000000000; "
-			 "mv sub/moved sub/small; rm hard; df . >/dev/null",
-			 self->m.mnt));
+	EXPECT_EQ(0, test_run("set -e; cd %s; mv sub/small sub/moved; "
+			      "mkdir gone; rmdir gone; echo x > tmp; rm tmp; "
+			      "truncate -s 100 big2; "
+			      "test $(stat -c %%s big2) = 100; rm big2; "
+			      "chmod 600 sub/moved; "
+			      "test $(stat -c %%a sub/moved) = 600; "
+			      "ln sub/moved hard; test $(stat -c %%h hard) = 2; "
+			      "touch -d @1000000000 sub/deep/text; "
+			      "test $(stat -c %%Y sub/deep/text) = 1000000000; "
+			      "mv sub/moved sub/small; rm hard; df . >/dev/null",
+			      self->m.mnt));
 
 	/* Wait for lklfuse to exit, then the image must be clean. */
 	ASSERT_EQ(0, stop(&self->m));
-	ASSERT_EQ(0, run("e2fsck -fn %s >/dev/null 2>&1", self->m.img));
+	ASSERT_EQ(0, test_run("e2fsck -fn %s >/dev/null 2>&1", self->m.img));
 
 	/* The data persisted: mount again, read-only, and check. */
 	ASSERT_EQ(0, start(&self->m, "type=ext4,ro"));
-	EXPECT_EQ(0, run("cd %s && sha256sum --quiet -c %s/sums",
-			 self->m.mnt, self->m.dir));
-	EXPECT_EQ(0, run("test $(stat -c %%Y %s/sub/deep/text) = 1000000000",
-			 self->m.mnt));
-	EXPECT_NE(0, run("touch %s/new 2>/dev/null", self->m.mnt));
+	EXPECT_EQ(0, test_run("cd %s && sha256sum --quiet -c %s/sums",
+			      self->m.mnt, self->m.dir));
+	EXPECT_EQ(0, test_run("test $(stat -c %%Y %s/sub/deep/text) = 1000000000",
+			      self->m.mnt));
+	EXPECT_NE(0, test_run("touch %s/new 2>/dev/null", self->m.mnt));
 	ASSERT_EQ(0, stop(&self->m));
-	ASSERT_EQ(0, run("e2fsck -fn %s >/dev/null 2>&1", self->m.img));
+	ASSERT_EQ(0, test_run("e2fsck -fn %s >/dev/null 2>&1", self->m.img));
 }
 
 TEST_F_TIMEOUT(lklfuse, bad_input, 60)
 {
 	/* A missing image: an error before anything is mounted. */
-	EXPECT_NE(0, run("%s -f %s/missing.img %s 2>/dev/null", LKL_LKLFUSE,
-			 self->m.dir, self->m.mnt));
+	EXPECT_NE(0, test_run("%s -f %s/missing.img %s 2>/dev/null", LKL_LKLFUSE,
+			      self->m.dir, self->m.mnt));
 	EXPECT_EQ(0, mounted(self->m.mnt));
 	/* A wrong type: the LKL mount fails and lklfuse exits non-zero. */
-	EXPECT_NE(0, run("timeout 60 %s -f -o type=xfs %s %s 2>/dev/null",
-			 LKL_LKLFUSE, self->m.img, self->m.mnt));
+	EXPECT_NE(0, test_run("timeout 60 %s -f -o type=xfs %s %s 2>/dev/null",
+			      LKL_LKLFUSE, self->m.img, self->m.mnt));
 	EXPECT_EQ(0, mounted(self->m.mnt));
-	EXPECT_EQ(0, run("%s --help | grep -q type=FSTYPE", LKL_LKLFUSE));
+	EXPECT_EQ(0, test_run("%s --help | grep -q type=FSTYPE", LKL_LKLFUSE));
 }
 
 TEST_HARNESS_MAIN

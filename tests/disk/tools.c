@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
-#include "disk-test.h"
+#include "testlib.h"
 
 #ifndef LKL_CPTOFS
 #define LKL_CPTOFS	"cptofs"
@@ -50,7 +50,7 @@ static int write_file(const char *path, const char *text, mode_t mode)
 
 FIXTURE_SETUP(tools)
 {
-	if (!have("mkfs.ext4") || !have("e2fsck"))
+	if (!test_have("mkfs.ext4") || !test_have("e2fsck"))
 		SKIP(return, "e2fsprogs is not installed");
 	if (access(LKL_CPTOFS, X_OK) || access(LKL_CPFROMFS, X_OK))
 		SKIP(return, "cptofs or cpfromfs is not built");
@@ -69,9 +69,9 @@ FIXTURE_SETUP(tools)
  */
 static const char *as_nobody(struct _test_data_tools *self)
 {
-	if (geteuid() != 0 || !have("setpriv"))
+	if (geteuid() != 0 || !test_have("setpriv"))
 		return "";
-	if (run("chown -R 65534:65534 %s", self->dir))
+	if (test_run("chown -R 65534:65534 %s", self->dir))
 		return "false ";
 	return SETPRIV_NOBODY " ";
 }
@@ -79,7 +79,7 @@ static const char *as_nobody(struct _test_data_tools *self)
 FIXTURE_TEARDOWN(tools)
 {
 	if (self->dir[0])
-		run("rm -rf %s", self->dir);
+		test_run("rm -rf %s", self->dir);
 }
 
 /* The names in the tree of the round trip, with what to compare. */
@@ -126,12 +126,12 @@ TEST_F_TIMEOUT(tools, round_trip, 120)
 	/* chown cleared the setuid bit. */
 	snprintf(a, sizeof(a), "%s/suid", src);
 	ASSERT_EQ(0, chmod(a, 04755));
-	ASSERT_EQ(0, run("%s%s -i %s -t ext4 %s /", as, LKL_CPTOFS, self->img,
-			 src));
-	ASSERT_EQ(0, run("%s%s -i %s -t ext4 /src %s", as, LKL_CPFROMFS,
-			 self->img, out));
+	ASSERT_EQ(0, test_run("%s%s -i %s -t ext4 %s /", as, LKL_CPTOFS, self->img,
+			      src));
+	ASSERT_EQ(0, test_run("%s%s -i %s -t ext4 /src %s", as, LKL_CPFROMFS,
+			      self->img, out));
 	snprintf(out, sizeof(out), "%s/out/src", self->dir);
-	EXPECT_EQ(0, run("diff -r %s %s", src, out));
+	EXPECT_EQ(0, test_run("diff -r %s %s", src, out));
 
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		snprintf(a, sizeof(a), "%s/%s", src, names[i]);
@@ -152,26 +152,26 @@ TEST_F_TIMEOUT(tools, round_trip, 120)
 	ASSERT_EQ(0, stat(b, &sb));
 	EXPECT_EQ(04755, sb.st_mode & 07777);
 
-	EXPECT_EQ(0, run("e2fsck -fn %s >/dev/null 2>&1", self->img));
+	EXPECT_EQ(0, test_run("e2fsck -fn %s >/dev/null 2>&1", self->img));
 }
 
 /* Files placed by the host's mkfs.ext4 -d read back identical. */
 TEST_F_TIMEOUT(tools, mkfs_placed, 120)
 {
-	ASSERT_EQ(0, run("mkdir -p %s/root/d", self->dir));
-	ASSERT_EQ(0, run("head -c 3000000 /dev/urandom > %s/root/d/random",
-			 self->dir));
-	ASSERT_EQ(0, run("echo hello > %s/root/hello", self->dir));
-	ASSERT_EQ(0, run("mkfs.ext4 -q -F -d %s/root %s %dM >/dev/null 2>&1",
-			 self->dir, self->img, IMAGE_MB));
-	ASSERT_EQ(0, run("cd %s/root && sha256sum d/random hello > ../sums",
-			 self->dir));
-	ASSERT_EQ(0, run("mkdir %s/back", self->dir));
-	ASSERT_EQ(0, run("%s%s -i %s -t ext4 /d /hello %s/back",
-			 as_nobody(self), LKL_CPFROMFS, self->img, self->dir));
-	EXPECT_EQ(0, run("cd %s/back && sha256sum -c --quiet ../sums",
-			 self->dir));
-	EXPECT_EQ(0, run("e2fsck -fn %s >/dev/null 2>&1", self->img));
+	ASSERT_EQ(0, test_run("mkdir -p %s/root/d", self->dir));
+	ASSERT_EQ(0, test_run("head -c 3000000 /dev/urandom > %s/root/d/random",
+			      self->dir));
+	ASSERT_EQ(0, test_run("echo hello > %s/root/hello", self->dir));
+	ASSERT_EQ(0, test_run("mkfs.ext4 -q -F -d %s/root %s %dM >/dev/null 2>&1",
+			      self->dir, self->img, IMAGE_MB));
+	ASSERT_EQ(0, test_run("cd %s/root && sha256sum d/random hello > ../sums",
+			      self->dir));
+	ASSERT_EQ(0, test_run("mkdir %s/back", self->dir));
+	ASSERT_EQ(0, test_run("%s%s -i %s -t ext4 /d /hello %s/back",
+			      as_nobody(self), LKL_CPFROMFS, self->img, self->dir));
+	EXPECT_EQ(0, test_run("cd %s/back && sha256sum -c --quiet ../sums",
+			      self->dir));
+	EXPECT_EQ(0, test_run("e2fsck -fn %s >/dev/null 2>&1", self->img));
 }
 
 /* fs2tar: tar lists and extracts what mkfs.ext4 -d placed. */
@@ -184,37 +184,37 @@ TEST_F_TIMEOUT(tools, fs2tar, 120)
 
 	if (access(LKL_FS2TAR, X_OK))
 		SKIP(return, "fs2tar is not built");
-	ASSERT_EQ(0, run("mkdir -p %s/root/d %s/root/empty %s/x", d, d, d));
-	ASSERT_EQ(0, run("echo data > %s/root/d/f", d));
-	ASSERT_EQ(0, run("ln %s/root/d/f %s/root/hard", d, d));
-	ASSERT_EQ(0, run("ln -s d/f %s/root/sym", d));
-	ASSERT_EQ(0, run("echo s > %s/root/suid && chmod 4755 %s/root/suid",
-			 d, d));
-	ASSERT_EQ(0, run("mkfs.ext4 -q -F -d %s/root %s %dM >/dev/null 2>&1",
-			 d, self->img, IMAGE_MB));
+	ASSERT_EQ(0, test_run("mkdir -p %s/root/d %s/root/empty %s/x", d, d, d));
+	ASSERT_EQ(0, test_run("echo data > %s/root/d/f", d));
+	ASSERT_EQ(0, test_run("ln %s/root/d/f %s/root/hard", d, d));
+	ASSERT_EQ(0, test_run("ln -s d/f %s/root/sym", d));
+	ASSERT_EQ(0, test_run("echo s > %s/root/suid && chmod 4755 %s/root/suid",
+			      d, d));
+	ASSERT_EQ(0, test_run("mkfs.ext4 -q -F -d %s/root %s %dM >/dev/null 2>&1",
+			      d, self->img, IMAGE_MB));
 
-	ASSERT_EQ(0, run("%s%s -i %s -t ext4 %s/out.tar", as_nobody(self),
-			 LKL_FS2TAR, self->img, d));
-	ASSERT_EQ(0, run("tar tvf %s/out.tar > %s/list", d, d));
-	EXPECT_EQ(0, run("grep -q '^-rwsr-xr-x .* ./suid$' %s/list", d));
-	EXPECT_EQ(0, run("grep -q '^l.* ./sym -> d/f$' %s/list", d));
-	EXPECT_EQ(0, run("grep -q '^d.* ./empty/$' %s/list", d));
-	EXPECT_EQ(0, run("grep -Eq 'link to ./(hard|d/f)$' %s/list", d));
+	ASSERT_EQ(0, test_run("%s%s -i %s -t ext4 %s/out.tar", as_nobody(self),
+			      LKL_FS2TAR, self->img, d));
+	ASSERT_EQ(0, test_run("tar tvf %s/out.tar > %s/list", d, d));
+	EXPECT_EQ(0, test_run("grep -q '^-rwsr-xr-x .* ./suid$' %s/list", d));
+	EXPECT_EQ(0, test_run("grep -q '^l.* ./sym -> d/f$' %s/list", d));
+	EXPECT_EQ(0, test_run("grep -q '^d.* ./empty/$' %s/list", d));
+	EXPECT_EQ(0, test_run("grep -Eq 'link to ./(hard|d/f)$' %s/list", d));
 	/* Exactly these names, each once. */
-	EXPECT_EQ(0, run("tar tf %s/out.tar | sort > %s/names", d, d));
-	EXPECT_EQ(0, run("printf '%%s\\n' %s | sort | cmp -s - %s/names",
-			 tar_names, d));
-	EXPECT_EQ(0, run("tar xpf %s/out.tar -C %s/x", d, d));
-	EXPECT_EQ(0, run("diff -r -x lost+found %s/root %s/x", d, d));
-	EXPECT_EQ(0, run("test %s/x/hard -ef %s/x/d/f", d, d));
+	EXPECT_EQ(0, test_run("tar tf %s/out.tar | sort > %s/names", d, d));
+	EXPECT_EQ(0, test_run("printf '%%s\\n' %s | sort | cmp -s - %s/names",
+			      tar_names, d));
+	EXPECT_EQ(0, test_run("tar xpf %s/out.tar -C %s/x", d, d));
+	EXPECT_EQ(0, test_run("diff -r -x lost+found %s/root %s/x", d, d));
+	EXPECT_EQ(0, test_run("test %s/x/hard -ef %s/x/d/f", d, d));
 
 	/* A missing image: an error, and no archive. */
-	EXPECT_EQ(1, run("%s -i %s/none.img -t ext4 %s/bad.tar 2>/dev/null",
-			 LKL_FS2TAR, d, d));
-	EXPECT_EQ(0, run("test ! -e %s/bad.tar", d));
-	EXPECT_EQ(1, run("%s -i %s -t vfat %s/bad.tar 2>/dev/null",
-			 LKL_FS2TAR, self->img, d));
-	EXPECT_EQ(0, run("test ! -e %s/bad.tar", d));
+	EXPECT_EQ(1, test_run("%s -i %s/none.img -t ext4 %s/bad.tar 2>/dev/null",
+			      LKL_FS2TAR, d, d));
+	EXPECT_EQ(0, test_run("test ! -e %s/bad.tar", d));
+	EXPECT_EQ(1, test_run("%s -i %s -t vfat %s/bad.tar 2>/dev/null",
+			      LKL_FS2TAR, self->img, d));
+	EXPECT_EQ(0, test_run("test ! -e %s/bad.tar", d));
 }
 
 /* Bad input: a clear message on stderr, a non-zero exit, no write. */
@@ -228,57 +228,57 @@ TEST_F_TIMEOUT(tools, bad_input, 120)
 
 	snprintf(err, sizeof(err), "%s/stderr", self->dir);
 	snprintf(sum, sizeof(sum), "%s/img.sum", self->dir);
-	ASSERT_EQ(0, run("sha256sum %s > %s", self->img, sum));
+	ASSERT_EQ(0, test_run("sha256sum %s > %s", self->img, sum));
 
 	/* A missing image. */
-	EXPECT_EQ(1, run("%s -i %s/none.img -t ext4 %s / 2>%s",
-			 LKL_CPTOFS, self->dir, small, err));
+	EXPECT_EQ(1, test_run("%s -i %s/none.img -t ext4 %s / 2>%s",
+			      LKL_CPTOFS, self->dir, small, err));
 	f = fopen(err, "r");
 	ASSERT_NE(NULL, f);
 	ASSERT_NE(NULL, fgets(msg, sizeof(msg), f));
 	fclose(f);
 	EXPECT_NE(NULL, strstr(msg, "none.img"));
 	EXPECT_NE(NULL, strstr(msg, "No such file or directory"));
-	EXPECT_EQ(1, run("%s -i %s/none.img -t ext4 / %s 2>%s",
-			 LKL_CPFROMFS, self->dir, self->dir, err));
-	EXPECT_EQ(0, run("grep -q none.img %s", err));
+	EXPECT_EQ(1, test_run("%s -i %s/none.img -t ext4 / %s 2>%s",
+			      LKL_CPFROMFS, self->dir, self->dir, err));
+	EXPECT_EQ(0, test_run("grep -q none.img %s", err));
 
 	/* No arguments, and --help. */
-	EXPECT_EQ(1, run("%s 2>/dev/null", LKL_CPTOFS));
-	EXPECT_EQ(0, run("%s --help | grep -q Usage", LKL_CPFROMFS));
+	EXPECT_EQ(1, test_run("%s 2>/dev/null", LKL_CPTOFS));
+	EXPECT_EQ(0, test_run("%s --help | grep -q Usage", LKL_CPFROMFS));
 
 	/* A wrong -t, a partition that does not exist. */
-	EXPECT_EQ(1, run("%s -i %s -t vfat %s / 2>%s", LKL_CPTOFS,
-			 self->img, small, err));
-	EXPECT_EQ(0, run("grep -q 'cannot mount as vfat' %s", err));
-	EXPECT_EQ(1, run("%s -i %s -t ext4 -P 3 %s / 2>%s",
-			 LKL_CPTOFS, self->img, small, err));
-	EXPECT_EQ(0, run("grep -q 'no partition 3' %s", err));
-	EXPECT_EQ(0, run("sha256sum -c --quiet %s", sum));
+	EXPECT_EQ(1, test_run("%s -i %s -t vfat %s / 2>%s", LKL_CPTOFS,
+			      self->img, small, err));
+	EXPECT_EQ(0, test_run("grep -q 'cannot mount as vfat' %s", err));
+	EXPECT_EQ(1, test_run("%s -i %s -t ext4 -P 3 %s / 2>%s",
+			      LKL_CPTOFS, self->img, small, err));
+	EXPECT_EQ(0, test_run("grep -q 'no partition 3' %s", err));
+	EXPECT_EQ(0, test_run("sha256sum -c --quiet %s", sum));
 
 	/* A source that is not there. */
-	EXPECT_EQ(1, run("%s -i %s -t ext4 /nothere %s 2>%s", LKL_CPFROMFS,
-			 self->img, self->dir, err));
-	EXPECT_EQ(0, run("grep -q ':/nothere: stat: No such file' %s", err));
+	EXPECT_EQ(1, test_run("%s -i %s -t ext4 /nothere %s 2>%s", LKL_CPFROMFS,
+			      self->img, self->dir, err));
+	EXPECT_EQ(0, test_run("grep -q ':/nothere: stat: No such file' %s", err));
 
 	/* A read-only image file, for a user who cannot write it. */
-	if (geteuid() == 0 && have("setpriv")) {
+	if (geteuid() == 0 && test_have("setpriv")) {
 		ASSERT_EQ(0, chmod(self->img, 0444));
-		EXPECT_EQ(1, run("%s %s -i %s -t ext4 %s / 2>%s",
-				 SETPRIV_NOBODY, LKL_CPTOFS, self->img, small,
-				 err));
-		EXPECT_EQ(0, run("grep -q 'cannot open for writing' %s", err));
-		EXPECT_EQ(0, run("sha256sum -c --quiet %s", sum));
+		EXPECT_EQ(1, test_run("%s %s -i %s -t ext4 %s / 2>%s",
+				      SETPRIV_NOBODY, LKL_CPTOFS, self->img, small,
+				      err));
+		EXPECT_EQ(0, test_run("grep -q 'cannot open for writing' %s", err));
+		EXPECT_EQ(0, test_run("sha256sum -c --quiet %s", sum));
 		ASSERT_EQ(0, chmod(self->img, 0644));
 	}
 
 	/* A full file system: reported, and the image stays consistent. */
-	ASSERT_EQ(0, run("head -c 80M /dev/zero | tr '\\0' x > %s/big",
-			 self->dir));
-	EXPECT_EQ(1, run("%s -i %s -t ext4 %s/big / 2>%s", LKL_CPTOFS,
-			 self->img, self->dir, err));
-	EXPECT_EQ(0, run("grep -q 'No space left on device' %s", err));
-	EXPECT_EQ(0, run("e2fsck -fn %s >/dev/null 2>&1", self->img));
+	ASSERT_EQ(0, test_run("head -c 80M /dev/zero | tr '\\0' x > %s/big",
+			      self->dir));
+	EXPECT_EQ(1, test_run("%s -i %s -t ext4 %s/big / 2>%s", LKL_CPTOFS,
+			      self->img, self->dir, err));
+	EXPECT_EQ(0, test_run("grep -q 'No space left on device' %s", err));
+	EXPECT_EQ(0, test_run("e2fsck -fn %s >/dev/null 2>&1", self->img));
 }
 
 TEST_HARNESS_MAIN

@@ -25,7 +25,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
-#include "disk-test.h"
+#include "testlib.h"
 
 #ifndef LKL_CPTOFS
 #define LKL_CPTOFS	"cptofs"
@@ -54,9 +54,9 @@ FIXTURE(vg) {
 
 FIXTURE_SETUP(vg)
 {
-	if (!have("valgrind"))
+	if (!test_have("valgrind"))
 		SKIP(return, "valgrind is not installed");
-	if (!have("mkfs.ext4") || !have("sfdisk") || !have("setpriv"))
+	if (!test_have("mkfs.ext4") || !test_have("sfdisk") || !test_have("setpriv"))
 		SKIP(return, "e2fsprogs, sfdisk or setpriv is not installed");
 	if (access(LKL_CPTOFS, X_OK) || access(LKL_CPFROMFS, X_OK) ||
 	    access(LKL_FS2TAR, X_OK))
@@ -68,14 +68,14 @@ FIXTURE_SETUP(vg)
 	snprintf(self->img, sizeof(self->img), "%s/disk.img", self->dir);
 	snprintf(self->src, sizeof(self->src), "%s/src", self->dir);
 	snprintf(self->sum, sizeof(self->sum), "%s/img.sum", self->dir);
-	ASSERT_EQ(0, run("echo data > %s", self->src));
+	ASSERT_EQ(0, test_run("echo data > %s", self->src));
 	ASSERT_EQ(0, make_ext4(self->img, IMAGE_MB));
 }
 
 FIXTURE_TEARDOWN(vg)
 {
 	if (self->dir[0])
-		run("rm -rf %s", self->dir);
+		test_run("rm -rf %s", self->dir);
 }
 
 /*
@@ -97,15 +97,15 @@ static int vg_fails(struct __test_metadata *_metadata,
 	va_end(ap);
 	snprintf(log, sizeof(log), "%s/vg.log", self->dir);
 	/* Made here, so that memcheck can write it as another user too. */
-	run(": > %s && chmod 666 %s", log, log);
+	test_run(": > %s && chmod 666 %s", log, log);
 
-	status = run("%s " VALGRIND " --log-file=%s %s %s 2>%s/stderr",
-		     prefix, log, tool, args, self->dir);
+	status = test_run("%s " VALGRIND " --log-file=%s %s %s 2>%s/stderr",
+			  prefix, log, tool, args, self->dir);
 	if (status != 1) {
 		TH_LOG("%s %s: exit status %d (%s)", tool, args, status,
 		       status == VG_ERROR ? "memcheck found errors" :
 		       "want 1, the tool's error");
-		run("cat %s %s/stderr >&2", log, self->dir);
+		test_run("cat %s %s/stderr >&2", log, self->dir);
 	}
 	return status;
 }
@@ -113,12 +113,12 @@ static int vg_fails(struct __test_metadata *_metadata,
 /* Keep the image's checksum, to show later that nothing wrote to it. */
 static void save_sum(struct _test_data_vg *self)
 {
-	run("sha256sum %s > %s", self->img, self->sum);
+	test_run("sha256sum %s > %s", self->img, self->sum);
 }
 
 static int same_sum(struct _test_data_vg *self)
 {
-	return run("sha256sum -c --quiet %s", self->sum);
+	return test_run("sha256sum -c --quiet %s", self->sum);
 }
 
 /* Every tool, with the given -t and -P, on the image; all must fail. */
@@ -135,7 +135,7 @@ static void all_tools_fail(struct __test_metadata *_metadata,
 			      "-i %s %s %s/out.tar", self->img, opts,
 			      self->dir));
 	EXPECT_EQ(0, same_sum(self));
-	EXPECT_EQ(0, run("test ! -e %s/out.tar", self->dir));
+	EXPECT_EQ(0, test_run("test ! -e %s/out.tar", self->dir));
 }
 
 TEST_F_TIMEOUT(vg, missing_image, 120)
@@ -156,8 +156,9 @@ TEST_F_TIMEOUT(vg, truncated, 180)
 
 TEST_F_TIMEOUT(vg, zeroed_superblock, 180)
 {
-	ASSERT_EQ(0, run("dd if=/dev/zero of=%s bs=1024 seek=1 count=1 conv=notrunc status=none",
-			 self->img));
+	ASSERT_EQ(0,
+		  test_run("dd if=/dev/zero of=%s bs=1024 seek=1 count=1 conv=notrunc status=none",
+			   self->img));
 	all_tools_fail(_metadata, self, "-t ext4");
 }
 
@@ -168,7 +169,7 @@ TEST_F_TIMEOUT(vg, random_bytes, 180)
 					       "iso9660" };
 	unsigned int i;
 
-	ASSERT_EQ(0, run("head -c 16M /dev/urandom > %s", self->img));
+	ASSERT_EQ(0, test_run("head -c 16M /dev/urandom > %s", self->img));
 	save_sum(self);
 	for (i = 0; i < ARRAY_SIZE(types); i++)
 		EXPECT_EQ(1, vg_fails(_metadata, self, "", LKL_CPFROMFS,
@@ -193,8 +194,8 @@ TEST_F_TIMEOUT(vg, missing_partition, 180)
 	all_tools_fail(_metadata, self, "-t ext4 -P 1");
 
 	/* An MBR with partition 1 only. */
-	ASSERT_EQ(0, run("cd %s && printf 'label: dos\\nstart=2048,size=16384\\n' | %s",
-			 self->dir, "sfdisk -q disk.img >/dev/null 2>&1"));
+	ASSERT_EQ(0, test_run("cd %s && printf 'label: dos\\nstart=2048,size=16384\\n' | %s",
+			      self->dir, "sfdisk -q disk.img >/dev/null 2>&1"));
 	all_tools_fail(_metadata, self, "-t ext4 -P 3");
 }
 
@@ -207,8 +208,8 @@ TEST_F_TIMEOUT(vg, read_only_image, 120)
 	save_sum(self);
 	EXPECT_EQ(1, vg_fails(_metadata, self, SETPRIV_NOBODY, LKL_CPTOFS,
 			      "-i %s -t ext4 %s /", self->img, self->src));
-	EXPECT_EQ(0, run("grep -q 'cannot open for writing' %s/stderr",
-			 self->dir));
+	EXPECT_EQ(0, test_run("grep -q 'cannot open for writing' %s/stderr",
+			      self->dir));
 	EXPECT_EQ(0, same_sum(self));
 }
 

@@ -238,12 +238,8 @@ FIXTURE_SETUP(config)
 
 FIXTURE_TEARDOWN(config)
 {
-	char cmd[128];
-
-	if (self->dir[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
-		EXPECT_EQ(0, system(cmd));
-	}
+	if (self->dir[0])
+		EXPECT_EQ(0, test_run("rm -rf %s", self->dir));
 	free(self->out);
 }
 
@@ -254,11 +250,11 @@ TEST_F(config, stops_before_main)
 
 	if (variant->json) {
 		snprintf(file, sizeof(file), "%s/config.json", self->dir);
-		ASSERT_EQ(0, hj_write_file(file, variant->json));
+		ASSERT_EQ(0, test_write_file(file, variant->json));
 	}
-	ret = hj_run(self->out, "%s%s %s %s echo MAIN-RAN",
-		     file[0] ? "LKL_HIJACK_CONFIG_FILE=" : "", file,
-		     variant->env ? variant->env : "", LKL_HIJACK);
+	ret = test_run_out(self->out, HJ_OUT_LEN, "%s%s %s %s echo MAIN-RAN",
+			   file[0] ? "LKL_HIJACK_CONFIG_FILE=" : "", file,
+			   variant->env ? variant->env : "", LKL_HIJACK);
 	TH_LOG("%s", self->out);
 	EXPECT_EQ(1, ret);
 	EXPECT_NE(NULL, strstr(self->out, variant->message));
@@ -271,7 +267,7 @@ TEST_F(config, stops_before_main)
 
 TEST(good_config_runs_main)
 {
-	char dir[] = "/tmp/lkl-hijack-XXXXXX", file[64], cmd[256];
+	char dir[] = "/tmp/lkl-hijack-XXXXXX", file[64];
 	char *out = malloc(HJ_OUT_LEN);
 
 	ASSERT_NE(NULL, out);
@@ -279,14 +275,13 @@ TEST(good_config_runs_main)
 		SKIP(return, "%s is not built (needs libjson-c-dev)", LKL_HIJACK);
 	ASSERT_NE(NULL, mkdtemp(dir));
 	snprintf(file, sizeof(file), "%s/config.json", dir);
-	ASSERT_EQ(0, hj_write_file(file, GOOD_CONFIG));
-	EXPECT_EQ(0, hj_run(out, "LKL_HIJACK_CONFIG_FILE=%s %s echo MAIN-RAN",
-			    file, LKL_HIJACK));
+	ASSERT_EQ(0, test_write_file(file, GOOD_CONFIG));
+	EXPECT_EQ(0, test_run_out(out, HJ_OUT_LEN, "LKL_HIJACK_CONFIG_FILE=%s %s echo MAIN-RAN",
+				  file, LKL_HIJACK));
 	EXPECT_NE(NULL, strstr(out, "MAIN-RAN")) {
 		TH_LOG("%s", out);
 	}
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	EXPECT_EQ(0, system(cmd));
+	EXPECT_EQ(0, test_run("rm -rf %s", dir));
 	free(out);
 }
 
@@ -304,34 +299,34 @@ TEST(mounts_ext4_image)
 	ASSERT_NE(NULL, out);
 	if (access(LKL_HIJACK, X_OK))
 		SKIP(return, "%s is not built (needs libjson-c-dev)", LKL_HIJACK);
-	if (!hj_have("mkfs.ext4") || !hj_have("dumpe2fs") || !hj_have("e2fsck"))
+	if (!test_have("mkfs.ext4") || !test_have("dumpe2fs") || !test_have("e2fsck"))
 		SKIP(return, "needs e2fsprogs");
 	ASSERT_NE(NULL, mkdtemp(dir));
-	ASSERT_EQ(0, hj_run(out,
-			    "mkdir %1$s/src && echo hello > %1$s/src/hello.txt && mkfs.ext4 -q -d %1$s/src %1$s/disk.img 8M",
-			    dir)) {
+	ASSERT_EQ(0, test_run_out(out, HJ_OUT_LEN,
+				  "mkdir %1$s/src && echo hello > %1$s/src/hello.txt && mkfs.ext4 -q -d %1$s/src %1$s/disk.img 8M",
+				  dir)) {
 		TH_LOG("%s", out);
 	}
 	snprintf(file, sizeof(file), "%s/config.json", dir);
 	snprintf(json, sizeof(json),
 		 "{ \"mounts\": [ { \"image\": \"%s/disk.img\", \"fstype\": \"ext4\", \"partition\": 0, \"readonly\": false, \"dir\": \"/data\" } ] }",
 		 dir);
-	ASSERT_EQ(0, hj_write_file(file, json));
-	EXPECT_EQ(0, hj_run(out, "LKL_HIJACK_CONFIG_FILE=%s LKL_HIJACK_DEBUG=1 %s echo MAIN-RAN",
-			    file, LKL_HIJACK));
+	ASSERT_EQ(0, test_write_file(file, json));
+	EXPECT_EQ(0, test_run_out(out, HJ_OUT_LEN,
+				  "LKL_HIJACK_CONFIG_FILE=%s LKL_HIJACK_DEBUG=1 %s echo MAIN-RAN",
+				  file, LKL_HIJACK));
 	EXPECT_NE(NULL, strstr(out, "MAIN-RAN"));
 	EXPECT_NE(NULL, strstr(out, "(ext4, partition 0, read-write) mounted on /mnt/vda"));
 	EXPECT_NE(NULL, strstr(out, "mounts[0]: and on /data"));
 	EXPECT_NE(NULL, strstr(out, "mounts[0]: unmounted /mnt/vda")) {
 		TH_LOG("%s", out);
 	}
-	EXPECT_EQ(0, hj_run(out,
-			    "dumpe2fs -h %s/disk.img | grep -E '^(Mount count: +1|Filesystem state: +clean)$' | wc -l | grep -qx 2 && e2fsck -fn %s/disk.img",
-			    dir, dir)) {
+	EXPECT_EQ(0, test_run_out(out, HJ_OUT_LEN,
+				  "dumpe2fs -h %s/disk.img | grep -E '^(Mount count: +1|Filesystem state: +clean)$' | wc -l | grep -qx 2 && e2fsck -fn %s/disk.img",
+				  dir, dir)) {
 		TH_LOG("%s", out);
 	}
-	snprintf(json, sizeof(json), "rm -rf %s", dir);
-	EXPECT_EQ(0, system(json));
+	EXPECT_EQ(0, test_run("rm -rf %s", dir));
 	free(out);
 }
 

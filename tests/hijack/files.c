@@ -173,7 +173,7 @@ FIXTURE_SETUP(files)
 	ASSERT_NE(NULL, self->out);
 	if (access(LKL_HIJACK, X_OK))
 		SKIP(return, "%s is not built (needs libjson-c-dev)", LKL_HIJACK);
-	if (!hj_have(PYTHON3))
+	if (!test_have(PYTHON3))
 		SKIP(return, "%s is not installed", PYTHON3);
 	snprintf(self->dir, sizeof(self->dir), "/tmp/lkl-hijack-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
@@ -181,12 +181,8 @@ FIXTURE_SETUP(files)
 
 FIXTURE_TEARDOWN(files)
 {
-	char cmd[128];
-
-	if (self->dir[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
-		EXPECT_EQ(0, system(cmd));
-	}
+	if (self->dir[0])
+		EXPECT_EQ(0, test_run("rm -rf %s", self->dir));
 	free(self->out);
 }
 
@@ -203,9 +199,9 @@ static void run_py(struct __test_metadata *_metadata, const char *dir,
 	size_t i;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	ASSERT_EQ(0, hj_write_file(path, py));
-	EXPECT_EQ(0, hj_run(out, "%s LKL_HIJACK_DEBUG=1 %s %s %s %s", env,
-			    LKL_HIJACK, PYTHON3, path, dir));
+	ASSERT_EQ(0, test_write_file(path, py));
+	EXPECT_EQ(0, test_run_out(out, HJ_OUT_LEN, "%s LKL_HIJACK_DEBUG=1 %s %s %s %s", env,
+				  LKL_HIJACK, PYTHON3, path, dir));
 	for (i = 0; i < nwant; i++) {
 		int found = !!strstr(out, want[i]);
 

@@ -123,30 +123,26 @@ FIXTURE_SETUP(hijack)
 	ASSERT_NE(NULL, self->out);
 	if (access(LKL_HIJACK, X_OK))
 		SKIP(return, "%s is not built (needs libjson-c-dev)", LKL_HIJACK);
-	if (!hj_have(PYTHON3))
+	if (!test_have(PYTHON3))
 		SKIP(return, "%s is not installed", PYTHON3);
 	snprintf(self->dir, sizeof(self->dir), "/tmp/lkl-hijack-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	snprintf(path, sizeof(path), "%s/hj-tcp.py", self->dir);
-	ASSERT_EQ(0, hj_write_file(path, tcp_py));
+	ASSERT_EQ(0, test_write_file(path, tcp_py));
 	snprintf(path, sizeof(path), "%s/hj-http.py", self->dir);
-	ASSERT_EQ(0, hj_write_file(path, http_py));
+	ASSERT_EQ(0, test_write_file(path, http_py));
 	snprintf(path, sizeof(path), "%s/hj-mixed.py", self->dir);
-	ASSERT_EQ(0, hj_write_file(path, mixed_py));
+	ASSERT_EQ(0, test_write_file(path, mixed_py));
 	snprintf(path, sizeof(path), "%s/hj-exit.py", self->dir);
-	ASSERT_EQ(0, hj_write_file(path, exit_py));
+	ASSERT_EQ(0, test_write_file(path, exit_py));
 	snprintf(path, sizeof(path), "%s/hj-fork.py", self->dir);
-	ASSERT_EQ(0, hj_write_file(path, fork_py));
+	ASSERT_EQ(0, test_write_file(path, fork_py));
 }
 
 FIXTURE_TEARDOWN(hijack)
 {
-	char cmd[128];
-
-	if (self->dir[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
-		EXPECT_EQ(0, system(cmd));
-	}
+	if (self->dir[0])
+		EXPECT_EQ(0, test_run("rm -rf %s", self->dir));
 	free(self->out);
 }
 
@@ -167,9 +163,9 @@ TEST_F(hijack, tcp_over_lkl_loopback)
 	ASSERT_EQ(0, listen(hs, 4));
 	ASSERT_EQ(0, getsockname(hs, (struct sockaddr *)&sa, &len));
 
-	EXPECT_EQ(0, hj_run(self->out,
-			    "LKL_HIJACK_DEBUG=1 %s %s %s/hj-tcp.py %d", LKL_HIJACK,
-			    PYTHON3, self->dir, ntohs(sa.sin_port)));
+	EXPECT_EQ(0, test_run_out(self->out, HJ_OUT_LEN,
+				  "LKL_HIJACK_DEBUG=1 %s %s %s/hj-tcp.py %d", LKL_HIJACK,
+				  PYTHON3, self->dir, ntohs(sa.sin_port)));
 	TH_LOG("%s", self->out);
 	EXPECT_NE(NULL, strstr(self->out, "received 1048576 True"));
 	EXPECT_LT(10, hj_counter(self->out, "lo", 0));
@@ -182,14 +178,13 @@ TEST_F(hijack, tcp_over_lkl_loopback)
 
 TEST_F(hijack, http_server_and_client_in_one_process)
 {
-	char path[128], cmd[256];
+	char path[128];
 
 	snprintf(path, sizeof(path), "%s/data", self->dir);
-	snprintf(cmd, sizeof(cmd),
-		 "head -c 300000 /dev/urandom > %s", path);
-	ASSERT_EQ(0, system(cmd));
-	EXPECT_EQ(0, hj_run(self->out, "LKL_HIJACK_DEBUG=1 %s %s %s/hj-http.py %s",
-			    LKL_HIJACK, PYTHON3, self->dir, self->dir));
+	ASSERT_EQ(0, test_run("head -c 300000 /dev/urandom > %s", path));
+	EXPECT_EQ(0, test_run_out(self->out, HJ_OUT_LEN,
+				  "LKL_HIJACK_DEBUG=1 %s %s %s/hj-http.py %s",
+				  LKL_HIJACK, PYTHON3, self->dir, self->dir));
 	EXPECT_NE(NULL, strstr(self->out, "fetched 300000 True")) {
 		TH_LOG("%s", self->out);
 	}
@@ -206,8 +201,8 @@ TEST_F(hijack, poll_select_epoll_on_host_and_lkl_fds)
 	};
 	size_t i;
 
-	EXPECT_EQ(0, hj_run(self->out, "%s %s %s/hj-mixed.py", LKL_HIJACK,
-			    PYTHON3, self->dir));
+	EXPECT_EQ(0, test_run_out(self->out, HJ_OUT_LEN, "%s %s %s/hj-mixed.py", LKL_HIJACK,
+				  PYTHON3, self->dir));
 	for (i = 0; i < ARRAY_SIZE(want); i++) {
 		int found = !!strstr(self->out, want[i]);
 
@@ -224,15 +219,15 @@ TEST_F(hijack, ip_shows_and_changes_lkl_interfaces)
 	char path[128];
 
 	ASSERT_NE(NULL, host);
-	if (!hj_have("ip"))
+	if (!test_have("ip"))
 		SKIP(return, "iproute2 is not installed");
 
-	EXPECT_EQ(0, hj_run(self->out, "%s ip addr", LKL_HIJACK));
+	EXPECT_EQ(0, test_run_out(self->out, HJ_OUT_LEN, "%s ip addr", LKL_HIJACK));
 	EXPECT_NE(NULL, strstr(self->out, "1: lo: <LOOPBACK,UP,LOWER_UP>"));
 	EXPECT_NE(NULL, strstr(self->out, "inet 127.0.0.1/8"));
 
 	/* None of the host's interfaces but lo shows up. */
-	ASSERT_EQ(0, hj_run(host, "ip -o link | cut -d: -f2"));
+	ASSERT_EQ(0, test_run_out(host, HJ_OUT_LEN, "ip -o link | cut -d: -f2"));
 	for (line = strtok_r(host, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char key[64];
@@ -250,8 +245,8 @@ TEST_F(hijack, ip_shows_and_changes_lkl_interfaces)
 
 	/* One process, one kernel: change the MTU and read it back. */
 	snprintf(path, sizeof(path), "%s/batch", self->dir);
-	ASSERT_EQ(0, hj_write_file(path, "link set lo mtu 1400\nlink show lo\n"));
-	EXPECT_EQ(0, hj_run(self->out, "%s ip -batch %s", LKL_HIJACK, path));
+	ASSERT_EQ(0, test_write_file(path, "link set lo mtu 1400\nlink show lo\n"));
+	EXPECT_EQ(0, test_run_out(self->out, HJ_OUT_LEN, "%s ip -batch %s", LKL_HIJACK, path));
 	EXPECT_NE(NULL, strstr(self->out, "lo: <LOOPBACK,UP,LOWER_UP> mtu 1400")) {
 		TH_LOG("%s", self->out);
 	}
@@ -263,8 +258,9 @@ TEST_F(hijack, exit_from_another_thread_halts_lkl)
 
 	/* Several times: the halt races with the thread blocked in LKL. */
 	for (i = 0; i < 5; i++) {
-		EXPECT_EQ(7, hj_run(self->out, "LKL_HIJACK_DEBUG=1 %s %s %s/hj-exit.py",
-				    LKL_HIJACK, PYTHON3, self->dir));
+		EXPECT_EQ(7, test_run_out(self->out, HJ_OUT_LEN,
+					  "LKL_HIJACK_DEBUG=1 %s %s %s/hj-exit.py",
+					  LKL_HIJACK, PYTHON3, self->dir));
 		EXPECT_NE(NULL, strstr(self->out, "lkl-hijack: halting LKL")) {
 			TH_LOG("%s", self->out);
 		}
@@ -273,10 +269,10 @@ TEST_F(hijack, exit_from_another_thread_halts_lkl)
 
 TEST_F(hijack, fork_child_gets_ebadf_exec_reboots)
 {
-	if (!hj_have("ip"))
+	if (!test_have("ip"))
 		SKIP(return, "iproute2 is not installed");
-	EXPECT_EQ(0, hj_run(self->out, "%s %s %s/hj-fork.py", LKL_HIJACK,
-			    PYTHON3, self->dir));
+	EXPECT_EQ(0, test_run_out(self->out, HJ_OUT_LEN, "%s %s %s/hj-fork.py", LKL_HIJACK,
+				  PYTHON3, self->dir));
 	EXPECT_NE(NULL, strstr(self->out, "child 3"));
 	EXPECT_NE(NULL, strstr(self->out, "parent 127.0.0.1"));
 	EXPECT_NE(NULL, strstr(self->out, "exec True"));
@@ -312,17 +308,10 @@ TEST_F_TIMEOUT(hijack, idle_server_uses_no_cpu, 60)
 	long long t0, t1;
 	pid_t pid;
 
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, 1);
-		dup2(null, 2);
-		execl(LKL_HIJACK, LKL_HIJACK, PYTHON3, "-m", "http.server",
-		      "--bind", "127.0.0.1", "8000", NULL);
-		_exit(127);
-	}
+	pid = test_spawn("/dev/null",
+			 "exec %s %s -m http.server --bind 127.0.0.1 8000",
+			 LKL_HIJACK, PYTHON3);
+	ASSERT_LT(0, pid);
 	sleep(2);
 	t0 = cpu_ticks(pid);
 	sleep(10);

@@ -30,9 +30,9 @@ FIXTURE_SETUP(pipe)
 
 	if (access(LKL_HIJACK, X_OK))
 		SKIP(return, "%s is not built (needs libjson-c-dev)", LKL_HIJACK);
-	if (!hj_have("iperf3") || !hj_have(PYTHON3))
+	if (!test_have("iperf3") || !test_have(PYTHON3))
 		SKIP(return, "needs iperf3 and python3");
-	if (!geteuid() && !hj_have("setpriv"))
+	if (!geteuid() && !test_have("setpriv"))
 		SKIP(return, "needs setpriv (util-linux) to drop root");
 
 	snprintf(self->dir, sizeof(self->dir), "/tmp/lkl-hijack-XXXXXX");
@@ -42,8 +42,8 @@ FIXTURE_SETUP(pipe)
 	snprintf(path, sizeof(path), "%s/to-client", self->dir);
 	ASSERT_EQ(0, mkfifo(path, 0600));
 	if (!geteuid()) {
-		ASSERT_EQ(0, hj_run(self->out, "chown -R %d:%d %s", NOBODY,
-				    NOBODY, self->dir));
+		ASSERT_EQ(0, test_run_out(self->out, HJ_OUT_LEN, "chown -R %d:%d %s", NOBODY,
+					  NOBODY, self->dir));
 		snprintf(self->as_user, sizeof(self->as_user),
 			 "setpriv --reuid=%d --regid=%d --clear-groups",
 			 NOBODY, NOBODY);
@@ -52,16 +52,12 @@ FIXTURE_SETUP(pipe)
 
 FIXTURE_TEARDOWN_PARENT(pipe)
 {
-	char cmd[128];
-
 	if (self->server > 0) {
 		kill(self->server, SIGKILL);
 		waitpid(self->server, NULL, 0);
 	}
-	if (self->dir[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
-		system(cmd);
-	}
+	if (self->dir[0])
+		test_run("rm -rf %s", self->dir);
 }
 
 TEST_F_TIMEOUT(pipe, iperf3_between_two_hijacked_processes, 60)
@@ -81,20 +77,20 @@ TEST_F_TIMEOUT(pipe, iperf3_between_two_hijacked_processes, 60)
 
 	snprintf(srv_log, sizeof(srv_log), "%s/server.log", self->dir);
 	snprintf(cli_log, sizeof(cli_log), "%s/client.err", self->dir);
-	pid = hj_spawn(srv_log,
-		       "cd %1$s && exec %2$s env LKL_HIJACK_DEBUG=1 LKL_HIJACK_NET_IFTYPE=pipe LKL_HIJACK_NET_IFPARAMS=to-server,to-client LKL_HIJACK_NET_IP=%3$s %4$s iperf3 -s -1 --forceflush",
-		       self->dir, self->as_user, SERVER_IP, LKL_HIJACK);
+	pid = test_spawn(srv_log,
+			 "cd %1$s && exec %2$s env LKL_HIJACK_DEBUG=1 LKL_HIJACK_NET_IFTYPE=pipe LKL_HIJACK_NET_IFPARAMS=to-server,to-client LKL_HIJACK_NET_IP=%3$s %4$s iperf3 -s -1 --forceflush",
+			 self->dir, self->as_user, SERVER_IP, LKL_HIJACK);
 	ASSERT_LT(0, pid);
 	self->server = pid;
-	ASSERT_EQ(0, hj_wait_text(srv_log, "Server listening", 20000)) {
-		hj_read_file(srv_log, self->out);
+	ASSERT_EQ(0, test_wait_text(srv_log, "Server listening", 20000)) {
+		test_read_file(srv_log, self->out, HJ_OUT_LEN);
 		TH_LOG("%s", self->out);
 	}
 
-	st = hj_run(self->out,
-		    "(cd %1$s && %2$s sh -c 'id -u >&2; exec env LKL_HIJACK_DEBUG=1 LKL_HIJACK_NET_IFTYPE=pipe LKL_HIJACK_NET_IFPARAMS=to-client,to-server LKL_HIJACK_NET_IP=%3$s %4$s iperf3 -c %5$s -t 2 -J' > client.json 2> client.err)",
-		    self->dir, self->as_user, CLIENT_IP, LKL_HIJACK, SERVER_IP);
-	hj_read_file(cli_log, self->out);
+	st = test_run_out(self->out, HJ_OUT_LEN,
+			  "(cd %1$s && %2$s sh -c 'id -u >&2; exec env LKL_HIJACK_DEBUG=1 LKL_HIJACK_NET_IFTYPE=pipe LKL_HIJACK_NET_IFPARAMS=to-client,to-server LKL_HIJACK_NET_IP=%3$s %4$s iperf3 -c %5$s -t 2 -J' > client.json 2> client.err)",
+			  self->dir, self->as_user, CLIENT_IP, LKL_HIJACK, SERVER_IP);
+	test_read_file(cli_log, self->out, HJ_OUT_LEN);
 	ASSERT_EQ(0, st) {
 		TH_LOG("%s", self->out);
 	}
@@ -102,23 +98,23 @@ TEST_F_TIMEOUT(pipe, iperf3_between_two_hijacked_processes, 60)
 	if (!geteuid())
 		EXPECT_EQ(NOBODY, atoi(self->out));
 	snprintf(path, sizeof(path), "%s/client.json", self->dir);
-	ASSERT_EQ(0, hj_run(self->out, PYTHON3 " -c 'import json, sys; "
-			    "e = json.load(open(sys.argv[1]))[\"end\"][\"sum_received\"]; "
-			    "print(e[\"bytes\"], e[\"bits_per_second\"])' %s",
-			    path)) {
+	ASSERT_EQ(0, test_run_out(self->out, HJ_OUT_LEN, PYTHON3 " -c 'import json, sys; "
+				  "e = json.load(open(sys.argv[1]))[\"end\"][\"sum_received\"]; "
+				  "print(e[\"bytes\"], e[\"bits_per_second\"])' %s",
+				  path)) {
 		TH_LOG("%s", self->out);
 	}
 	ASSERT_EQ(2, sscanf(self->out, "%lf %lf", &bytes, &bps));
 	TH_LOG("iperf3 over the pipe backend: %.2f Gbit/s", bps / 1e9);
 	EXPECT_LT(1024 * 1024, bytes);
 
-	hj_read_file(cli_log, self->out);
+	test_read_file(cli_log, self->out, HJ_OUT_LEN);
 	EXPECT_LE(bytes, hj_counter_bytes(self->out, "eth0", 1)) {
 		TH_LOG("%s", self->out);
 	}
-	st = hj_wait_exit(pid, 10000);
+	st = test_wait_exit(pid, 10000);
 	self->server = 0;
-	hj_read_file(srv_log, self->out);
+	test_read_file(srv_log, self->out, HJ_OUT_LEN);
 	EXPECT_TRUE(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
 		TH_LOG("status %#x:\n%s", st, self->out);
 	}

@@ -40,7 +40,7 @@ FIXTURE_SETUP(prog)
 		SKIP(return, "no /dev/net/tun");
 	if (access(LKL_HIJACK, X_OK))
 		SKIP(return, "%s is not built (needs libjson-c-dev)", LKL_HIJACK);
-	if (!hj_have("ip") || !hj_have("ss") || !hj_have(PYTHON3))
+	if (!test_have("ip") || !test_have("ss") || !test_have(PYTHON3))
 		SKIP(return, "needs iproute2 and python3");
 
 	snprintf(self->lkl_ns, sizeof(self->lkl_ns), "lklhj-l%d", getpid());
@@ -48,18 +48,18 @@ FIXTURE_SETUP(prog)
 	snprintf(self->dir, sizeof(self->dir), "/tmp/lkl-hijack-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	snprintf(cmd, sizeof(cmd), "%s/config.json", self->dir);
-	ASSERT_EQ(0, hj_write_file(cmd,
-				   "{ \"interfaces\": [ {\n"
-				   "    \"type\": \"tap\", \"param\": \"" TAP "\",\n"
-				   "    \"ip\": \"" LKL_IP "\", \"netmask_len\": 24,\n"
-				   "    \"mtu\": 1500, \"offloads\": \"all\"\n"
-				   "  } ],\n"
-				   "  \"gateway\": \"" PEER_IP "\"\n"
-				   "}\n"));
+	ASSERT_EQ(0, test_write_file(cmd,
+				     "{ \"interfaces\": [ {\n"
+				     "    \"type\": \"tap\", \"param\": \"" TAP "\",\n"
+				     "    \"ip\": \"" LKL_IP "\", \"netmask_len\": 24,\n"
+				     "    \"mtu\": 1500, \"offloads\": \"all\"\n"
+				     "  } ],\n"
+				     "  \"gateway\": \"" PEER_IP "\"\n"
+				     "}\n"));
 	snprintf(cmd, sizeof(cmd),
 		 "ip netns add %1$s && ip netns add %2$s && ip -n %1$s tuntap add dev %3$s mode tap && ip -n %1$s link set lo up && ip -n %2$s link set lo up",
 		 self->lkl_ns, self->peer_ns, TAP);
-	ASSERT_EQ(0, system(cmd));
+	ASSERT_EQ(0, test_run("%s", cmd));
 }
 
 /* Runs even when the test times out: nothing is left behind. */
@@ -78,19 +78,17 @@ FIXTURE_TEARDOWN_PARENT(prog)
 		snprintf(cmd, sizeof(cmd),
 			 "ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null",
 			 self->lkl_ns, self->peer_ns);
-		system(cmd);
+		test_run("%s", cmd);
 	}
-	if (self->dir[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
-		system(cmd);
-	}
+	if (self->dir[0])
+		test_run("rm -rf %s", self->dir);
 }
 
 /* The first program of the NULL-terminated @progs not installed, or NULL. */
 static const char *missing(const char * const *progs)
 {
 	for (; *progs; progs++)
-		if (!hj_have(*progs))
+		if (!test_have(*progs))
 			return *progs;
 	return NULL;
 }
@@ -140,21 +138,21 @@ static pid_t start_hijacked(struct _test_data_prog *self, const char *log,
 	char cmd[512];
 	pid_t pid;
 
-	pid = hj_spawn(log,
-		       "exec ip netns exec %s env LKL_HIJACK_DEBUG=1 LKL_HIJACK_CONFIG_FILE=%s %s %s",
-		       self->lkl_ns, path(self, "config.json"), LKL_HIJACK, args);
+	pid = test_spawn(log,
+			 "exec ip netns exec %s env LKL_HIJACK_DEBUG=1 LKL_HIJACK_CONFIG_FILE=%s %s %s",
+			 self->lkl_ns, path(self, "config.json"), LKL_HIJACK, args);
 	if (pid < 0)
 		return -1;
 	keep_pid(self, pid);
-	if (hj_wait_text(err ? err : log, "is interface", 20000)) {
-		hj_read_file(err ? err : log, self->out);
+	if (test_wait_text(err ? err : log, "is interface", 20000)) {
+		test_read_file(err ? err : log, self->out, HJ_OUT_LEN);
 		printf("# no \"is interface\" from the hijack:\n%s\n", self->out);
 		return -1;
 	}
 	snprintf(cmd, sizeof(cmd),
 		 "ip -n %1$s link set %3$s netns %2$s && ip -n %2$s addr add %4$s/24 dev %3$s && ip -n %2$s link set %3$s up",
 		 self->lkl_ns, self->peer_ns, TAP, PEER_IP);
-	if (system(cmd)) {
+	if (test_run("%s", cmd)) {
 		printf("# cannot move the tap\n");
 		return -1;
 	}
@@ -165,8 +163,8 @@ static pid_t start_hijacked(struct _test_data_prog *self, const char *log,
 static pid_t start_native(struct _test_data_prog *self, const char *log,
 			  const char *args)
 {
-	pid_t pid = hj_spawn(log, "exec ip netns exec %s %s", self->peer_ns,
-			     args);
+	pid_t pid = test_spawn(log, "exec ip netns exec %s %s", self->peer_ns,
+			       args);
 
 	if (pid > 0)
 		keep_pid(self, pid);
@@ -183,7 +181,7 @@ static int wait_listen(struct _test_data_prog *self, int port, int udp)
 		 "ip netns exec %s ss -H -l -n %s 'sport = :%d' | grep -q .",
 		 self->peer_ns, udp ? "-u" : "-t", port);
 	for (i = 0; i < 200; i++) {
-		if (!system(cmd))
+		if (!test_run("%s", cmd))
 			return 0;
 		usleep(50 * 1000);
 	}
@@ -193,7 +191,7 @@ static int wait_listen(struct _test_data_prog *self, int port, int udp)
 /* Wait up to @ms for @pid, then forget it: its wait status, or -1. */
 static int finish(struct _test_data_prog *self, pid_t pid, int ms)
 {
-	int st = hj_wait_exit(pid, ms);
+	int st = test_wait_exit(pid, ms);
 
 	if (st != -1)
 		forget_pid(self, pid);
@@ -210,9 +208,9 @@ static double iperf_end(const char *json, const char *expr)
 {
 	char out[HJ_OUT_LEN];
 
-	if (hj_run(out, PYTHON3 " -c 'import json, sys; "
-		   "e = json.load(open(sys.argv[1]))[\"end\"]; print(%s)' %s",
-		   expr, json))
+	if (test_run_out(out, HJ_OUT_LEN, PYTHON3 " -c 'import json, sys; "
+			 "e = json.load(open(sys.argv[1]))[\"end\"]; print(%s)' %s",
+			 expr, json))
 		return -1;
 	return atof(out);
 }
@@ -232,17 +230,17 @@ TEST_F_TIMEOUT(prog, curl_fetches_100mib_from_native_nginx, 120)
 		 "  proxy_temp_path %1$s;\n  fastcgi_temp_path %1$s;\n"
 		 "  uwsgi_temp_path %1$s;\n  scgi_temp_path %1$s;\n"
 		 "  server { listen 8080; root %1$s/www; }\n}\n", self->dir);
-	ASSERT_EQ(0, hj_write_file(path(self, "nginx.conf"), cmd));
+	ASSERT_EQ(0, test_write_file(path(self, "nginx.conf"), cmd));
 	ASSERT_EQ(0, mkdir(path(self, "www"), 0755));
-	ASSERT_EQ(0, hj_run(self->out, "head -c %lld /dev/urandom > %s",
-			    100 * MIB, path(self, "www/data")));
+	ASSERT_EQ(0, test_run_out(self->out, HJ_OUT_LEN, "head -c %lld /dev/urandom > %s",
+				  100 * MIB, path(self, "www/data")));
 
 	snprintf(cmd, sizeof(cmd), "nginx -p %1$s -e stderr -c %1$s/nginx.conf",
 		 self->dir);
 	nginx = start_native(self, path(self, "nginx.log"), cmd);
 	ASSERT_LT(0, nginx);
 	ASSERT_EQ(0, wait_listen(self, 8080, 0)) {
-		hj_read_file(path(self, "nginx.log"), self->out);
+		test_read_file(path(self, "nginx.log"), self->out, HJ_OUT_LEN);
 		TH_LOG("%s", self->out);
 	}
 
@@ -252,7 +250,7 @@ TEST_F_TIMEOUT(prog, curl_fetches_100mib_from_native_nginx, 120)
 	curl = start_hijacked(self, path(self, "curl.log"), NULL, cmd);
 	ASSERT_LT(0, curl);
 	st = finish(self, curl, 100000);
-	hj_read_file(path(self, "curl.log"), self->out);
+	test_read_file(path(self, "curl.log"), self->out, HJ_OUT_LEN);
 	ASSERT_TRUE(exited_ok(st)) {
 		TH_LOG("status %#x:\n%s", st, self->out);
 	}
@@ -261,9 +259,9 @@ TEST_F_TIMEOUT(prog, curl_fetches_100mib_from_native_nginx, 120)
 	}
 	EXPECT_LT(100, hj_counter(self->out, "eth0", 1));
 
-	EXPECT_EQ(0, hj_run(self->out,
-			    "cd %s && test \"$(sha256sum < got)\" = \"$(sha256sum < www/data)\"",
-			    self->dir));
+	EXPECT_EQ(0, test_run_out(self->out, HJ_OUT_LEN,
+				  "cd %s && test \"$(sha256sum < got)\" = \"$(sha256sum < www/data)\"",
+				  self->dir));
 	kill(nginx, SIGTERM);
 	EXPECT_TRUE(exited_ok(finish(self, nginx, 10000)));
 }
@@ -290,25 +288,25 @@ TEST_F_TIMEOUT(prog, nginx_serves_native_curl_and_wrk, 90)
 		 "  proxy_temp_path %1$s;\n  fastcgi_temp_path %1$s;\n"
 		 "  uwsgi_temp_path %1$s;\n  scgi_temp_path %1$s;\n"
 		 "  server { listen 8080; root %1$s/www; }\n}\n", self->dir);
-	ASSERT_EQ(0, hj_write_file(path(self, "nginx.conf"), cmd));
+	ASSERT_EQ(0, test_write_file(path(self, "nginx.conf"), cmd));
 	ASSERT_EQ(0, mkdir(path(self, "www"), 0755));
-	ASSERT_EQ(0, hj_run(self->out, "head -c %lld /dev/urandom > %s",
-			    4 * MIB, path(self, "www/data")));
-	ASSERT_EQ(0, hj_write_file(path(self, "www/small"), "hello\n"));
+	ASSERT_EQ(0, test_run_out(self->out, HJ_OUT_LEN, "head -c %lld /dev/urandom > %s",
+				  4 * MIB, path(self, "www/data")));
+	ASSERT_EQ(0, test_write_file(path(self, "www/small"), "hello\n"));
 
 	snprintf(cmd, sizeof(cmd), "nginx -p %1$s -e stderr -c %1$s/nginx.conf",
 		 self->dir);
 	nginx = start_hijacked(self, path(self, "nginx.log"), NULL, cmd);
 	ASSERT_LT(0, nginx);
 
-	EXPECT_EQ(0, hj_run(self->out,
-			    "cd %s && for i in $(seq 100); do ip netns exec %s curl -sf -m 20 -o got http://%s:8080/data && exec cmp got www/data; sleep 0.1; done; exit 1",
-			    self->dir, self->peer_ns, LKL_IP)) {
+	EXPECT_EQ(0, test_run_out(self->out, HJ_OUT_LEN,
+				  "cd %s && for i in $(seq 100); do ip netns exec %s curl -sf -m 20 -o got http://%s:8080/data && exec cmp got www/data; sleep 0.1; done; exit 1",
+				  self->dir, self->peer_ns, LKL_IP)) {
 		TH_LOG("%s", self->out);
 	}
-	EXPECT_EQ(0, hj_run(self->out,
-			    "ip netns exec %s wrk -t 2 -c 100 -d 10s http://%s:8080/small",
-			    self->peer_ns, LKL_IP));
+	EXPECT_EQ(0, test_run_out(self->out, HJ_OUT_LEN,
+				  "ip netns exec %s wrk -t 2 -c 100 -d 10s http://%s:8080/small",
+				  self->peer_ns, LKL_IP));
 	TH_LOG("wrk: %s", (p = strstr(self->out, "Requests/sec")) ? p : self->out);
 	EXPECT_EQ(NULL, strstr(self->out, "Socket errors")) {
 		TH_LOG("%s", self->out);
@@ -321,11 +319,11 @@ TEST_F_TIMEOUT(prog, nginx_serves_native_curl_and_wrk, 90)
 	 * ends the wait (a host signal does not interrupt it).
 	 */
 	kill(nginx, SIGTERM);
-	hj_run(self->out,
-	       "ip netns exec %s curl -s -m 2 -o /dev/null http://%s:8080/small",
-	       self->peer_ns, LKL_IP);
+	test_run_out(self->out, HJ_OUT_LEN,
+		     "ip netns exec %s curl -s -m 2 -o /dev/null http://%s:8080/small",
+		     self->peer_ns, LKL_IP);
 	st = finish(self, nginx, 10000);
-	hj_read_file(path(self, "nginx.log"), self->out);
+	test_read_file(path(self, "nginx.log"), self->out, HJ_OUT_LEN);
 	EXPECT_TRUE(exited_ok(st)) {
 		TH_LOG("status %#x:\n%s", st, self->out);
 	}
@@ -354,7 +352,7 @@ static void iperf3_client(struct __test_metadata *_metadata,
 			     path(self, "client.err"), cmd);
 	ASSERT_LT(0, cli);
 	st = finish(self, cli, 30000);
-	hj_read_file(path(self, "client.json"), self->out);
+	test_read_file(path(self, "client.json"), self->out, HJ_OUT_LEN);
 	ASSERT_TRUE(exited_ok(st)) {
 		TH_LOG("status %#x:\n%s", st, self->out);
 	}
@@ -376,7 +374,7 @@ static void iperf3_client(struct __test_metadata *_metadata,
 	       udp ? " -u" : "", bps / 1e9, bytes / MIB);
 	EXPECT_LT(MIB, bytes);
 
-	hj_read_file(path(self, "client.err"), self->out);
+	test_read_file(path(self, "client.err"), self->out, HJ_OUT_LEN);
 	EXPECT_LE(bytes, hj_counter_bytes(self->out, "eth0", 1)) {
 		TH_LOG("%s", self->out);
 	}
@@ -388,17 +386,18 @@ static void iperf3_native(struct __test_metadata *_metadata,
 {
 	pid_t srv;
 
-	ASSERT_EQ(0, hj_run(self->out,
-			    "ip -n %1$s link add lklhjv0 type veth peer name lklhjv1 netns %2$s && ip -n %1$s addr add 10.13.0.2/24 dev lklhjv0 && ip -n %2$s addr add 10.13.0.1/24 dev lklhjv1 && ip -n %1$s link set lklhjv0 up && ip -n %2$s link set lklhjv1 up",
-			    self->lkl_ns, self->peer_ns)) {
+	ASSERT_EQ(0, test_run_out(self->out, HJ_OUT_LEN,
+				  "ip -n %1$s link add lklhjv0 type veth peer name lklhjv1 netns %2$s && ip -n %1$s addr add 10.13.0.2/24 dev lklhjv0 && ip -n %2$s addr add 10.13.0.1/24 dev lklhjv1 && ip -n %1$s link set lklhjv0 up && ip -n %2$s link set lklhjv1 up",
+				  self->lkl_ns, self->peer_ns)) {
 		TH_LOG("%s", self->out);
 	}
 	srv = start_native(self, path(self, "native-server.json"),
 			   "iperf3 -s -1 -J");
 	ASSERT_LT(0, srv);
 	ASSERT_EQ(0, wait_listen(self, 5201, 0));
-	ASSERT_EQ(0, hj_run(self->out, "ip netns exec %s iperf3 -c 10.13.0.1 -t 3 -J > %s",
-			    self->lkl_ns, path(self, "native.json")));
+	ASSERT_EQ(0, test_run_out(self->out, HJ_OUT_LEN,
+				  "ip netns exec %s iperf3 -c 10.13.0.1 -t 3 -J > %s",
+				  self->lkl_ns, path(self, "native.json")));
 	EXPECT_TRUE(exited_ok(finish(self, srv, 10000)));
 	TH_LOG("native iperf3 -c over veth: %.2f Gbit/s",
 	       iperf_end(path(self, "native.json"),
@@ -431,16 +430,16 @@ static void iperf3_server(struct __test_metadata *_metadata,
 	srv = start_hijacked(self, path(self, "server.log"), NULL,
 			     "iperf3 -s -1 --forceflush");
 	ASSERT_LT(0, srv);
-	ASSERT_EQ(0, hj_wait_text(path(self, "server.log"), "Server listening",
-				  20000));
-	ASSERT_EQ(0, hj_run(self->out, "ip netns exec %s iperf3 -c " LKL_IP
-			    " -t 3 -J %s > %s", self->peer_ns,
-			    udp ? "-u -b 200M" : "", path(self, "client.json"))) {
-		hj_read_file(path(self, "client.json"), self->out);
+	ASSERT_EQ(0, test_wait_text(path(self, "server.log"), "Server listening",
+				    20000));
+	ASSERT_EQ(0, test_run_out(self->out, HJ_OUT_LEN, "ip netns exec %s iperf3 -c " LKL_IP
+				  " -t 3 -J %s > %s", self->peer_ns,
+				  udp ? "-u -b 200M" : "", path(self, "client.json"))) {
+		test_read_file(path(self, "client.json"), self->out, HJ_OUT_LEN);
 		TH_LOG("%s", self->out);
 	}
 	st = finish(self, srv, 10000);
-	hj_read_file(path(self, "server.log"), self->out);
+	test_read_file(path(self, "server.log"), self->out, HJ_OUT_LEN);
 	ASSERT_TRUE(exited_ok(st)) {
 		TH_LOG("status %#x:\n%s", st, self->out);
 	}
@@ -455,7 +454,7 @@ static void iperf3_server(struct __test_metadata *_metadata,
 	TH_LOG("hijacked iperf3 -s%s: %.0f MiB received", udp ? " (UDP)" : "",
 	       bytes / MIB);
 	EXPECT_LT(MIB, bytes) {
-		hj_read_file(path(self, "client.json"), self->out);
+		test_read_file(path(self, "client.json"), self->out, HJ_OUT_LEN);
 		TH_LOG("%s", self->out);
 	}
 	EXPECT_LE(bytes / 2, hj_counter_bytes(self->out, "eth0", 0)) {
@@ -485,8 +484,8 @@ TEST_F_TIMEOUT(prog, socat_relays_host_file_to_lkl_tcp, 60)
 
 	if (missing((const char * const []){ "socat", NULL }))
 		SKIP(return, "needs socat");
-	ASSERT_EQ(0, hj_run(self->out, "head -c %lld /dev/urandom > %s",
-			    8 * MIB, path(self, "in")));
+	ASSERT_EQ(0, test_run_out(self->out, HJ_OUT_LEN, "head -c %lld /dev/urandom > %s",
+				  8 * MIB, path(self, "in")));
 	snprintf(cmd, sizeof(cmd),
 		 "socat -u TCP-LISTEN:7000,reuseaddr OPEN:%s,creat,trunc",
 		 path(self, "out"));
@@ -499,7 +498,7 @@ TEST_F_TIMEOUT(prog, socat_relays_host_file_to_lkl_tcp, 60)
 	cli = start_hijacked(self, path(self, "client.log"), NULL, cmd);
 	ASSERT_LT(0, cli);
 	st = finish(self, cli, 30000);
-	hj_read_file(path(self, "client.log"), self->out);
+	test_read_file(path(self, "client.log"), self->out, HJ_OUT_LEN);
 	ASSERT_TRUE(exited_ok(st)) {
 		TH_LOG("status %#x:\n%s", st, self->out);
 	}
@@ -507,8 +506,8 @@ TEST_F_TIMEOUT(prog, socat_relays_host_file_to_lkl_tcp, 60)
 		TH_LOG("%s", self->out);
 	}
 	EXPECT_TRUE(exited_ok(finish(self, srv, 10000)));
-	EXPECT_EQ(0, hj_run(self->out, "cmp %s %s", path(self, "in"),
-			    path(self, "out")));
+	EXPECT_EQ(0, test_run_out(self->out, HJ_OUT_LEN, "cmp %s %s", path(self, "in"),
+				  path(self, "out")));
 }
 
 TEST_F_TIMEOUT(prog, openssl_s_client_to_native_s_server, 60)
@@ -519,12 +518,12 @@ TEST_F_TIMEOUT(prog, openssl_s_client_to_native_s_server, 60)
 
 	if (missing((const char * const []){ "openssl", NULL }))
 		SKIP(return, "needs openssl");
-	ASSERT_EQ(0, hj_run(self->out,
-			    "cd %s && openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=lkl -days 1 -keyout key.pem -out cert.pem",
-			    self->dir)) {
+	ASSERT_EQ(0, test_run_out(self->out, HJ_OUT_LEN,
+				  "cd %s && openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=lkl -days 1 -keyout key.pem -out cert.pem",
+				  self->dir)) {
 		TH_LOG("%s", self->out);
 	}
-	ASSERT_EQ(0, hj_write_file(path(self, "request"), "hello from lkl\nCLOSE\n"));
+	ASSERT_EQ(0, test_write_file(path(self, "request"), "hello from lkl\nCLOSE\n"));
 	/* -rev sends each line back reversed, and closes on "CLOSE". */
 	snprintf(cmd, sizeof(cmd),
 		 "openssl s_server -accept 4433 -naccept 1 -rev -cert %1$s/cert.pem -key %1$s/key.pem",
@@ -539,7 +538,7 @@ TEST_F_TIMEOUT(prog, openssl_s_client_to_native_s_server, 60)
 	cli = start_hijacked(self, path(self, "client.log"), NULL, cmd);
 	ASSERT_LT(0, cli);
 	st = finish(self, cli, 30000);
-	hj_read_file(path(self, "client.log"), self->out);
+	test_read_file(path(self, "client.log"), self->out, HJ_OUT_LEN);
 	ASSERT_TRUE(exited_ok(st)) {
 		TH_LOG("status %#x:\n%s", st, self->out);
 	}

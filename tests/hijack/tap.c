@@ -41,8 +41,8 @@ FIXTURE_SETUP(tap)
 		SKIP(return, "no /dev/net/tun");
 	if (access(LKL_HIJACK, X_OK))
 		SKIP(return, "%s is not built (needs libjson-c-dev)", LKL_HIJACK);
-	if (!hj_have("ip") || !hj_have("ping") || !hj_have("curl") ||
-	    !hj_have(PYTHON3))
+	if (!test_have("ip") || !test_have("ping") || !test_have("curl") ||
+	    !test_have(PYTHON3))
 		SKIP(return, "needs iproute2, ping, curl and python3");
 
 	snprintf(self->lkl_ns, sizeof(self->lkl_ns), "lklhj-l%d", getpid());
@@ -52,7 +52,7 @@ FIXTURE_SETUP(tap)
 	snprintf(cmd, sizeof(cmd),
 		 "ip netns add %s && ip netns add %s && ip -n %s tuntap add dev %s mode tap",
 		 self->lkl_ns, self->peer_ns, self->lkl_ns, TAP);
-	ASSERT_EQ(0, system(cmd));
+	ASSERT_EQ(0, test_run("%s", cmd));
 }
 
 /* Runs even when the test times out: nothing is left behind. */
@@ -68,130 +68,74 @@ FIXTURE_TEARDOWN_PARENT(tap)
 		snprintf(cmd, sizeof(cmd),
 			 "ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null",
 			 self->lkl_ns, self->peer_ns);
-		system(cmd);
+		test_run("%s", cmd);
 	}
-	if (self->dir[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
-		system(cmd);
-	}
-}
-
-/* Wait up to @ms for @text to appear in the file @path. */
-static int wait_for_text(const char *path, const char *text, int ms)
-{
-	char buf[4096];
-	size_t n;
-	FILE *f;
-
-	for (; ms > 0; ms -= 50) {
-		f = fopen(path, "r");
-		if (f) {
-			n = fread(buf, 1, sizeof(buf) - 1, f);
-			fclose(f);
-			buf[n] = '\0';
-			if (strstr(buf, text))
-				return 0;
-		}
-		usleep(50 * 1000);
-	}
-	return -1;
-}
-
-/* Wait up to @ms for @pid to exit; its status, or -1. */
-static int wait_exit(pid_t pid, int ms)
-{
-	int st;
-
-	for (; ms > 0; ms -= 50) {
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return st;
-		usleep(50 * 1000);
-	}
-	return -1;
+	if (self->dir[0])
+		test_run("rm -rf %s", self->dir);
 }
 
 TEST_F_TIMEOUT(tap, http_server_reached_over_tap, 90)
 {
 	char path[128], log[128], cfg[128], cmd[1024];
-	FILE *f;
 	pid_t pid;
 	int st;
 
 	snprintf(cfg, sizeof(cfg), "%s/config.json", self->dir);
-	ASSERT_EQ(0, hj_write_file(cfg,
-				   "{\n"
-				   "  \"interfaces\": [ {\n"
-				   "    \"type\": \"tap\", \"param\": \"" TAP "\",\n"
-				   "    \"ip\": \"" LKL_IP "\", \"netmask_len\": 24,\n"
-				   "    \"ipv6\": \"" LKL_IP6 "\", \"netmask6_len\": 64,\n"
-				   "    \"mtu\": 1500, \"offloads\": \"all\", \"qdisc\": \"fq\"\n"
-				   "  } ],\n"
-				   "  \"gateway\": \"" PEER_IP "\",\n"
-				   "  \"sysctl\": { \"net.ipv4.tcp_congestion_control\": \"cubic\" }\n"
-				   "}\n"));
+	ASSERT_EQ(0, test_write_file(cfg,
+				     "{\n"
+				     "  \"interfaces\": [ {\n"
+				     "    \"type\": \"tap\", \"param\": \"" TAP "\",\n"
+				     "    \"ip\": \"" LKL_IP "\", \"netmask_len\": 24,\n"
+				     "    \"ipv6\": \"" LKL_IP6 "\", \"netmask6_len\": 64,\n"
+				     "    \"mtu\": 1500, \"offloads\": \"all\", \"qdisc\": \"fq\"\n"
+				     "  } ],\n"
+				     "  \"gateway\": \"" PEER_IP "\",\n"
+				     "  \"sysctl\": { \"net.ipv4.tcp_congestion_control\": \"cubic\" }\n"
+				     "}\n"));
 	snprintf(path, sizeof(path), "%s/www", self->dir);
 	ASSERT_EQ(0, mkdir(path, 0755));
 	snprintf(cmd, sizeof(cmd), "head -c 1048576 /dev/urandom > %s/www/data",
 		 self->dir);
-	ASSERT_EQ(0, system(cmd));
+	ASSERT_EQ(0, test_run("%s", cmd));
 	snprintf(log, sizeof(log), "%s/server.log", self->dir);
 
-	/* The fixture is shared with the parent: only the parent writes it. */
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		char env_cfg[160];
-		sigset_t none;
-
-		dup2(fd, 1);
-		dup2(fd, 2);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGINT, SIG_DFL);
-		snprintf(env_cfg, sizeof(env_cfg), "LKL_HIJACK_CONFIG_FILE=%s",
-			 cfg);
-		execlp("ip", "ip", "netns", "exec", self->lkl_ns, "env", env_cfg,
-		       "LKL_HIJACK_DEBUG=1", LKL_HIJACK, PYTHON3, "-m",
-		       "http.server", "8000", "--bind", LKL_IP, "--directory",
-		       path, NULL);
-		_exit(127);
-	}
+	pid = test_spawn(log,
+			 "exec ip netns exec %s env LKL_HIJACK_CONFIG_FILE=%s LKL_HIJACK_DEBUG=1 %s %s -m http.server 8000 --bind %s --directory %s",
+			 self->lkl_ns, cfg, LKL_HIJACK, PYTHON3, LKL_IP, path);
+	ASSERT_LT(0, pid);
 	self->server = pid;
-	ASSERT_EQ(0, wait_for_text(log, "is interface", 20000));
+	ASSERT_EQ(0, test_wait_text(log, "is interface", 20000));
 
 	/* Move the tap to the peer, where the native tools are. */
 	snprintf(cmd, sizeof(cmd),
 		 "ip -n %1$s link set %3$s netns %2$s && ip -n %2$s addr add %4$s/24 dev %3$s && ip -n %2$s addr add %5$s/64 dev %3$s nodad && ip -n %2$s link set %3$s up && ip -n %2$s link set lo up",
 		 self->lkl_ns, self->peer_ns, TAP, PEER_IP, PEER_IP6);
-	ASSERT_EQ(0, system(cmd));
+	ASSERT_EQ(0, test_run("%s", cmd));
 
-	EXPECT_EQ(0, hj_run(self->out, "ip netns exec %s ping -c 3 -i 0.2 -W 5 "
-			    LKL_IP, self->peer_ns)) {
+	EXPECT_EQ(0, test_run_out(self->out, HJ_OUT_LEN, "ip netns exec %s ping -c 3 -i 0.2 -W 5 "
+				  LKL_IP, self->peer_ns)) {
 		TH_LOG("%s", self->out);
 	}
-	EXPECT_EQ(0, hj_run(self->out, "ip netns exec %s ping -6 -c 3 -i 0.2 -W 5 "
-			    LKL_IP6, self->peer_ns)) {
+	EXPECT_EQ(0, test_run_out(self->out, HJ_OUT_LEN,
+				  "ip netns exec %s ping -6 -c 3 -i 0.2 -W 5 "
+				  LKL_IP6, self->peer_ns)) {
 		TH_LOG("%s", self->out);
 	}
-	EXPECT_EQ(0, hj_run(self->out,
-			    "for i in $(seq 100); do ip netns exec %s curl -sf -m 20 -o %s/got http://%s:8000/data && exit 0; sleep 0.1; done; exit 1",
-			    self->peer_ns, self->dir, LKL_IP)) {
+	EXPECT_EQ(0, test_run_out(self->out, HJ_OUT_LEN,
+				  "for i in $(seq 100); do ip netns exec %s curl -sf -m 20 -o %s/got http://%s:8000/data && exit 0; sleep 0.1; done; exit 1",
+				  self->peer_ns, self->dir, LKL_IP)) {
 		TH_LOG("%s", self->out);
 	}
-	EXPECT_EQ(0, hj_run(self->out, "cmp %s/got %s/www/data", self->dir,
-			    self->dir)) {
+	EXPECT_EQ(0, test_run_out(self->out, HJ_OUT_LEN, "cmp %s/got %s/www/data", self->dir,
+				  self->dir)) {
 		TH_LOG("%s", self->out);
 	}
 
 	/* Ctrl-C: python exits cleanly and the hijack halts LKL. */
 	kill(pid, SIGINT);
-	st = wait_exit(pid, 10000);
+	st = test_wait_exit(pid, 10000);
 	self->server = 0;
-	f = fopen(log, "r");
-	ASSERT_NE(NULL, f);
-	self->out[fread(self->out, 1, HJ_OUT_LEN - 1, f)] = '\0';
-	fclose(f);
+	ASSERT_LE(0, test_read_file(log, self->out, HJ_OUT_LEN));
 	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) {
 		TH_LOG("status %#x:\n%s", st, self->out);
 	}
@@ -216,7 +160,7 @@ static int bridge_to_peer(const char *lkl_ns, const char *peer_ns)
 	snprintf(cmd, sizeof(cmd),
 		 "ip -n %1$s link add lklhjbr0 type bridge && ip -n %1$s link add lklhjv0 type veth peer name lklhjv1 netns %2$s && ip -n %1$s link set %3$s master lklhjbr0 && ip -n %1$s link set lklhjv0 master lklhjbr0 && ip -n %1$s link set %3$s up && ip -n %1$s link set lklhjv0 up && ip -n %1$s link set lklhjbr0 up && ip -n %2$s addr add %4$s/24 dev lklhjv1 && ip -n %2$s addr add %5$s/64 dev lklhjv1 nodad && ip -n %2$s link set lklhjv1 up",
 		 lkl_ns, peer_ns, TAP, PEER_IP, PEER_IP6);
-	return system(cmd);
+	return test_run("%s", cmd);
 }
 
 /* The tap interface's keys, in a JSON object of "interfaces". */
@@ -230,7 +174,7 @@ static int write_config(const char *dir, char *cfg, size_t len,
 			const char *json)
 {
 	snprintf(cfg, len, "%s/config.json", dir);
-	return hj_write_file(cfg, json);
+	return test_write_file(cfg, json);
 }
 
 /* ping and ping -6 under the hijack, to a native peer across the tap. */
@@ -248,9 +192,9 @@ TEST_F_TIMEOUT(tap, hijacked_ping_reaches_native_peer, 90)
 				  "} ] }\n"));
 	ASSERT_EQ(0, bridge_to_peer(self->lkl_ns, self->peer_ns));
 	for (i = 0; targets[i]; i++) {
-		EXPECT_EQ(0, hj_run(self->out,
-				    "ip netns exec %s env LKL_HIJACK_CONFIG_FILE=%s LKL_HIJACK_DEBUG=1 %s ping -c 3 -i 0.2 -w 15 %s",
-				    self->lkl_ns, cfg, LKL_HIJACK, targets[i])) {
+		EXPECT_EQ(0, test_run_out(self->out, HJ_OUT_LEN,
+					  "ip netns exec %s env LKL_HIJACK_CONFIG_FILE=%s LKL_HIJACK_DEBUG=1 %s ping -c 3 -i 0.2 -w 15 %s",
+					  self->lkl_ns, cfg, LKL_HIJACK, targets[i])) {
 			TH_LOG("%s", self->out);
 		}
 		/* With -w, ping exits 0 once 3 replies are in. */
@@ -270,9 +214,9 @@ TEST_F_TIMEOUT(tap, hijacked_ping_reaches_native_peer, 90)
  * namespace with the tap. Its exit status; the output is in self->out.
  */
 #define hijacked_ip(cfg, args) \
-	hj_run(self->out, \
-	       "ip netns exec %s env LKL_HIJACK_CONFIG_FILE=%s %s ip %s", \
-	       self->lkl_ns, cfg, LKL_HIJACK, args)
+	test_run_out(self->out, HJ_OUT_LEN, \
+		     "ip netns exec %s env LKL_HIJACK_CONFIG_FILE=%s %s ip %s", \
+		     self->lkl_ns, cfg, LKL_HIJACK, args)
 
 /*
  * An interface's "neighbours" are permanent entries in LKL's ARP and NDP

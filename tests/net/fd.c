@@ -88,14 +88,14 @@ TEST_F(fd, bad)
 	int st[2];
 
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, st));
-	EXPECT_EQ(0, run("%s -b fd:99 --sleep 0 2>&1 | grep -q 'fd:99: Bad file descriptor'",
-			 self->p.tool));
-	EXPECT_EQ(0, run("%s -b fd:%d,7 --sleep 0 2>&1 | grep -q 'Invalid argument'",
-			 self->p.tool, self->sv[0]));
-	EXPECT_EQ(0, run("%s -b fd:%d --sleep 0 2>&1 | grep -q 'Invalid argument'",
-			 self->p.tool, st[0]));
-	EXPECT_EQ(1, run("%s -b fd:%d --sleep 0 2>/dev/null", self->p.tool,
-			 st[0]));
+	EXPECT_EQ(0, test_run("%s -b fd:99 --sleep 0 2>&1 | grep -q 'fd:99: Bad file descriptor'",
+			      self->p.tool));
+	EXPECT_EQ(0, test_run("%s -b fd:%d,7 --sleep 0 2>&1 | grep -q 'Invalid argument'",
+			      self->p.tool, self->sv[0]));
+	EXPECT_EQ(0, test_run("%s -b fd:%d --sleep 0 2>&1 | grep -q 'Invalid argument'",
+			      self->p.tool, st[0]));
+	EXPECT_EQ(1, test_run("%s -b fd:%d --sleep 0 2>/dev/null", self->p.tool,
+			      st[0]));
 	close(st[0]);
 	close(st[1]);
 }

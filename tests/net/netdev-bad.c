@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
+#include "../boot/lkl-test.h"
 #include "netns.h"
 #include "netdev-bad.h"
 
@@ -35,8 +36,8 @@ FIXTURE_SETUP(netdev_bad)
 	ASSERT_LE(0, fd);
 	close(fd);
 	ASSERT_EQ(0, netns_create(&self->ns, "netdev-bad"));
-	ASSERT_EQ(0, run("ip -n %s tuntap add dev tap0 mode tap",
-			 self->ns.name));
+	ASSERT_EQ(0, test_run("ip -n %s tuntap add dev tap0 mode tap",
+			      self->ns.name));
 }
 
 FIXTURE_TEARDOWN_PARENT(netdev_bad)
@@ -64,13 +65,13 @@ TEST_F_TIMEOUT(netdev_bad, valgrind, 120)
 	const char *helper = LKL_NET_HELPER_DIR "/netdev-bad-helper";
 	int status;
 
-	if (!have("valgrind"))
+	if (!test_have("valgrind"))
 		SKIP(return, "valgrind is not installed");
 	ASSERT_EQ(0, access(helper, X_OK)) {
 		TH_LOG("%s is missing", helper);
 	}
-	status = run("ip netns exec %s " NETDEV_BAD_VALGRIND " %s %s",
-		     self->ns.name, helper, self->file);
+	status = test_run("ip netns exec %s " NETDEV_BAD_VALGRIND " %s %s",
+			  self->ns.name, helper, self->file);
 	EXPECT_EQ(0, status) {
 		TH_LOG("valgrind netdev-bad-helper: exit %d (99: valgrind errors, 1: wrong errors)",
 		       status);
@@ -79,5 +80,6 @@ TEST_F_TIMEOUT(netdev_bad, valgrind, 120)
 
 int main(int argc, char **argv)
 {
-	return netns_harness_run(argc, argv);
+	netns_init();
+	return test_harness_run(argc, argv);
 }

@@ -18,21 +18,10 @@
 
 #include <lkl.h>
 
+#include "testlib.h"
+
 /* An interface index that nothing creates. */
 #define NETDEV_NO_IFINDEX	9999
-
-static int netdev_bad_failed;
-
-static inline void netdev_check(const char *call, long got, long want)
-{
-	if (got == want)
-		return;
-	printf("# %s: got %ld (%s), want %ld (%s)\n", call, got,
-	       lkl_strerror(got), want, lkl_strerror(want));
-	netdev_bad_failed++;
-}
-
-#define NETDEV_CHECK(call, want)	netdev_check(#call, call, want)
 
 /* Returns the number of calls that did not give the expected result. */
 static inline int netdev_bad_input(const char *file)
@@ -41,92 +30,92 @@ static inline int netdev_bad_input(const char *file)
 	struct lkl_netdev_args args = { .offloads = LKL_NETDEV_OFFLOAD_ALL };
 	struct lkl_netdev *nd = NULL, *nd2 = NULL;
 	unsigned long long features;
-	int ifindex;
+	int failed = 0, ifindex;
+	int *f = &failed;
 
-	netdev_bad_failed = 0;
 	memcpy(args.mac, mac, sizeof(mac));
 
 	/* Backends that cannot be made. */
-	NETDEV_CHECK(lkl_netdev_tap_create("lkl-no-tap", &nd), -LKL_ENODEV);
-	NETDEV_CHECK(lkl_netdev_tap_create("", &nd), -LKL_EINVAL);
-	NETDEV_CHECK(lkl_netdev_tap_create(NULL, &nd), -LKL_EINVAL);
-	NETDEV_CHECK(lkl_netdev_tap_create("a-name-far-too-long-for-ifnamsiz",
+	LKL_CHECK(f, lkl_netdev_tap_create("lkl-no-tap", &nd), -LKL_ENODEV);
+	LKL_CHECK(f, lkl_netdev_tap_create("", &nd), -LKL_EINVAL);
+	LKL_CHECK(f, lkl_netdev_tap_create(NULL, &nd), -LKL_EINVAL);
+	LKL_CHECK(f, lkl_netdev_tap_create("a-name-far-too-long-for-ifnamsiz",
 					   &nd), -LKL_EINVAL);
-	NETDEV_CHECK(lkl_netdev_raw_create("lkl-no-dev", &nd), -LKL_ENODEV);
-	NETDEV_CHECK(lkl_netdev_raw_create("", &nd), -LKL_EINVAL);
-	NETDEV_CHECK(lkl_netdev_macvtap_create("/lkl-no-such-node", &nd),
-		     -LKL_ENOENT);
-	NETDEV_CHECK(lkl_netdev_macvtap_create(file, &nd), -LKL_EINVAL);
-	NETDEV_CHECK(lkl_netdev_macvtap_create(NULL, &nd), -LKL_EINVAL);
+	LKL_CHECK(f, lkl_netdev_raw_create("lkl-no-dev", &nd), -LKL_ENODEV);
+	LKL_CHECK(f, lkl_netdev_raw_create("", &nd), -LKL_EINVAL);
+	LKL_CHECK(f, lkl_netdev_macvtap_create("/lkl-no-such-node", &nd),
+		  -LKL_ENOENT);
+	LKL_CHECK(f, lkl_netdev_macvtap_create(file, &nd), -LKL_EINVAL);
+	LKL_CHECK(f, lkl_netdev_macvtap_create(NULL, &nd), -LKL_EINVAL);
 	if (nd)
 		printf("# a failed create gave a backend\n");
 
 	/* A backend that is not added. */
-	NETDEV_CHECK(lkl_netdev_add(NULL, &args), -LKL_EINVAL);
-	NETDEV_CHECK(lkl_netdev_remove(NULL), -LKL_EINVAL);
-	NETDEV_CHECK(lkl_netdev_get_features(NULL, &features), -LKL_EINVAL);
+	LKL_CHECK(f, lkl_netdev_add(NULL, &args), -LKL_EINVAL);
+	LKL_CHECK(f, lkl_netdev_remove(NULL), -LKL_EINVAL);
+	LKL_CHECK(f, lkl_netdev_get_features(NULL, &features), -LKL_EINVAL);
 	lkl_netdev_free(NULL);
 
 	/* The tap is busy while a backend has it. */
-	NETDEV_CHECK(lkl_netdev_tap_create("tap0", &nd), 0);
+	LKL_CHECK(f, lkl_netdev_tap_create("tap0", &nd), 0);
 	if (!nd)
-		return netdev_bad_failed;
-	NETDEV_CHECK(lkl_netdev_tap_create("tap0", &nd2), -LKL_EBUSY);
-	NETDEV_CHECK(lkl_netdev_remove(nd), -LKL_EINVAL);
-	NETDEV_CHECK(lkl_netdev_get_features(nd, &features), -LKL_EINVAL);
+		return failed;
+	LKL_CHECK(f, lkl_netdev_tap_create("tap0", &nd2), -LKL_EBUSY);
+	LKL_CHECK(f, lkl_netdev_remove(nd), -LKL_EINVAL);
+	LKL_CHECK(f, lkl_netdev_get_features(nd, &features), -LKL_EINVAL);
 
 	ifindex = lkl_netdev_add(nd, &args);
 	if (ifindex <= 0) {
-		netdev_check("lkl_netdev_add(nd, &args)", ifindex, 2);
+		lkl_test_check(f, "lkl_netdev_add(nd, &args)", ifindex, 2);
 		lkl_netdev_free(nd);
-		return netdev_bad_failed;
+		return failed;
 	}
-	NETDEV_CHECK(lkl_netdev_add(nd, &args), -LKL_EBUSY);
+	LKL_CHECK(f, lkl_netdev_add(nd, &args), -LKL_EBUSY);
 
 	/* Malformed addresses and prefix lengths on the new interface. */
-	NETDEV_CHECK(lkl_if_add_ip(ifindex, LKL_AF_INET, "10.77.0.300", 24),
-		     -LKL_EINVAL);
-	NETDEV_CHECK(lkl_if_add_ip(ifindex, LKL_AF_INET, "10.77.0.2/24", 24),
-		     -LKL_EINVAL);
-	NETDEV_CHECK(lkl_if_add_ip(ifindex, LKL_AF_INET, "10.77.0.2", 33),
-		     -LKL_EINVAL);
-	NETDEV_CHECK(lkl_if_add_ip(ifindex, LKL_AF_INET6, "fd00:77::2::1", 64),
-		     -LKL_EINVAL);
-	NETDEV_CHECK(lkl_if_add_ip(ifindex, LKL_AF_INET6, "fd00:77::2", 129),
-		     -LKL_EINVAL);
-	NETDEV_CHECK(lkl_set_gateway(LKL_AF_INET, "10.77.0"), -LKL_EINVAL);
+	LKL_CHECK(f, lkl_if_add_ip(ifindex, LKL_AF_INET, "10.77.0.300", 24),
+		  -LKL_EINVAL);
+	LKL_CHECK(f, lkl_if_add_ip(ifindex, LKL_AF_INET, "10.77.0.2/24", 24),
+		  -LKL_EINVAL);
+	LKL_CHECK(f, lkl_if_add_ip(ifindex, LKL_AF_INET, "10.77.0.2", 33),
+		  -LKL_EINVAL);
+	LKL_CHECK(f, lkl_if_add_ip(ifindex, LKL_AF_INET6, "fd00:77::2::1", 64),
+		  -LKL_EINVAL);
+	LKL_CHECK(f, lkl_if_add_ip(ifindex, LKL_AF_INET6, "fd00:77::2", 129),
+		  -LKL_EINVAL);
+	LKL_CHECK(f, lkl_set_gateway(LKL_AF_INET, "10.77.0"), -LKL_EINVAL);
 
 	/* MTUs out of virtio-net's range (68 to 65535), then in it. */
-	NETDEV_CHECK(lkl_if_set_mtu(ifindex, 70000), -LKL_EINVAL);
-	NETDEV_CHECK(lkl_if_set_mtu(ifindex, 65536), -LKL_EINVAL);
-	NETDEV_CHECK(lkl_if_set_mtu(ifindex, 10), -LKL_EINVAL);
-	NETDEV_CHECK(lkl_if_set_mtu(ifindex, 67), -LKL_EINVAL);
-	NETDEV_CHECK(lkl_if_get_mtu(ifindex), 1500);
-	NETDEV_CHECK(lkl_if_set_mtu(ifindex, 68), 0);
-	NETDEV_CHECK(lkl_if_set_mtu(ifindex, 65535), 0);
-	NETDEV_CHECK(lkl_if_set_mtu(ifindex, 1500), 0);
+	LKL_CHECK(f, lkl_if_set_mtu(ifindex, 70000), -LKL_EINVAL);
+	LKL_CHECK(f, lkl_if_set_mtu(ifindex, 65536), -LKL_EINVAL);
+	LKL_CHECK(f, lkl_if_set_mtu(ifindex, 10), -LKL_EINVAL);
+	LKL_CHECK(f, lkl_if_set_mtu(ifindex, 67), -LKL_EINVAL);
+	LKL_CHECK(f, lkl_if_get_mtu(ifindex), 1500);
+	LKL_CHECK(f, lkl_if_set_mtu(ifindex, 68), 0);
+	LKL_CHECK(f, lkl_if_set_mtu(ifindex, 65535), 0);
+	LKL_CHECK(f, lkl_if_set_mtu(ifindex, 1500), 0);
 
 	/* Interface indexes that do not exist. */
-	NETDEV_CHECK(lkl_if_up(NETDEV_NO_IFINDEX), -LKL_ENODEV);
-	NETDEV_CHECK(lkl_if_set_mtu(NETDEV_NO_IFINDEX, 1500), -LKL_ENODEV);
-	NETDEV_CHECK(lkl_if_add_ip(NETDEV_NO_IFINDEX, LKL_AF_INET,
+	LKL_CHECK(f, lkl_if_up(NETDEV_NO_IFINDEX), -LKL_ENODEV);
+	LKL_CHECK(f, lkl_if_set_mtu(NETDEV_NO_IFINDEX, 1500), -LKL_ENODEV);
+	LKL_CHECK(f, lkl_if_add_ip(NETDEV_NO_IFINDEX, LKL_AF_INET,
 				   "10.77.0.2", 24), -LKL_ENODEV);
-	NETDEV_CHECK(lkl_qdisc_add(NETDEV_NO_IFINDEX, "fq", LKL_TC_H_ROOT),
-		     -LKL_ENODEV);
+	LKL_CHECK(f, lkl_qdisc_add(NETDEV_NO_IFINDEX, "fq", LKL_TC_H_ROOT),
+		  -LKL_ENODEV);
 
 	/* The interface works after all that. */
-	NETDEV_CHECK(lkl_if_up(ifindex), 0);
-	NETDEV_CHECK(lkl_if_add_ip(ifindex, LKL_AF_INET, "10.77.0.2", 24), 0);
-	NETDEV_CHECK(lkl_netdev_get_features(nd, &features), 0);
+	LKL_CHECK(f, lkl_if_up(ifindex), 0);
+	LKL_CHECK(f, lkl_if_add_ip(ifindex, LKL_AF_INET, "10.77.0.2", 24), 0);
+	LKL_CHECK(f, lkl_netdev_get_features(nd, &features), 0);
 
 	/* Removed, the interface is gone and the tap is free again. */
-	NETDEV_CHECK(lkl_netdev_remove(nd), 0);
-	NETDEV_CHECK(lkl_if_up(ifindex), -LKL_ENODEV);
-	NETDEV_CHECK(lkl_netdev_remove(nd), -LKL_EINVAL);
+	LKL_CHECK(f, lkl_netdev_remove(nd), 0);
+	LKL_CHECK(f, lkl_if_up(ifindex), -LKL_ENODEV);
+	LKL_CHECK(f, lkl_netdev_remove(nd), -LKL_EINVAL);
 	lkl_netdev_free(nd);
-	NETDEV_CHECK(lkl_netdev_tap_create("tap0", &nd2), 0);
+	LKL_CHECK(f, lkl_netdev_tap_create("tap0", &nd2), 0);
 	lkl_netdev_free(nd2);
-	return netdev_bad_failed;
+	return failed;
 }
 
 #endif /* _NETDEV_BAD_H */

@@ -35,7 +35,7 @@ FIXTURE_SETUP(pipe)
 
 	if (why)
 		SKIP(return, "%s", why);
-	if (!geteuid() && !have("setpriv"))
+	if (!geteuid() && !test_have("setpriv"))
 		SKIP(return, "setpriv is not installed (util-linux)");
 
 	ASSERT_EQ(0, pair_init(&self->p));
@@ -50,14 +50,14 @@ FIXTURE_SETUP(pipe)
 	 * As root, run as nobody: give it the directory, the FIFOs and a
 	 * copy of the tool, since the build tree may be closed to it.
 	 */
-	ASSERT_EQ(0, run("cp %s %s/lkl-net-test", LKL_NET_TEST, self->p.dir));
-	ASSERT_EQ(0, run("chown -R %d:%d %s && chmod 0700 %s", NOBODY, NOBODY,
-			 self->p.dir, self->p.dir));
+	ASSERT_EQ(0, test_run("cp %s %s/lkl-net-test", LKL_NET_TEST, self->p.dir));
+	ASSERT_EQ(0, test_run("chown -R %d:%d %s && chmod 0700 %s", NOBODY, NOBODY,
+			      self->p.dir, self->p.dir));
 	snprintf(self->p.tool, sizeof(self->p.tool), "%s/lkl-net-test",
 		 self->p.dir);
 	self->p.prefix = SETPRIV_NOBODY;
-	ASSERT_EQ(0, run("%s sh -c 'test $(id -u) = %d && test -w %s/a'",
-			 SETPRIV_NOBODY, NOBODY, self->p.dir));
+	ASSERT_EQ(0, test_run("%s sh -c 'test $(id -u) = %d && test -w %s/a'",
+			      SETPRIV_NOBODY, NOBODY, self->p.dir));
 }
 
 FIXTURE_TEARDOWN_PARENT(pipe)
@@ -143,8 +143,8 @@ TEST_F_TIMEOUT(pipe, peer_leaves, 90)
 	EXPECT_NE(0, pair_run(&self->p, PIPE_A " --sleep 1",
 			      PIPE_B " --timeout 3 --tcp-source "
 			      PAIR_V4_A ":5001"));
-	EXPECT_EQ(0, run("test $(cat %s/A.rc) = 0", self->p.dir));
-	EXPECT_EQ(0, run("test $(cat %s/B.rc) = 1", self->p.dir));
+	EXPECT_EQ(0, test_run("test $(cat %s/A.rc) = 0", self->p.dir));
+	EXPECT_EQ(0, test_run("test $(cat %s/B.rc) = 1", self->p.dir));
 }
 
 /* Missing FIFOs, files that are not FIFOs and malformed specs. */
@@ -164,19 +164,19 @@ TEST_F(pipe, bad_paths)
 	size_t i;
 
 	/* The tool is in the directory only when it was copied there. */
-	run("test -e %s/lkl-net-test || touch %s/lkl-net-test", self->p.dir,
-	    self->p.dir);
+	test_run("test -e %s/lkl-net-test || touch %s/lkl-net-test", self->p.dir,
+		 self->p.dir);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		snprintf(cmd, sizeof(cmd),
 			 "cd %s && timeout 10 %s %s -b %s --sleep 0 2>&1 | grep -qF \"%s\"",
 			 self->p.dir, self->p.prefix, self->p.tool,
 			 cases[i].spec, cases[i].says);
-		EXPECT_EQ(0, run("%s", cmd)) {
+		EXPECT_EQ(0, test_run("%s", cmd)) {
 			TH_LOG("%s: no \"%s\"", cases[i].spec, cases[i].says);
 		}
-		EXPECT_EQ(1, run("cd %s && timeout 10 %s %s -b %s --sleep 0 2>/dev/null",
-				 self->p.dir, self->p.prefix, self->p.tool,
-				 cases[i].spec));
+		EXPECT_EQ(1, test_run("cd %s && timeout 10 %s %s -b %s --sleep 0 2>/dev/null",
+				      self->p.dir, self->p.prefix, self->p.tool,
+				      cases[i].spec));
 	}
 }
 

@@ -7,7 +7,7 @@
  * and both sides have permanent neighbour entries, so there is no ARP.
  */
 #include "kselftest_harness.h"
-#include "link.h"
+#include "link-test.h"
 
 #define QDISC_SUBNET	76
 #define QDISC_DGRAMS	200
@@ -33,12 +33,12 @@ FIXTURE_SETUP(qdisc)
 		SKIP(return, "%s", why);
 	link_init(l, QDISC_SUBNET, "tap0", "tap0", LKL_NETDEV_OFFLOAD_ALL);
 	ASSERT_EQ(0, netns_create(&l->ns, "qdisc"));
-	ASSERT_EQ(0, run("ip -n %s tuntap add dev tap0 mode tap", l->ns.name));
-	ASSERT_EQ(0, run("ip -n %s link set tap0 address 02:00:00:00:%02x:01",
-			 l->ns.name, QDISC_SUBNET));
+	ASSERT_EQ(0, test_run("ip -n %s tuntap add dev tap0 mode tap", l->ns.name));
+	ASSERT_EQ(0, test_run("ip -n %s link set tap0 address 02:00:00:00:%02x:01",
+			      l->ns.name, QDISC_SUBNET));
 	ASSERT_EQ(0, link_host_addrs(l));
-	ASSERT_EQ(0, run("ip -n %s neigh replace %s lladdr %s dev tap0 nud permanent",
-			 l->ns.name, l->lkl4, link_mac_str(l)));
+	ASSERT_EQ(0, test_run("ip -n %s neigh replace %s lladdr %s dev tap0 nud permanent",
+			      l->ns.name, l->lkl4, link_mac_str(l)));
 
 	ASSERT_EQ(0, link_boot());
 	ASSERT_EQ(0, lkl_sysctl_set("net.ipv6.conf.default.disable_ipv6", "1"));
@@ -148,5 +148,6 @@ TEST_F_TIMEOUT(qdisc, fq_stats, 60)
 
 int main(int argc, char **argv)
 {
-	return netns_harness_run(argc, argv);
+	netns_init();
+	return test_harness_run(argc, argv);
 }

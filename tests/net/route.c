@@ -8,7 +8,7 @@
  * own that only that gateway leads to.
  */
 #include "kselftest_harness.h"
-#include "link.h"
+#include "link-test.h"
 
 #define NET_A		74
 #define NET_B		75
@@ -26,12 +26,12 @@ static int route_tap(struct link *l, int net, const char *tag)
 	link_init(l, net, "tap0", "tap0", LKL_NETDEV_OFFLOAD_ALL);
 	if (netns_create(&l->ns, tag))
 		return -1;
-	if (run("ip -n %s tuntap add dev tap0 mode tap", l->ns.name) ||
-	    run("ip -n %s link set tap0 address 02:00:00:00:%02x:01",
-		l->ns.name, net) ||
+	if (test_run("ip -n %s tuntap add dev tap0 mode tap", l->ns.name) ||
+	    test_run("ip -n %s link set tap0 address 02:00:00:00:%02x:01",
+		     l->ns.name, net) ||
 	    link_host_addrs(l) ||
-	    run("ip -n %s route add default via 10.%d.0.2", l->ns.name, net) ||
-	    run("ip -n %s route add default via fd00:%d::2", l->ns.name, net))
+	    test_run("ip -n %s route add default via 10.%d.0.2", l->ns.name, net) ||
+	    test_run("ip -n %s route add default via fd00:%d::2", l->ns.name, net))
 		return -1;
 	return 0;
 }
@@ -129,10 +129,10 @@ TEST_F_TIMEOUT(route, gateway, 60)
 	struct link behind = self->a;
 	double mbs = 0;
 
-	ASSERT_EQ(0, run("ip -n %s addr add %s/32 dev lo", self->a.ns.name,
-			 BEHIND4));
-	ASSERT_EQ(0, run("ip -n %s addr add %s/128 dev lo", self->a.ns.name,
-			 BEHIND6));
+	ASSERT_EQ(0, test_run("ip -n %s addr add %s/32 dev lo", self->a.ns.name,
+			      BEHIND4));
+	ASSERT_EQ(0, test_run("ip -n %s addr add %s/128 dev lo", self->a.ns.name,
+			      BEHIND6));
 
 	EXPECT_EQ(0, lkl_ping(LKL_AF_INET, BEHIND4, 1, 1));
 	EXPECT_EQ(0, lkl_ping(LKL_AF_INET6, BEHIND6, 1, 1));
@@ -149,5 +149,6 @@ TEST_F_TIMEOUT(route, gateway, 60)
 
 int main(int argc, char **argv)
 {
-	return netns_harness_run(argc, argv);
+	netns_init();
+	return test_harness_run(argc, argv);
 }

@@ -34,28 +34,28 @@ FIXTURE_SETUP(vde)
 
 	if (why)
 		SKIP(return, "%s", why);
-	if (!have("vde_switch"))
+	if (!test_have("vde_switch"))
 		SKIP(return, "vde_switch is not installed (vde2)");
-	if (run("%s -b vde:/nonexistent --sleep 0 2>&1 | grep -q 'without libvdeplug'",
-		LKL_NET_TEST) == 0)
+	if (test_run("%s -b vde:/nonexistent --sleep 0 2>&1 | grep -q 'without libvdeplug'",
+		     LKL_NET_TEST) == 0)
 		SKIP(return, "liblkl is built without libvdeplug (libvdeplug-dev)");
 
 	ASSERT_EQ(0, pair_init(&self->p));
-	ASSERT_EQ(0, run("vde_switch -s %s/sw -p %s/sw.pid -d </dev/null >%s/sw.log 2>&1",
-			 self->p.dir, self->p.dir, self->p.dir));
+	ASSERT_EQ(0, test_run("vde_switch -s %s/sw -p %s/sw.pid -d </dev/null >%s/sw.log 2>&1",
+			      self->p.dir, self->p.dir, self->p.dir));
 	/* The daemon writes its pid file once its socket is ready. */
-	for (i = 0; i < 50 && run("test -s %s/sw.pid", self->p.dir); i++)
+	for (i = 0; i < 50 && test_run("test -s %s/sw.pid", self->p.dir); i++)
 		usleep(100 * 1000);
-	ASSERT_EQ(0, run("test -s %s/sw.pid && test -e %s/sw/ctl",
-			 self->p.dir, self->p.dir));
+	ASSERT_EQ(0, test_run("test -s %s/sw.pid && test -e %s/sw/ctl",
+			      self->p.dir, self->p.dir));
 }
 
 FIXTURE_TEARDOWN_PARENT(vde)
 {
 	if (!self->p.dir[0])
 		return;
-	run("test -s %s/sw.pid && kill $(cat %s/sw.pid)", self->p.dir,
-	    self->p.dir);
+	test_run("test -s %s/sw.pid && kill $(cat %s/sw.pid)", self->p.dir,
+		 self->p.dir);
 	pair_cleanup(&self->p);
 }
 
@@ -113,11 +113,11 @@ TEST_F_TIMEOUT(vde, tcp, 90)
 /* No switch at the path: an error naming it, exit status 1. */
 TEST_F(vde, no_switch)
 {
-	EXPECT_EQ(0, run("cd %s && timeout 10 %s -b vde:nowhere --sleep 0 2>&1 | %s",
-			 self->p.dir, self->p.tool,
-			 "grep -q '^lkl-net-test: vde:nowhere: '"));
-	EXPECT_EQ(1, run("cd %s && timeout 10 %s -b vde:nowhere --sleep 0 2>/dev/null",
-			 self->p.dir, self->p.tool));
+	EXPECT_EQ(0, test_run("cd %s && timeout 10 %s -b vde:nowhere --sleep 0 2>&1 | %s",
+			      self->p.dir, self->p.tool,
+			      "grep -q '^lkl-net-test: vde:nowhere: '"));
+	EXPECT_EQ(1, test_run("cd %s && timeout 10 %s -b vde:nowhere --sleep 0 2>/dev/null",
+			      self->p.dir, self->p.tool));
 }
 
 int main(int argc, char **argv)

@@ -1,29 +1,7 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * Network namespaces for the tests that need host devices (tap, raw,
- * macvtap, route, qdisc, netdev-bad).
- *
- * Each test makes its own namespace, "lkl-<tag>-<pid>" where <pid> is the
- * harness's process, puts its tap, veth or macvtap devices and its native
- * addresses in it, and deletes it when it ends. The namespace holds only
- * lo and those devices, so the native peer can be reached only through
- * LKL's device, and the machine's own interfaces are never touched.
- *
- * Deleting is done three times over: by FIXTURE_TEARDOWN_PARENT (the
- * harness skips teardown on a timeout, and kills the whole test process
- * group), by an atexit() handler of the harness's own process, and by its
- * SIGINT/SIGTERM/SIGHUP handler; the last two remove every namespace with
- * this process's id in its name. Have main() return netns_harness_run()
- * instead of using TEST_HARNESS_MAIN to get them.
- *
- * Host sockets stay in the namespace they were made in, so a test makes
- * its native peers' sockets with netns_socket() and then uses them from
- * any thread. Backends look device names up in the calling thread's
- * namespace: open them between netns_enter() and netns_leave().
+ * Network namespaces for the tests that need host devices: see netns.h.
  */
-#ifndef _NETNS_H
-#define _NETNS_H
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -39,24 +17,9 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 
-#include "../boot/lkl-test.h"
-#include "../disk/disk-test.h"
+#include "netns.h"
 
 #define NETNS_RUN_DIR	"/run/netns"
-
-/**
- * struct netns - a network namespace made by a test
- * @name: its name, as "ip netns" knows it; empty when there is none
- * @fd: a descriptor of it, for setns(), or -1
- * @home: the caller's own namespace while inside it, or -1
- * @dir: a private directory for device nodes, or empty
- */
-struct netns {
-	char name[64];
-	int fd;
-	int home;
-	char dir[64];
-};
 
 /* The harness's process id, in every namespace name. */
 static pid_t netns_owner;
@@ -67,11 +30,10 @@ static pid_t netns_owner;
  */
 static void netns_sweep(void)
 {
-	char suffix[32], cmd[160];
+	char suffix[32];
 	struct dirent *d;
 	size_t n, len;
 	DIR *dir;
-	int ret;
 
 	if (getpid() != netns_owner)
 		return;
@@ -84,10 +46,7 @@ static void netns_sweep(void)
 		if (strncmp(d->d_name, "lkl-", 4) || n <= len ||
 		    strcmp(d->d_name + n - len, suffix) || n > 100)
 			continue;
-		snprintf(cmd, sizeof(cmd), "ip netns del %s 2>/dev/null",
-			 d->d_name);
-		ret = system(cmd);
-		(void)ret;
+		test_run("ip netns del %s 2>/dev/null", d->d_name);
 	}
 	closedir(dir);
 }
@@ -100,7 +59,7 @@ static void netns_signal(int sig)
 }
 
 /* Call once in main(), before test_harness_run(). */
-static inline void netns_init(void)
+void netns_init(void)
 {
 	netns_owner = getpid();
 	atexit(netns_sweep);
@@ -109,18 +68,11 @@ static inline void netns_init(void)
 	signal(SIGHUP, netns_signal);
 }
 
-/* The harness's run, with the namespace cleanup handlers of netns_init(). */
-static inline int netns_harness_run(int argc, char **argv)
-{
-	netns_init();
-	return test_harness_run(argc, argv);
-}
-
 /*
  * Why the host cannot run these tests, or NULL if it can: they need root,
  * /dev/net/tun and the programs in @tools (a space-separated list).
  */
-static inline const char *netns_missing(const char *tools)
+const char *netns_missing(const char *tools)
 {
 	static char why[160];
 
@@ -128,7 +80,7 @@ static inline const char *netns_missing(const char *tools)
 		return "needs root, for network namespaces and devices";
 	if (access("/dev/net/tun", R_OK | W_OK))
 		return "needs /dev/net/tun";
-	if (have_all(tools)) {
+	if (!test_have_all(tools)) {
 		snprintf(why, sizeof(why), "needs all of: %s", tools);
 		return why;
 	}
@@ -140,7 +92,7 @@ static inline const char *netns_missing(const char *tools)
  * standard output thrown away; it must not contain a single quote.
  * Returns its exit status, or -1.
  */
-static inline int netns_run(struct netns *ns, const char *fmt, ...)
+int netns_run(struct netns *ns, const char *fmt, ...)
 {
 	char cmd[768];
 	va_list ap;
@@ -148,7 +100,7 @@ static inline int netns_run(struct netns *ns, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	return run("ip netns exec %s sh -c '%s' >/dev/null", ns->name, cmd);
+	return test_run("ip netns exec %s sh -c '%s' >/dev/null", ns->name, cmd);
 }
 
 /*
@@ -156,45 +108,35 @@ static inline int netns_run(struct netns *ns, const char *fmt, ...)
  * @ns, such as a counter in /sys/class/net (sysfs shows the namespace's
  * devices only under "ip netns exec"). Returns -1 on failure.
  */
-static inline long long netns_read_num(struct netns *ns, const char *fmt, ...)
+long long netns_read_num(struct netns *ns, const char *fmt, ...)
 {
-	char cmd[512], line[64];
-	long long val = -1;
+	char cmd[512];
 	va_list ap;
-	FILE *f;
 
 	va_start(ap, fmt);
-	snprintf(cmd, sizeof(cmd), "ip netns exec %s ", ns->name);
-	vsnprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), fmt, ap);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	f = popen(cmd, "r");
-	if (!f)
-		return -1;
-	if (fgets(line, sizeof(line), f))
-		val = strtoll(line, NULL, 0);
-	pclose(f);
-	return val;
+	return test_run_num("ip netns exec %s %s", ns->name, cmd);
 }
 
 /* A network device statistic in @ns, such as "rx_bytes"; -1 on failure. */
-static inline long long netns_dev_stat(struct netns *ns, const char *dev,
-				       const char *stat)
+long long netns_dev_stat(struct netns *ns, const char *dev, const char *stat)
 {
 	return netns_read_num(ns, "cat /sys/class/net/%s/statistics/%s",
 			      dev, stat);
 }
 
 /* Delete @ns and its private directory; safe on a partly made one. */
-static inline void netns_destroy(struct netns *ns)
+void netns_destroy(struct netns *ns)
 {
 	if (ns->fd >= 0)
 		close(ns->fd);
 	ns->fd = -1;
 	if (ns->name[0])
-		run("ip netns del %s 2>/dev/null", ns->name);
+		test_run("ip netns del %s 2>/dev/null", ns->name);
 	ns->name[0] = '\0';
 	if (ns->dir[0])
-		run("rm -rf %s", ns->dir);
+		test_run("rm -rf %s", ns->dir);
 	ns->dir[0] = '\0';
 }
 
@@ -203,7 +145,7 @@ static inline void netns_destroy(struct netns *ns)
  * leftover of that name from an earlier run is deleted first. Returns 0,
  * or -1 with @ns left empty.
  */
-static inline int netns_create(struct netns *ns, const char *tag)
+int netns_create(struct netns *ns, const char *tag)
 {
 	char path[128];
 
@@ -214,14 +156,14 @@ static inline int netns_create(struct netns *ns, const char *tag)
 		netns_owner = getpid();
 	snprintf(ns->name, sizeof(ns->name), "lkl-%s-%d", tag,
 		 (int)netns_owner);
-	run("ip netns del %s 2>/dev/null", ns->name);
-	if (run("ip netns add %s", ns->name)) {
+	test_run("ip netns del %s 2>/dev/null", ns->name);
+	if (test_run("ip netns add %s", ns->name)) {
 		ns->name[0] = '\0';
 		return -1;
 	}
 	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", ns->name);
 	ns->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (ns->fd < 0 || run("ip -n %s link set lo up", ns->name)) {
+	if (ns->fd < 0 || test_run("ip -n %s link set lo up", ns->name)) {
 		netns_destroy(ns);
 		return -1;
 	}
@@ -229,7 +171,7 @@ static inline int netns_create(struct netns *ns, const char *tag)
 }
 
 /* Move the calling thread into @ns; returns 0 or a negative errno. */
-static inline int netns_enter(struct netns *ns)
+int netns_enter(struct netns *ns)
 {
 	ns->home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (ns->home < 0)
@@ -243,7 +185,7 @@ static inline int netns_enter(struct netns *ns)
 }
 
 /* Bring the calling thread back from @ns; returns 0 or a negative errno. */
-static inline int netns_leave(struct netns *ns)
+int netns_leave(struct netns *ns)
 {
 	int ret = 0;
 
@@ -257,7 +199,7 @@ static inline int netns_leave(struct netns *ns)
 }
 
 /* A host socket in @ns, usable from any thread; -errno on failure. */
-static inline int netns_socket(struct netns *ns, int domain, int type)
+int netns_socket(struct netns *ns, int domain, int type)
 {
 	int fd, ret;
 
@@ -280,13 +222,11 @@ static inline int netns_socket(struct netns *ns, int domain, int type)
  * directory of @ns (there is no udev in a test namespace) and written to
  * @path. Returns 0 or -1.
  */
-static inline int netns_macvtap_node(struct netns *ns, const char *dev,
-				     char *path, size_t len)
+int netns_macvtap_node(struct netns *ns, const char *dev, char *path,
+		       size_t len)
 {
 	long long ifindex, major, minor;
 	char mm[32];
-	FILE *f;
-	char cmd[256];
 
 	if (!ns->dir[0]) {
 		snprintf(ns->dir, sizeof(ns->dir), "/tmp/lkl-%s.XXXXXX",
@@ -299,22 +239,13 @@ static inline int netns_macvtap_node(struct netns *ns, const char *dev,
 	ifindex = netns_read_num(ns, "cat /sys/class/net/%s/ifindex", dev);
 	if (ifindex <= 0)
 		return -1;
-	snprintf(cmd, sizeof(cmd),
-		 "ip netns exec %s cat /sys/class/net/%s/macvtap/tap%lld/dev",
-		 ns->name, dev, ifindex);
-	f = popen(cmd, "r");
-	if (!f)
+	if (test_run_out(mm, sizeof(mm),
+			 "ip netns exec %s cat /sys/class/net/%s/macvtap/tap%lld/dev",
+			 ns->name, dev, ifindex) ||
+	    sscanf(mm, "%lld:%lld", &major, &minor) != 2)
 		return -1;
-	if (!fgets(mm, sizeof(mm), f) ||
-	    sscanf(mm, "%lld:%lld", &major, &minor) != 2) {
-		pclose(f);
-		return -1;
-	}
-	pclose(f);
 	snprintf(path, len, "%s/tap%lld", ns->dir, ifindex);
 	if (mknod(path, S_IFCHR | 0600, makedev(major, minor)))
 		return -1;
 	return 0;
 }
-
-#endif /* _NETNS_H */
