@@ -23,6 +23,7 @@
 #include "hijack.h"
 
 #define HIJACK_KEY_LEN		64
+#define HIJACK_BACKENDS		"tap, raw, macvtap, pipe, vde or fd"
 #define HIJACK_MAX_IFACES	16
 
 /* A permanent ARP or NDP entry on an interface. */
@@ -38,6 +39,7 @@ struct hijack_iface {
 	char key[HIJACK_KEY_LEN];	/* "interfaces[0]" or "LKL_HIJACK_NET" */
 	char *type;
 	char *param;
+	char *spec;			/* "TYPE:PARAM", for lkl_netdev_create() */
 	int mtu;
 	int has_mac;
 	unsigned char mac[6];
@@ -160,46 +162,23 @@ static void hijack_check_addr(const char *key, int af, const char *s)
 				   af == AF_INET ? 4 : 6);
 }
 
+/* A MAC address, as lkl_netdev_parse_mac() takes it. */
 static void hijack_parse_mac(const char *key, const char *s,
 			     unsigned char *mac)
 {
-	unsigned int b[6];
-	char end;
-	int i;
-
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &end) != 6)
-		hijack_config_fail(key, "\"%s\" is not a MAC address (aa:bb:cc:dd:ee:ff)",
-				   s);
-	for (i = 0; i < 6; i++)
-		mac[i] = b[i];
+	if (lkl_netdev_parse_mac(s, mac))
+		hijack_config_fail(key, "\"%s\" is not a MAC address (%s)", s,
+				   "aa:bb:cc:dd:ee:ff, hex, not multicast");
 }
 
-/* "csum,tso,lro", "all", "none" or a number of LKL_NETDEV_OFFLOAD_* bits. */
+/* Offloads, as lkl_netdev_parse_offloads() takes them. */
 static unsigned int hijack_parse_offloads(const char *key, const char *s)
 {
-	unsigned int bits = 0;
-	char *copy, *tok, *save;
+	unsigned int bits;
 
-	if (isdigit((unsigned char)*s))
-		return hijack_parse_int(key, s, 0, LKL_NETDEV_OFFLOAD_ALL);
-	copy = hijack_strdup(s);
-	for (tok = strtok_r(copy, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(tok, "csum"))
-			bits |= LKL_NETDEV_OFFLOAD_CSUM;
-		else if (!strcmp(tok, "tso"))
-			bits |= LKL_NETDEV_OFFLOAD_TSO;
-		else if (!strcmp(tok, "lro"))
-			bits |= LKL_NETDEV_OFFLOAD_LRO;
-		else if (!strcmp(tok, "all"))
-			bits |= LKL_NETDEV_OFFLOAD_ALL;
-		else if (strcmp(tok, "none"))
-			hijack_config_fail(key,
-					   "unknown offload \"%s\" (csum, tso, lro, all, none)",
-					   tok);
-	}
-	free(copy);
+	if (lkl_netdev_parse_offloads(s, &bits))
+		hijack_config_fail(key, "\"%s\" is not offloads (%s)", s,
+				   "all, none, some of csum,tso,lro, or 0 to 7");
 	return bits;
 }
 
@@ -226,26 +205,37 @@ static void hijack_check_memsize(const char *key, const char *s)
 
 static void hijack_check_iface(struct hijack_iface *ifc)
 {
-	static const char * const types[] = {
-		"tap", "macvtap", "raw", "pipe", "vde", NULL
-	};
 	char key[HIJACK_KEY_LEN + 16];
-	int i;
+	size_t len;
+	int ret;
 
 	snprintf(key, sizeof(key), "%s.type", ifc->key);
 	if (!ifc->type)
-		hijack_config_fail(key, "missing (tap, macvtap, raw, pipe or vde)");
-	for (i = 0; types[i] && strcmp(types[i], ifc->type); i++)
-		;
-	if (!types[i])
-		hijack_config_fail(key, "unknown backend \"%s\" (tap, macvtap, raw, pipe or vde)",
+		hijack_config_fail(key, "missing (" HIJACK_BACKENDS ")");
+	/* The backend is the spec "TYPE:PARAM" of lkl_netdev_create(). */
+	if (strchr(ifc->type, ':'))
+		hijack_config_fail(key, "unknown backend \"%s\" (" HIJACK_BACKENDS ")",
 				   ifc->type);
 	snprintf(key, sizeof(key), "%s.param", ifc->key);
+	len = strlen(ifc->type) + strlen(ifc->param ? ifc->param : "") + 2;
+	ifc->spec = malloc(len);
+	if (!ifc->spec)
+		hijack_config_fail(key, "out of memory");
+	snprintf(ifc->spec, len, "%s:%s", ifc->type,
+		 ifc->param ? ifc->param : "");
+	ret = lkl_netdev_spec_check(ifc->spec);
+	if (ret == -LKL_EPROTONOSUPPORT) {
+		snprintf(key, sizeof(key), "%s.type", ifc->key);
+		hijack_config_fail(key, "unknown backend \"%s\" (" HIJACK_BACKENDS ")",
+				   ifc->type);
+	}
 	if (!ifc->param || !*ifc->param)
 		hijack_config_fail(key, "missing: the %s backend needs one",
 				   ifc->type);
-	if (!strcmp(ifc->type, "pipe") && !strchr(ifc->param, ','))
-		hijack_config_fail(key, "the pipe backend takes \"RX_FIFO,TX_FIFO\"");
+	if (ret < 0)
+		hijack_config_fail(key, "\"%s\" is not what the %s backend takes (%s)",
+				   ifc->param, ifc->type,
+				   LKL_NETDEV_SPEC_FORMS);
 	snprintf(key, sizeof(key), "%s.ip", ifc->key);
 	if (ifc->ip)
 		hijack_check_addr(key, AF_INET, ifc->ip);
@@ -846,28 +836,6 @@ static void hijack_apply_fail(const char *key, const char *what, long err)
 	hijack_config_fail(key, "%s: %s", what, lkl_strerror((int)err));
 }
 
-static int hijack_iface_backend(const struct hijack_iface *ifc,
-				struct lkl_netdev **nd)
-{
-	char *rx, *tx;
-	int ret;
-
-	if (!strcmp(ifc->type, "tap"))
-		return lkl_netdev_tap_create(ifc->param, nd);
-	if (!strcmp(ifc->type, "macvtap"))
-		return lkl_netdev_macvtap_create(ifc->param, nd);
-	if (!strcmp(ifc->type, "raw"))
-		return lkl_netdev_raw_create(ifc->param, nd);
-	if (!strcmp(ifc->type, "vde"))
-		return lkl_netdev_vde_create(ifc->param, nd);
-	rx = hijack_strdup(ifc->param);
-	tx = strchr(rx, ',');
-	*tx++ = '\0';
-	ret = lkl_netdev_pipe_create(rx, tx, nd);
-	free(rx);
-	return ret;
-}
-
 static long hijack_iface_apply(const struct hijack_iface *ifc)
 {
 	char key[HIJACK_KEY_LEN + 16], what[128];
@@ -879,7 +847,7 @@ static long hijack_iface_apply(const struct hijack_iface *ifc)
 	snprintf(key, sizeof(key), "%s.param", ifc->key);
 	snprintf(what, sizeof(what), "cannot open %s backend \"%s\"",
 		 ifc->type, ifc->param);
-	ret = hijack_iface_backend(ifc, &nd);
+	ret = lkl_netdev_create(ifc->spec, &nd);
 	if (ret < 0)
 		hijack_apply_fail(key, what, ret);
 
@@ -1152,6 +1120,7 @@ void hijack_config_free(struct hijack_config *cfg)
 	for (i = 0; i < cfg->nifaces; i++) {
 		free(cfg->ifaces[i].type);
 		free(cfg->ifaces[i].param);
+		free(cfg->ifaces[i].spec);
 		free(cfg->ifaces[i].ip);
 		free(cfg->ifaces[i].ip6);
 		free(cfg->ifaces[i].qdisc);
