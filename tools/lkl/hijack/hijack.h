@@ -227,7 +227,7 @@ void hijack_epoll_forget(int fd);
 
 void hijack_log(int level, const char *fmt, ...);
 
-/* Configuration, in config.c. */
+/* The configuration: config-env.c, config.c and config-apply.c. */
 struct hijack_config;
 struct hijack_config *hijack_config_load(void);
 int hijack_config_cmdline(const struct hijack_config *cfg, char *buf,
