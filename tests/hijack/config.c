@@ -64,6 +64,38 @@ FIXTURE_VARIANT_ADD(config, missing_backend) {
 	.message = "interfaces[0].param: cannot open pipe backend",
 };
 
+FIXTURE_VARIANT_ADD(config, pipe_one_fifo) {
+	.json = "{ \"interfaces\": [ { \"type\": \"pipe\", \"param\": \"rx\" } ] }",
+	.message = "interfaces[0].param: \"rx\" is not what the pipe backend takes",
+};
+
+FIXTURE_VARIANT_ADD(config, env_bad_fd_param) {
+	.env = "LKL_HIJACK_NET_IFTYPE=fd LKL_HIJACK_NET_IFPARAMS=3,x",
+	.message = "LKL_HIJACK_NET.param: \"3,x\" is not what the fd backend takes",
+};
+
+FIXTURE_VARIANT_ADD(config, env_fd_not_open) {
+	.env = "LKL_HIJACK_NET_IFTYPE=fd LKL_HIJACK_NET_IFPARAMS=999",
+	.message = "LKL_HIJACK_NET.param: cannot open fd backend \"999\": Bad file descriptor",
+};
+
+FIXTURE_VARIANT_ADD(config, multicast_mac) {
+	.json =
+		"{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\", \"mac\": \"01:00:5e:00:00:01\" } ] }",
+	.message = "interfaces[0].mac: \"01:00:5e:00:00:01\" is not a MAC address",
+};
+
+FIXTURE_VARIANT_ADD(config, env_bad_offloads) {
+	.env = "LKL_HIJACK_NET_IFTYPE=tap LKL_HIJACK_NET_IFPARAMS=t0 LKL_HIJACK_NET_OFFLOAD=gso",
+	.message = "LKL_HIJACK_NET_OFFLOAD: \"gso\" is not offloads",
+};
+
+FIXTURE_VARIANT_ADD(config, offloads_out_of_range) {
+	.json =
+		"{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\", \"offloads\": 8 } ] }",
+	.message = "interfaces[0].offloads: 8 is out of range (0 to 7)",
+};
+
 FIXTURE_VARIANT_ADD(config, not_json) {
 	.json = "{ \"debug\": 1,",
 	.message = "LKL_HIJACK_CONFIG_FILE:",

@@ -180,6 +180,40 @@ TEST_F(pipe, bad_paths)
 	}
 }
 
+/*
+ * A backend, MAC address or offload list the library's parser refuses
+ * stops the tool before LKL boots, with a message naming the option.
+ */
+TEST_F(pipe, bad_options)
+{
+	static const struct {
+		const char *args;
+		const char *says;
+	} cases[] = {
+		{ "-b wifi:x", "bad backend 'wifi:x'" },
+		{ "-b fd:3,x", "bad backend 'fd:3,x'" },
+		{ "-b pipe:a,b --mac 01:00:5e:00:00:01", "bad MAC address" },
+		{ "-b pipe:a,b --mac 2:0:0:0:0:1", "bad MAC address" },
+		{ "-b pipe:a,b --offloads csum,gso", "bad offloads 'csum,gso'" },
+		{ "-b pipe:a,b --offloads 8", "bad offloads '8'" },
+	};
+	char cmd[512];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(cmd, sizeof(cmd),
+			 "cd %s && timeout 10 %s %s %s --sleep 0 2>&1 | grep -qF \"%s\"",
+			 self->p.dir, self->p.prefix, self->p.tool,
+			 cases[i].args, cases[i].says);
+		EXPECT_EQ(0, run("%s", cmd)) {
+			TH_LOG("%s: no \"%s\"", cases[i].args, cases[i].says);
+		}
+		EXPECT_EQ(1, run("cd %s && timeout 10 %s %s %s --sleep 0 2>/dev/null",
+				 self->p.dir, self->p.prefix, self->p.tool,
+				 cases[i].args));
+	}
+}
+
 int main(int argc, char **argv)
 {
 	pair_start("pipe");

@@ -128,7 +128,8 @@ static void usage(FILE *out)
 		"  -g, --gateway ADDR     the default gateway for ADDR's family\n"
 		"      --mac XX:XX:XX:XX:XX:XX  the MAC address (default: random)\n"
 		"      --mtu N            the MTU (68 to 65535)\n"
-		"      --offloads LIST    on, off, or some of csum,tso,lro (default on)\n"
+		"      --offloads LIST    all (or on), none (or off), some of\n"
+		"                         csum,tso,lro, or 0 to 7 (default all)\n"
 		"  -m, --mem SIZE         LKL memory (default 64M)\n"
 		"  -t, --timeout SECONDS  give up after this long (default 30)\n"
 		"  -h, --help             show this help\n"
@@ -223,55 +224,6 @@ static int parse_addr(const char *arg, struct net_addr *a, bool want_prefix,
 	return 0;
 }
 
-static int parse_mac(const char *arg, unsigned char *mac)
-{
-	unsigned int b[6];
-	char end;
-	int i;
-
-	if (sscanf(arg, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2],
-		   &b[3], &b[4], &b[5], &end) != 6)
-		return -1;
-	/* A multicast address cannot be an interface's. */
-	if (b[0] & 1)
-		return -1;
-	for (i = 0; i < 6; i++)
-		mac[i] = b[i];
-	return 0;
-}
-
-static int parse_offloads(const char *arg, unsigned int *offloads)
-{
-	char *list, *tok, *save = NULL;
-	int ret = 0;
-
-	if (!strcmp(arg, "on") || !strcmp(arg, "all")) {
-		*offloads = LKL_NETDEV_OFFLOAD_ALL;
-		return 0;
-	}
-	if (!strcmp(arg, "off") || !strcmp(arg, "none")) {
-		*offloads = 0;
-		return 0;
-	}
-	list = strdup(arg);
-	if (!list)
-		return -1;
-	*offloads = 0;
-	for (tok = strtok_r(list, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(tok, "csum"))
-			*offloads |= LKL_NETDEV_OFFLOAD_CSUM;
-		else if (!strcmp(tok, "tso"))
-			*offloads |= LKL_NETDEV_OFFLOAD_TSO;
-		else if (!strcmp(tok, "lro"))
-			*offloads |= LKL_NETDEV_OFFLOAD_LRO;
-		else
-			ret = -1;
-	}
-	free(list);
-	return *offloads ? ret : -1;
-}
-
 /* A number with an optional K, M or G (powers of 1024) suffix. */
 static int parse_size(const char *arg, unsigned long long *size)
 {
@@ -313,47 +265,14 @@ static int parse_long(const char *arg, long min, long max, long *val)
 /* Create the backend named by --backend; prints why it could not. */
 static int backend_create(const char *spec)
 {
-	const char *arg = strchr(spec, ':');
-	char *rx = NULL, *tx;
-	long fd, hdr = 0;
-	char *end;
 	int ret;
 
-	if (!arg || !arg[1])
-		goto bad;
-	arg++;
-	if (!strncmp(spec, "tap:", 4)) {
-		ret = lkl_netdev_tap_create(arg, &nd);
-	} else if (!strncmp(spec, "raw:", 4)) {
-		ret = lkl_netdev_raw_create(arg, &nd);
-	} else if (!strncmp(spec, "macvtap:", 8)) {
-		ret = lkl_netdev_macvtap_create(arg, &nd);
-	} else if (!strncmp(spec, "vde:", 4)) {
-		ret = lkl_netdev_vde_create(arg, &nd);
-	} else if (!strncmp(spec, "pipe:", 5)) {
-		rx = strdup(arg);
-		if (!rx)
-			return -1;
-		tx = strchr(rx, ',');
-		if (!tx || tx == rx || !tx[1]) {
-			free(rx);
-			goto bad;
-		}
-		*tx++ = '\0';
-		ret = lkl_netdev_pipe_create(rx, tx, &nd);
-		free(rx);
-	} else if (!strncmp(spec, "fd:", 3)) {
-		fd = strtol(arg, &end, 10);
-		if (end == arg || fd < 0 || fd > INT_MAX)
-			goto bad;
-		if (*end == ',' && parse_long(end + 1, 0, 12, &hdr))
-			goto bad;
-		if (*end && *end != ',')
-			goto bad;
-		ret = lkl_netdev_fd_create(fd, hdr, &nd);
-	} else {
-		goto bad;
+	if (lkl_netdev_spec_check(spec)) {
+		fprintf(stderr, "%s: bad backend '%s': want %s\n", prog, spec,
+			LKL_NETDEV_SPEC_FORMS);
+		return -1;
 	}
+	ret = lkl_netdev_create(spec, &nd);
 	if (ret < 0) {
 		nd = NULL;
 		if (ret == -LKL_EOPNOTSUPP && !strncmp(spec, "vde:", 4))
@@ -364,11 +283,6 @@ static int backend_create(const char *spec)
 		return -1;
 	}
 	return 0;
-bad:
-	fprintf(stderr,
-		"%s: bad backend '%s': want tap:NAME, raw:IFNAME, macvtap:PATH, pipe:RX,TX, vde:DIR or fd:N[,HDRLEN]\n",
-		prog, spec);
-	return -1;
 }
 
 /* Boot, add the interface and configure it. */
@@ -1015,8 +929,9 @@ static int parse_args(int argc, char **argv)
 			ngateways++;
 			break;
 		case OPT_MAC:
-			if (parse_mac(optarg, nd_args.mac)) {
-				fprintf(stderr, "%s: bad MAC address '%s'\n",
+			if (lkl_netdev_parse_mac(optarg, nd_args.mac)) {
+				fprintf(stderr,
+					"%s: bad MAC address '%s': want six hex pairs such as 02:00:5e:10:00:01, not multicast\n",
 					prog, optarg);
 				return -1;
 			}
@@ -1030,9 +945,9 @@ static int parse_args(int argc, char **argv)
 			mtu = n;
 			break;
 		case OPT_OFFLOADS:
-			if (parse_offloads(optarg, &nd_args.offloads)) {
+			if (lkl_netdev_parse_offloads(optarg, &nd_args.offloads)) {
 				fprintf(stderr,
-					"%s: bad offloads '%s': want on, off or a list of csum, tso, lro\n",
+					"%s: bad offloads '%s': want all, none, a list of csum, tso, lro, or 0 to 7\n",
 					prog, optarg);
 				return -1;
 			}

@@ -214,6 +214,8 @@ static inline long hijack_ebadf(void)
 		lfd < 0 ? hijack_ebadf() : hijack_ret(lkl_call);	\
 	})
 
+/* The descriptor table, in fdtable.c. */
+void hijack_fd_table_init(void);
 int hijack_fd_install(long lkl_fd, int min);
 int hijack_fd_install_at(long lkl_fd, int fd);
 int hijack_fd_release(int fd);
@@ -225,9 +227,16 @@ int hijack_bridge_wait(struct pollfd *hfds, nfds_t hn,
 		       const struct timespec *ts, const sigset_t *mask);
 void hijack_epoll_forget(int fd);
 
+/* Messages and the kernel log, in log.c. */
 void hijack_log(int level, const char *fmt, ...);
+void hijack_print(const char *str, int len);
+void hijack_log_keep_stderr(void);
 
-/* Configuration, in config.c. */
+/* At exit, before the halt, in exit.c. */
+void hijack_drain_tcp(void);
+void hijack_show_counters(void);
+
+/* The configuration: config-env.c, config.c and config-apply.c. */
 struct hijack_config;
 struct hijack_config *hijack_config_load(void);
 int hijack_config_cmdline(const struct hijack_config *cfg, char *buf,

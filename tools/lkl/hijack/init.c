@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * liblkl-hijack.so: boot LKL before main(), halt it at exit, and keep the
- * table of LKL descriptors.
+ * liblkl-hijack.so: boot LKL before main() and halt it at exit.
  *
  * The constructor looks up the host's calls, reads the configuration,
  * boots LKL, brings up the loopback device and the configured interfaces,
@@ -9,13 +8,14 @@
  * before the constructor (from another library's constructor) boot LKL
  * first. The destructor halts LKL; a forked child never touches the
  * parent's kernel, whose threads it does not have.
+ *
+ * The configuration is in config*.c, the descriptor table in fdtable.c,
+ * messages in log.c and the work done at exit before the halt in exit.c.
  */
 #include <dlfcn.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include <lkl_host.h>
@@ -23,9 +23,7 @@
 #include "hijack.h"
 
 struct hijack_host_calls hijack_host;
-int hijack_debug_level;
 int hijack_lkl_pipes;
-int hijack_fd_map[HIJACK_MAX_FDS];
 enum hijack_state hijack_global_state = HIJACK_HOST;
 __thread int hijack_in_setup;
 __thread int hijack_errno;
@@ -34,56 +32,6 @@ int hijack_setup_started;
 
 static pthread_once_t hijack_once = PTHREAD_ONCE_INIT;
 static struct lkl_host_operations hijack_ops;
-static int hijack_null_fd = -1;
-/*
- * A copy of the program's stderr, for messages after it is closed: ping
- * closes its stdout and stderr in an atexit() handler, which runs before
- * the destructor that halts LKL and prints the counters.
- */
-static int hijack_stderr_fd = -1;
-
-static ssize_t hijack_write_err(const void *buf, size_t len)
-{
-	ssize_t ret = hijack_host.write(STDERR_FILENO, buf, len);
-
-	if (ret < 0 && errno == EBADF && hijack_stderr_fd >= 0)
-		ret = hijack_host.write(hijack_stderr_fd, buf, len);
-	return ret;
-}
-
-void hijack_log(int level, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int len;
-
-	if (level > hijack_debug_level)
-		return;
-	len = snprintf(buf, sizeof(buf), "lkl-hijack: ");
-	va_start(ap, fmt);
-	len += vsnprintf(buf + len, sizeof(buf) - len, fmt, ap);
-	va_end(ap);
-	if (len >= (int)sizeof(buf) - 1)
-		len = sizeof(buf) - 2;
-	buf[len++] = '\n';
-	if (hijack_host.write)
-		hijack_write_err(buf, len);
-}
-
-/* Kernel log lines go straight to the host's stderr. */
-static void hijack_print(const char *str, int len)
-{
-	while (len > 0) {
-		ssize_t ret = hijack_write_err(str, len);
-
-		if (ret < 0 && errno == EINTR)
-			continue;
-		if (ret <= 0)
-			return;
-		str += ret;
-		len -= ret;
-	}
-}
 
 static void *hijack_lookup(const char *name)
 {
@@ -168,91 +116,6 @@ static void hijack_atfork_child(void)
 				 __ATOMIC_RELEASE);
 }
 
-/* Read LKL's file @path into @buf (NUL-terminated): its length, or -1. */
-static long hijack_read_proc(const char *path, char *buf, long size)
-{
-	long fd, len = 0, n;
-
-	lkl_sys_mkdir("/proc", 0555);
-	lkl_sys_mount("proc", "/proc", "proc", 0, NULL);
-	fd = lkl_sys_open(path, LKL_O_RDONLY, 0);
-	if (fd < 0)
-		return -1;
-	while (len < size - 1) {
-		n = lkl_sys_read(fd, buf + len, size - 1 - len);
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	lkl_sys_close(fd);
-	buf[len] = '\0';
-	return len;
-}
-
-/* Show LKL's interface counters, so that a user sees which stack ran. */
-static void hijack_show_counters(void)
-{
-	char buf[4096];
-	long len = hijack_read_proc("/proc/net/dev", buf, sizeof(buf));
-
-	if (len < 0)
-		return;
-	hijack_log(1, "LKL's /proc/net/dev at exit:");
-	hijack_print(buf, len);
-}
-
-/*
- * True if a TCP socket in LKL's /proc/net/tcp or tcp6 has data or a FIN
- * still to send: bytes in its send queue, or the state FIN_WAIT1 (4),
- * LAST_ACK (9) or CLOSING (11).
- */
-static int hijack_tcp_sending(void)
-{
-	static const char * const files[] = {
-		"/proc/net/tcp", "/proc/net/tcp6", NULL
-	};
-	static char buf[65536];
-	unsigned int st;
-	unsigned long txq;
-	char *line;
-	int i;
-
-	for (i = 0; files[i]; i++) {
-		if (hijack_read_proc(files[i], buf, sizeof(buf)) < 0)
-			continue;
-		line = strchr(buf, '\n');
-		while (line && line[1]) {
-			line++;
-			if (sscanf(line, "%*d: %*s %*s %x %lx:", &st, &txq) == 2 &&
-			    (txq || st == 4 || st == 9 || st == 11))
-				return 1;
-			line = strchr(line, '\n');
-		}
-	}
-	return 0;
-}
-
-/*
- * A host kernel goes on sending what a program wrote and closed after
- * the program exits; LKL stops with the program. Give LKL's TCP sockets
- * up to HIJACK_EXIT_DRAIN_MS to send what they hold, so that a program
- * that writes a file to a socket and exits (socat, curl uploading) is
- * not cut short.
- */
-#define HIJACK_EXIT_DRAIN_MS	5000
-
-static void hijack_drain_tcp(void)
-{
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	int ms;
-
-	for (ms = 0; ms < HIJACK_EXIT_DRAIN_MS && hijack_tcp_sending(); ms += 10)
-		nanosleep(&ts, NULL);
-	if (ms >= HIJACK_EXIT_DRAIN_MS)
-		hijack_log(1, "TCP data still unsent after %d ms: dropped",
-			   HIJACK_EXIT_DRAIN_MS);
-}
-
 /* Boot and configure LKL; the configuration is returned for the mounts. */
 static struct hijack_config *hijack_setup(void)
 {
@@ -270,14 +133,8 @@ static struct hijack_config *hijack_setup(void)
 		exit(1);
 	}
 
-	hijack_null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (hijack_null_fd < 0) {
-		perror("lkl-hijack: /dev/null");
-		exit(1);
-	}
-
-	hijack_stderr_fd = hijack_host.fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC,
-					     100);
+	hijack_fd_table_init();
+	hijack_log_keep_stderr();
 
 	hijack_ops = lkl_host_ops;
 	hijack_ops.print = hijack_print;
@@ -359,77 +216,4 @@ static void hijack_fini(void)
 	hijack_config_unmount();
 	hijack_log(1, "halting LKL");
 	lkl_sys_halt();
-}
-
-/**
- * hijack_fd_install() - give an LKL descriptor a host number
- * @lkl_fd: the LKL descriptor, or a negative LKL errno
- * @min: the lowest host number to use, as for F_DUPFD
- *
- * Reserves the lowest free host number from @min with a close-on-exec duplicate of
- * /dev/null and maps it to @lkl_fd. On failure @lkl_fd is closed.
- *
- * Return: the host number, or -1 with errno set (also when @lkl_fd is an
- * error).
- */
-int hijack_fd_install(long lkl_fd, int min)
-{
-	int fd;
-
-	if (lkl_fd < 0)
-		return hijack_ret(lkl_fd);
-	fd = hijack_host.fcntl(hijack_null_fd, F_DUPFD_CLOEXEC, min);
-	if (fd < 0 || fd >= HIJACK_MAX_FDS) {
-		if (fd >= 0)
-			hijack_host.close(fd);
-		lkl_sys_close(lkl_fd);
-		errno = EMFILE;
-		return -1;
-	}
-	__atomic_store_n(&hijack_fd_map[fd], (int)lkl_fd + 1, __ATOMIC_RELEASE);
-	errno = hijack_errno;
-	return fd;
-}
-
-/**
- * hijack_fd_install_at() - map a chosen host number to an LKL descriptor
- * @lkl_fd: the LKL descriptor
- * @fd: the host number, for dup2() and dup3(); whatever it was is closed
- *
- * Return: @fd, or -1 with errno set (@lkl_fd is then closed).
- */
-int hijack_fd_install_at(long lkl_fd, int fd)
-{
-	int old;
-
-	if (fd < 0 || fd >= HIJACK_MAX_FDS) {
-		lkl_sys_close(lkl_fd);
-		errno = EBADF;
-		return -1;
-	}
-	if (hijack_host.dup3(hijack_null_fd, fd, O_CLOEXEC) < 0) {
-		lkl_sys_close(lkl_fd);
-		return -1;
-	}
-	hijack_epoll_forget(fd);
-	old = __atomic_exchange_n(&hijack_fd_map[fd], (int)lkl_fd + 1,
-				  __ATOMIC_ACQ_REL);
-	if (old)
-		lkl_sys_close(old - 1);
-	return fd;
-}
-
-/**
- * hijack_fd_release() - forget the LKL descriptor behind a host number
- * @fd: the host number
- *
- * The placeholder itself stays open: the caller closes or reuses it.
- *
- * Return: the LKL descriptor that was mapped, or -1 if there was none.
- */
-int hijack_fd_release(int fd)
-{
-	if (fd < 0 || fd >= HIJACK_MAX_FDS)
-		return -1;
-	return __atomic_exchange_n(&hijack_fd_map[fd], 0, __ATOMIC_ACQ_REL) - 1;
 }

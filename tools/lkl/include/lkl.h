@@ -407,6 +407,81 @@ struct lkl_netdev_stats {
 int lkl_netdev_get_stats(struct lkl_netdev *nd, struct lkl_netdev_stats *stats);
 
 /**
+ * DOC: Backends, MAC addresses and offloads as text
+ *
+ * Tools that take a network backend from a command line, an environment
+ * variable or a configuration file name it as "TYPE:PARAM" and parse it,
+ * a MAC address and a list of offloads with the three functions below,
+ * so that every tool accepts the same text:
+ *
+ * - ``tap:IFNAME``, ``raw:IFNAME``, ``macvtap:PATH``, ``vde:DIR``: the
+ *   argument of the backend's lkl_netdev_*_create() function, not empty;
+ * - ``pipe:RX,TX``: two FIFO paths, split at the first comma, neither
+ *   empty;
+ * - ``fd:N`` or ``fd:N,HDRLEN``: a descriptor number and a virtio-net
+ *   header length (0 by default), in decimal.
+ *
+ * TYPE is lower case and ends at the first colon; PARAM is the rest.
+ */
+
+/* The forms of a backend spec, for messages and usage texts. */
+#define LKL_NETDEV_SPEC_FORMS \
+	"tap:IFNAME, raw:IFNAME, macvtap:PATH, pipe:RX,TX, vde:DIR or fd:N[,HDRLEN]"
+
+/**
+ * lkl_netdev_spec_check() - check a backend spec without opening anything
+ * @spec: "TYPE:PARAM", as in LKL_NETDEV_SPEC_FORMS
+ *
+ * Only the text is checked: whether the device, the FIFOs or the
+ * descriptor exist is for lkl_netdev_create() to find out.
+ *
+ * Return: 0 if @spec is well formed; -LKL_EPROTONOSUPPORT if it names no
+ * known backend type (or has no colon); -LKL_EINVAL if PARAM is empty or
+ * not what that type takes.
+ */
+int lkl_netdev_spec_check(const char *spec);
+
+/**
+ * lkl_netdev_create() - a backend from a "TYPE:PARAM" spec
+ * @spec: the backend, as in LKL_NETDEV_SPEC_FORMS
+ * @nd: receives the backend
+ *
+ * Checks @spec as lkl_netdev_spec_check() does, then calls the type's
+ * lkl_netdev_*_create() function with PARAM.
+ *
+ * Return: 0; an error of lkl_netdev_spec_check(); -LKL_ENOMEM; or what the
+ * backend's create function returns.
+ */
+int lkl_netdev_create(const char *spec, struct lkl_netdev **nd);
+
+/**
+ * lkl_netdev_parse_mac() - parse the MAC address of an interface
+ * @s: six bytes, each two hexadecimal digits of either case, separated
+ *	by colons: "02:00:5e:10:00:01"
+ * @mac: receives the six bytes, for struct lkl_netdev_args or
+ *	lkl_neigh_add()
+ *
+ * A multicast address (the lowest bit of the first byte set) is no
+ * interface's, so it is refused. All zeroes is accepted: in struct
+ * lkl_netdev_args it asks for a random address.
+ *
+ * Return: 0, or -LKL_EINVAL (then @mac is unchanged).
+ */
+int lkl_netdev_parse_mac(const char *s, unsigned char *mac);
+
+/**
+ * lkl_netdev_parse_offloads() - parse the offloads of an interface
+ * @s: "all" or "on" for every offload, "none" or "off" for none, a
+ *	comma-separated list of "csum", "tso" and "lro" (lower case, no
+ *	spaces, no empty item), or a decimal number of LKL_NETDEV_OFFLOAD_*
+ *	bits (0 to LKL_NETDEV_OFFLOAD_ALL)
+ * @offloads: receives the LKL_NETDEV_OFFLOAD_* bits
+ *
+ * Return: 0, or -LKL_EINVAL (then @offloads is unchanged).
+ */
+int lkl_netdev_parse_offloads(const char *s, unsigned int *offloads);
+
+/**
  * DOC: Network configuration
  *
  * Interfaces, addresses, routes, policy rules, neighbours and qdiscs are
