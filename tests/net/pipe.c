@@ -205,12 +205,12 @@ TEST_F(pipe, bad_options)
 			 "cd %s && timeout 10 %s %s %s --sleep 0 2>&1 | grep -qF \"%s\"",
 			 self->p.dir, self->p.prefix, self->p.tool,
 			 cases[i].args, cases[i].says);
-		EXPECT_EQ(0, run("%s", cmd)) {
+		EXPECT_EQ(0, test_run("%s", cmd)) {
 			TH_LOG("%s: no \"%s\"", cases[i].args, cases[i].says);
 		}
-		EXPECT_EQ(1, run("cd %s && timeout 10 %s %s %s --sleep 0 2>/dev/null",
-				 self->p.dir, self->p.prefix, self->p.tool,
-				 cases[i].args));
+		EXPECT_EQ(1, test_run("cd %s && timeout 10 %s %s %s --sleep 0 2>/dev/null",
+				      self->p.dir, self->p.prefix, self->p.tool,
+				      cases[i].args));
 	}
 }
 
