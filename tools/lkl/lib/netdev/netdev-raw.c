@@ -20,7 +20,7 @@
 
 #include <lkl.h>
 
-#include "netdev.h"
+#include "virtio/netdev.h"
 
 struct raw_netdev {
 	struct lkl_netdev nd;

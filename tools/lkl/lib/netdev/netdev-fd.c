@@ -15,7 +15,7 @@
 
 #include <lkl.h>
 
-#include "netdev.h"
+#include "virtio/netdev.h"
 
 /**
  * struct netdev_fd - an fd backend

@@ -19,7 +19,7 @@
 
 #include <lkl.h>
 
-#include "netdev.h"
+#include "virtio/netdev.h"
 
 struct tap_netdev {
 	struct lkl_netdev nd;

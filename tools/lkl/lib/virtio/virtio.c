@@ -38,7 +38,7 @@
 #include <lkl/linux/virtio_mmio.h>
 #include <lkl/linux/virtio_ring.h>
 
-#include "virtio.h"
+#include "virtio/virtio.h"
 
 #define VIRTIO_MMIO_MAGIC	0x74726976	/* "virt" */
 #define VIRTIO_MMIO_VERSION	2

@@ -27,7 +27,7 @@
 
 #include <lkl_host.h>
 
-#include "virtio.h"
+#include "virtio/virtio.h"
 
 /* Stack size of the threads made here; see lkl_host.h. */
 #define POSIX_THREAD_STACK	(2048UL * 1024)

@@ -25,7 +25,7 @@
 #include <lkl/linux/virtio_blk.h>
 #include <lkl/linux/virtio_ids.h>
 
-#include "virtio.h"
+#include "virtio/virtio.h"
 
 #define BLK_SECTOR_SHIFT	9
 #define BLK_SECTOR_SIZE		512

@@ -36,9 +36,9 @@
 #include <lkl/linux/virtio_ids.h>
 #include <lkl/linux/virtio_net.h>
 
-#include "netdev.h"
-#include "sysfs.h"
-#include "virtio.h"
+#include "virtio/netdev.h"
+#include "api/sysfs.h"
+#include "virtio/virtio.h"
 
 #define VNET_RXQ		0
 #define VNET_TXQ		1

@@ -34,7 +34,7 @@
 
 #include <lkl.h>
 
-#include "netdev.h"
+#include "virtio/netdev.h"
 
 /* The virtio-net header with num_buffers, as the device passes it. */
 #define PIPE_VNET_HDR_LEN	12
