@@ -24,8 +24,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +37,7 @@
 #include "virtio/netdev.h"
 #include "api/sysfs.h"
 #include "virtio/virtio.h"
+#include "virtio/virtio_host.h"
 
 #define VNET_RXQ		0
 #define VNET_TXQ		1
@@ -106,7 +105,7 @@ struct vnet_dev {
 	struct lkl_netdev *nd;
 	struct lkl_virtio_net_config config;
 	int kick[2];
-	pthread_t rx_thread;
+	lkl_thread_t rx_thread;
 	bool stop;
 	bool mrg;
 	bool guest_csum;
@@ -420,16 +419,13 @@ static enum vnet_rx vnet_rx_batch(struct vnet_dev *vd)
 	return ret;
 }
 
-static void *vnet_rx_thread(void *arg)
+static void vnet_rx_thread(void *arg)
 {
 	struct vnet_dev *vd = arg;
 	struct pollfd p[2];
 	bool starved = true, dead = false;
 	char buf[64];
 
-#ifdef __linux__
-	pthread_setname_np(pthread_self(), "lkl-vnet-rx");
-#endif
 	p[0].fd = vd->kick[0];
 	p[0].events = POLLIN;
 	p[1].fd = vd->nd->rx_fd;
@@ -459,7 +455,6 @@ static void *vnet_rx_thread(void *arg)
 			break;
 		}
 	}
-	return NULL;
 }
 
 static void vnet_kick(struct vnet_dev *vd)
@@ -574,7 +569,7 @@ static void vnet_stop_rx(struct vnet_dev *vd)
 {
 	__atomic_store_n(&vd->stop, true, __ATOMIC_RELEASE);
 	vnet_kick(vd);
-	pthread_join(vd->rx_thread, NULL);
+	lkl_dev_thread_join(vd->rx_thread);
 }
 
 static void vnet_free(struct vnet_dev *vd)
@@ -584,17 +579,10 @@ static void vnet_free(struct vnet_dev *vd)
 	free(vd);
 }
 
-/* Start the receive thread with every signal blocked. */
 static int vnet_start_rx(struct vnet_dev *vd)
 {
-	sigset_t all, old;
-	int err;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&vd->rx_thread, NULL, vnet_rx_thread, vd);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return err ? -LKL_EAGAIN : 0;
+	vd->rx_thread = lkl_dev_thread_start(vnet_rx_thread, vd);
+	return vd->rx_thread ? 0 : -LKL_EAGAIN;
 }
 
 int lkl_netdev_add(struct lkl_netdev *nd, const struct lkl_netdev_args *args)
@@ -688,9 +676,9 @@ int lkl_netdev_get_features(struct lkl_netdev *nd,
 
 	if (!vd)
 		return -LKL_EINVAL;
-	pthread_mutex_lock(&vd->dev.lock);
+	lkl_dev_lock(vd->dev.lock);
 	*features = vd->dev.driver_features;
-	pthread_mutex_unlock(&vd->dev.lock);
+	lkl_dev_unlock(vd->dev.lock);
 	return 0;
 }
 
