@@ -22,6 +22,8 @@
 #include <lkl.h>
 #include <lkl_host.h>
 
+#include "posix/host_io.h"
+
 #pragma GCC visibility push(hidden)
 extern void (*lkl_posix_wait_interrupted)(void);
 #pragma GCC visibility pop
@@ -35,7 +37,7 @@ static void interrupt_wait_interrupted(void)
 	ssize_t ret;
 
 	/* Eight bytes are written whole; a full pipe has work pending. */
-	ret = write(interrupt_pipe[1], &self, sizeof(self));
+	ret = lkl_host_io.write(interrupt_pipe[1], &self, sizeof(self));
 	(void)ret;
 }
 
@@ -48,7 +50,8 @@ static void *interrupt_watcher(void *arg)
 	pthread_setname_np(pthread_self(), "lkl-interrupt");
 #endif
 	for (;;) {
-		ssize_t n = read(interrupt_pipe[0], &thread, sizeof(thread));
+		ssize_t n = lkl_host_io.read(interrupt_pipe[0], &thread,
+					     sizeof(thread));
 
 		if (n == sizeof(thread))
 			lkl_interrupt_thread(thread);
@@ -67,7 +70,7 @@ int lkl_host_interrupt_on_signals(void)
 	pthread_mutex_lock(&interrupt_lock);
 	if (interrupt_pipe[0] >= 0)
 		goto out;
-	if (pipe2(interrupt_pipe, O_CLOEXEC)) {
+	if (lkl_host_io.pipe2(interrupt_pipe, O_CLOEXEC)) {
 		ret = -errno;
 		goto out;
 	}
@@ -77,8 +80,8 @@ int lkl_host_interrupt_on_signals(void)
 	ret = -pthread_create(&watcher, NULL, interrupt_watcher, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret) {
-		close(interrupt_pipe[0]);
-		close(interrupt_pipe[1]);
+		lkl_host_io.close(interrupt_pipe[0]);
+		lkl_host_io.close(interrupt_pipe[1]);
 		interrupt_pipe[0] = -1;
 		interrupt_pipe[1] = -1;
 		goto out;

@@ -28,6 +28,7 @@
 #include <lkl_host.h>
 
 #include "virtio/virtio.h"
+#include "posix/host_io.h"
 
 /* Stack size of the threads made here; see lkl_host.h. */
 #define POSIX_THREAD_STACK	(2048UL * 1024)
@@ -51,7 +52,7 @@ static_assert(sizeof(pthread_t) <= sizeof(lkl_thread_t),
 static void posix_print(const char *str, int len)
 {
 	while (len > 0) {
-		ssize_t ret = write(STDERR_FILENO, str, len);
+		ssize_t ret = lkl_host_io.write(STDERR_FILENO, str, len);
 
 		if (ret < 0) {
 			if (errno == EINTR)

@@ -38,6 +38,7 @@
 #include "api/sysfs.h"
 #include "virtio/virtio.h"
 #include "virtio/virtio_host.h"
+#include "posix/host_io.h"
 
 #define VNET_RXQ		0
 #define VNET_TXQ		1
@@ -395,7 +396,7 @@ static bool vnet_readable(int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
-	return poll(&p, 1, 0) > 0;
+	return lkl_host_io.poll(&p, 1, 0) > 0;
 }
 
 /* Receive the frames that are there, then interrupt the driver once. */
@@ -433,10 +434,11 @@ static void vnet_rx_thread(void *arg)
 	for (;;) {
 		p[0].revents = 0;
 		p[1].revents = 0;
-		if (poll(p, starved || dead ? 1 : 2, -1) < 0)
+		if (lkl_host_io.poll(p, starved || dead ? 1 : 2, -1) < 0)
 			continue;
 		if (p[0].revents) {
-			while (read(vd->kick[0], buf, sizeof(buf)) > 0)
+			while (lkl_host_io.read(vd->kick[0], buf,
+						sizeof(buf)) > 0)
 				;
 			if (__atomic_load_n(&vd->stop, __ATOMIC_ACQUIRE))
 				break;
@@ -463,7 +465,7 @@ static void vnet_kick(struct vnet_dev *vd)
 	ssize_t ret;
 
 	/* A full pipe has a wakeup pending already. */
-	ret = write(vd->kick[1], &c, 1);
+	ret = lkl_host_io.write(vd->kick[1], &c, 1);
 	(void)ret;
 }
 
@@ -574,8 +576,8 @@ static void vnet_stop_rx(struct vnet_dev *vd)
 
 static void vnet_free(struct vnet_dev *vd)
 {
-	close(vd->kick[0]);
-	close(vd->kick[1]);
+	lkl_host_io.close(vd->kick[0]);
+	lkl_host_io.close(vd->kick[1]);
 	free(vd);
 }
 
@@ -603,7 +605,7 @@ int lkl_netdev_add(struct lkl_netdev *nd, const struct lkl_netdev_args *args)
 	vd = calloc(1, sizeof(*vd));
 	if (!vd)
 		return -LKL_ENOMEM;
-	if (pipe2(vd->kick, O_NONBLOCK | O_CLOEXEC)) {
+	if (lkl_host_io.pipe2(vd->kick, O_NONBLOCK | O_CLOEXEC)) {
 		free(vd);
 		return -LKL_ENOMEM;
 	}
