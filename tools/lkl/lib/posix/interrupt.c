@@ -16,17 +16,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <lkl.h>
 #include <lkl_host.h>
 
 #include "posix/host_io.h"
-
-#pragma GCC visibility push(hidden)
-extern void (*lkl_posix_wait_interrupted)(void);
-#pragma GCC visibility pop
+#include "posix/posix.h"
 
 static pthread_mutex_t interrupt_lock = PTHREAD_MUTEX_INITIALIZER;
 static int interrupt_pipe[2] = { -1, -1 };
@@ -63,7 +59,6 @@ static void *interrupt_watcher(void *arg)
 
 int lkl_host_interrupt_on_signals(void)
 {
-	sigset_t all, old;
 	pthread_t watcher;
 	int ret = 0;
 
@@ -75,10 +70,7 @@ int lkl_host_interrupt_on_signals(void)
 		goto out;
 	}
 	/* The watcher takes no signals: they are for the application. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = -pthread_create(&watcher, NULL, interrupt_watcher, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ret = -lkl_posix_thread_start(&watcher, NULL, interrupt_watcher, NULL);
 	if (ret) {
 		lkl_host_io.close(interrupt_pipe[0]);
 		lkl_host_io.close(interrupt_pipe[1]);
