@@ -293,9 +293,8 @@ void hijack_config_apply(const struct hijack_config *cfg)
  * hijack_config_mount() - mount the disk images of the "mounts" key
  * @cfg: the configuration from hijack_config_load()
  *
- * Called once the interposed calls are ready: each disk has a host thread
- * whose file calls (fdatasync() ...) go through them, and must not wait
- * for the setup to end. Exits with a message naming the key on failure.
+ * Called at the end of the setup, after the other keys. Exits with a
+ * message naming the key on failure.
  */
 void hijack_config_mount(struct hijack_config *cfg)
 {

@@ -119,7 +119,6 @@ extern __thread int hijack_errno;
 
 void hijack_init_once(void);
 extern int hijack_ready;
-extern int hijack_setup_started;
 
 /**
  * hijack_state() - what an interposed call should do now
@@ -129,25 +128,19 @@ extern int hijack_setup_started;
  * waits inside LKL retry on EINTR), and programs such as python3 read
  * errno after a successful poll().
  *
- * Return: HIJACK_HOST on the library's own setup thread, and on the
- * threads that LKL starts meanwhile, while it boots and configures LKL;
- * else HIJACK_LKL or HIJACK_DEAD.
+ * LKL's own threads never come here: their host calls go through
+ * lkl_host_io, which points at the host's calls.
+ *
+ * Return: HIJACK_HOST on the library's own setup thread while it boots and
+ * configures LKL; else HIJACK_LKL or HIJACK_DEAD.
  */
 static inline enum hijack_state hijack_state(void)
 {
 	hijack_errno = errno;
 	if (hijack_in_setup)
 		return HIJACK_HOST;
-	if (!__atomic_load_n(&hijack_ready, __ATOMIC_ACQUIRE)) {
-		/*
-		 * While the setup thread boots LKL, the other threads are
-		 * LKL's own; their calls (a device writing to its tap, with
-		 * the kernel's CPU held) must not wait for the setup.
-		 */
-		if (__atomic_load_n(&hijack_setup_started, __ATOMIC_ACQUIRE))
-			return HIJACK_HOST;
+	if (!__atomic_load_n(&hijack_ready, __ATOMIC_ACQUIRE))
 		hijack_init_once();
-	}
 	if (hijack_in_setup)
 		return HIJACK_HOST;
 	return __atomic_load_n(&hijack_global_state, __ATOMIC_ACQUIRE);

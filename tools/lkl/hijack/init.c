@@ -21,6 +21,7 @@
 #include <lkl_host.h>
 
 #include "hijack.h"
+#include "posix/host_io.h"
 
 struct hijack_host_calls hijack_host;
 int hijack_lkl_pipes;
@@ -28,7 +29,6 @@ enum hijack_state hijack_global_state = HIJACK_HOST;
 __thread int hijack_in_setup;
 __thread int hijack_errno;
 int hijack_ready;
-int hijack_setup_started;
 
 static pthread_once_t hijack_once = PTHREAD_ONCE_INIT;
 static struct lkl_host_operations hijack_ops;
@@ -105,6 +105,33 @@ static void hijack_lookup_host(void)
 }
 
 /*
+ * The library's own threads (disks, network devices, the signal watcher)
+ * make their host calls through lkl_host_io: give it the host's calls, so
+ * that they never enter the interposers.
+ */
+static void hijack_use_host_io(void)
+{
+	lkl_host_io.close = hijack_host.close;
+	lkl_host_io.read = hijack_host.read;
+	lkl_host_io.write = hijack_host.write;
+	lkl_host_io.readv = hijack_host.readv;
+	lkl_host_io.writev = hijack_host.writev;
+	lkl_host_io.pwrite = hijack_host.pwrite;
+	lkl_host_io.poll = hijack_host.poll;
+	lkl_host_io.pipe2 = hijack_host.pipe2;
+	lkl_host_io.fstat = hijack_host.fstat;
+	lkl_host_io.fcntl = hijack_host.fcntl;
+	lkl_host_io.ioctl = hijack_host.ioctl;
+	lkl_host_io.fdatasync = hijack_host.fdatasync;
+	lkl_host_io.socket = hijack_host.socket;
+	lkl_host_io.bind = hijack_host.bind;
+	lkl_host_io.getsockopt = hijack_host.getsockopt;
+	lkl_host_io.setsockopt = hijack_host.setsockopt;
+	lkl_host_io.sendmsg = hijack_host.sendmsg;
+	lkl_host_io.recvmsg = hijack_host.recvmsg;
+}
+
+/*
  * A forked child has the parent's memory but none of LKL's threads: its
  * inherited LKL descriptors fail with EBADF and its new sockets with
  * EAFNOSUPPORT. A child that execs boots a kernel of its own.
@@ -124,8 +151,8 @@ static struct hijack_config *hijack_setup(void)
 	long ret;
 
 	hijack_in_setup = 1;
-	__atomic_store_n(&hijack_setup_started, 1, __ATOMIC_RELEASE);
 	hijack_lookup_host();
+	hijack_use_host_io();
 
 	cfg = hijack_config_load();
 	if (hijack_config_cmdline(cfg, cmdline, sizeof(cmdline)) < 0) {
@@ -171,15 +198,10 @@ static void hijack_run_setup(void)
 {
 	struct hijack_config *cfg = hijack_setup();
 
-	__atomic_store_n(&hijack_ready, 1, __ATOMIC_RELEASE);
-	/*
-	 * The disks' host threads call fdatasync() and the like through the
-	 * interposer: mount once other threads no longer wait for the setup.
-	 * This thread still makes host calls until the mounts are done.
-	 */
 	hijack_config_mount(cfg);
 	hijack_config_free(cfg);
 	hijack_in_setup = 0;
+	__atomic_store_n(&hijack_ready, 1, __ATOMIC_RELEASE);
 }
 
 /**

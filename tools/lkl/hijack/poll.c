@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "hijack.h"
+#include "posix/posix.h"
 
 /*
  * The helper thread of one application thread.
@@ -109,7 +110,6 @@ static void hijack_helper_key_init(void)
 static struct hijack_helper *hijack_helper_get(void)
 {
 	struct hijack_helper *h = hijack_my_helper;
-	sigset_t all, old;
 	int err;
 
 	if (h)
@@ -132,10 +132,7 @@ static struct hijack_helper *hijack_helper_get(void)
 	pthread_cond_init(&h->cond, NULL);
 
 	/* Host signals stay with the application's threads. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&h->thread, NULL, hijack_helper_main, h);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	err = lkl_posix_thread_start(&h->thread, NULL, hijack_helper_main, h);
 	if (err) {
 		errno = err;
 		lkl_sys_close(h->lkl_efd);

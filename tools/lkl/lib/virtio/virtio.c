@@ -26,10 +26,13 @@
  * two, as arch/lkl's mb() is a real fence. VIRTIO_RING_F_EVENT_IDX is not
  * offered and the driver's notifications are never suppressed: one costs
  * a register write, with no exit from a virtual machine to pay for.
+ *
+ * Threads, mutexes and semaphores are the host's, from the host operations
+ * the application booted the kernel with (virtio_host.h), so the devices
+ * work on any host that implements struct lkl_host_operations.
  */
 #include <endian.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,7 +41,8 @@
 #include <lkl/linux/virtio_mmio.h>
 #include <lkl/linux/virtio_ring.h>
 
-#include "virtio.h"
+#include "virtio/virtio.h"
+#include "virtio/virtio_host.h"
 
 #define VIRTIO_MMIO_MAGIC	0x74726976	/* "virt" */
 #define VIRTIO_MMIO_VERSION	2
@@ -52,8 +56,12 @@
 
 #define VIRTIO_MAX_DEVS		64
 
-/* The devices whose register windows iomem_access serves. */
-static pthread_mutex_t virtio_devs_lock = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * The devices whose register windows iomem_access serves. A slot is
+ * claimed and cleared atomically; a device is in its slot from before the
+ * kernel knows it until after the kernel's driver has let it go, so the
+ * kernel never finds a device that is going away.
+ */
 static struct lkl_virtio_dev *virtio_devs[VIRTIO_MAX_DEVS];
 
 /* Guest physical addresses are host addresses. */
@@ -91,8 +99,30 @@ static void virtio_raise(struct lkl_virtio_dev *dev, uint32_t bits)
 static void virtio_quiesce(struct lkl_virtio_dev *dev)
 {
 	dev->pending = 0;
-	while (dev->busy || dev->holders)
-		pthread_cond_wait(&dev->wake, &dev->lock);
+	while (dev->busy || dev->holders) {
+		dev->idle_waiters++;
+		lkl_dev_unlock(dev->lock);
+		lkl_dev_sem_down(dev->idle);
+		lkl_dev_lock(dev->lock);
+	}
+}
+
+/* With @lock held: @pending or @stop changed; wake the worker. */
+static void virtio_kick(struct lkl_virtio_dev *dev)
+{
+	if (!dev->sleeping)
+		return;
+	dev->sleeping = false;
+	lkl_dev_sem_up(dev->kick);
+}
+
+/* With @lock held: @busy or @holders went down; wake virtio_quiesce(). */
+static void virtio_wake_idle(struct lkl_virtio_dev *dev)
+{
+	if (dev->busy || dev->holders)
+		return;
+	for (; dev->idle_waiters; dev->idle_waiters--)
+		lkl_dev_sem_up(dev->idle);
 }
 
 static void virtio_reset(struct lkl_virtio_dev *dev)
@@ -269,7 +299,7 @@ static void virtio_write_reg(struct lkl_virtio_dev *dev, unsigned int off,
 				break;
 			}
 			dev->pending |= 1U << val;
-			pthread_cond_broadcast(&dev->wake);
+			virtio_kick(dev);
 		}
 		break;
 	case LKL_VIRTIO_MMIO_INTERRUPT_ACK:
@@ -343,17 +373,16 @@ int lkl_virtio_iomem_access(const void *addr, void *val, int size, int write)
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		return -1;
 
-	pthread_mutex_lock(&virtio_devs_lock);
 	for (i = 0; i < VIRTIO_MAX_DEVS; i++) {
-		struct lkl_virtio_dev *d = virtio_devs[i];
+		struct lkl_virtio_dev *d;
 
+		d = __atomic_load_n(&virtio_devs[i], __ATOMIC_ACQUIRE);
 		if (d && a >= (uintptr_t)d->base &&
 		    a + size <= (uintptr_t)d->base + LKL_VIRTIO_MMIO_SIZE) {
 			dev = d;
 			break;
 		}
 	}
-	pthread_mutex_unlock(&virtio_devs_lock);
 	if (!dev)
 		return -1;
 
@@ -361,9 +390,9 @@ int lkl_virtio_iomem_access(const void *addr, void *val, int size, int write)
 	 * The device stays registered until its kernel driver is gone, and
 	 * only the kernel, which holds its one CPU here, makes these calls.
 	 */
-	pthread_mutex_lock(&dev->lock);
+	lkl_dev_lock(dev->lock);
 	virtio_access(dev, a - (uintptr_t)dev->base, val, size, write);
-	pthread_mutex_unlock(&dev->lock);
+	lkl_dev_unlock(dev->lock);
 	return 0;
 }
 
@@ -459,21 +488,21 @@ bool lkl_virtio_queue_hold(struct lkl_virtio_dev *dev, unsigned int q)
 {
 	bool ok;
 
-	pthread_mutex_lock(&dev->lock);
+	lkl_dev_lock(dev->lock);
 	ok = q < dev->num_queues && dev->queue[q].ready &&
 	     !(dev->status & LKL_VIRTIO_CONFIG_S_NEEDS_RESET);
 	if (ok)
 		dev->holders++;
-	pthread_mutex_unlock(&dev->lock);
+	lkl_dev_unlock(dev->lock);
 	return ok;
 }
 
 void lkl_virtio_queue_release(struct lkl_virtio_dev *dev)
 {
-	pthread_mutex_lock(&dev->lock);
+	lkl_dev_lock(dev->lock);
 	dev->holders--;
-	pthread_cond_broadcast(&dev->wake);
-	pthread_mutex_unlock(&dev->lock);
+	virtio_wake_idle(dev);
+	lkl_dev_unlock(dev->lock);
 }
 
 int lkl_virtio_queue_peek(struct lkl_virtio_dev *dev, unsigned int qi,
@@ -511,9 +540,9 @@ void lkl_virtio_queue_interrupt(struct lkl_virtio_dev *dev, unsigned int qi)
 
 void lkl_virtio_queue_broken(struct lkl_virtio_dev *dev)
 {
-	pthread_mutex_lock(&dev->lock);
+	lkl_dev_lock(dev->lock);
 	dev->status |= LKL_VIRTIO_CONFIG_S_NEEDS_RESET;
-	pthread_mutex_unlock(&dev->lock);
+	lkl_dev_unlock(dev->lock);
 	virtio_raise(dev, VIRTIO_INT_CONFIG);
 }
 
@@ -578,18 +607,19 @@ static uint32_t virtio_serve(struct lkl_virtio_dev *dev, uint32_t pending)
 	return broken ? raise | VIRTIO_INT_CONFIG : raise;
 }
 
-static void *virtio_worker(void *arg)
+static void virtio_worker(void *arg)
 {
 	struct lkl_virtio_dev *dev = arg;
 	uint32_t pending, raise;
 
-#ifdef __linux__
-	pthread_setname_np(pthread_self(), "lkl-virtio");
-#endif
-	pthread_mutex_lock(&dev->lock);
+	lkl_dev_lock(dev->lock);
 	for (;;) {
-		while (!dev->pending && !dev->stop)
-			pthread_cond_wait(&dev->wake, &dev->lock);
+		while (!dev->pending && !dev->stop) {
+			dev->sleeping = true;
+			lkl_dev_unlock(dev->lock);
+			lkl_dev_sem_down(dev->kick);
+			lkl_dev_lock(dev->lock);
+		}
 		if (dev->stop)
 			break;
 		if (dev->status & LKL_VIRTIO_CONFIG_S_NEEDS_RESET) {
@@ -599,13 +629,13 @@ static void *virtio_worker(void *arg)
 		pending = dev->pending;
 		dev->pending = 0;
 		dev->busy = true;
-		pthread_mutex_unlock(&dev->lock);
+		lkl_dev_unlock(dev->lock);
 
 		raise = virtio_serve(dev, pending);
 		if (raise & VIRTIO_INT_CONFIG) {
-			pthread_mutex_lock(&dev->lock);
+			lkl_dev_lock(dev->lock);
 			dev->status |= LKL_VIRTIO_CONFIG_S_NEEDS_RESET;
-			pthread_mutex_unlock(&dev->lock);
+			lkl_dev_unlock(dev->lock);
 		}
 		/*
 		 * Still busy, so that a reset waits for this interrupt, but
@@ -616,71 +646,68 @@ static void *virtio_worker(void *arg)
 		if (raise)
 			virtio_raise(dev, raise);
 
-		pthread_mutex_lock(&dev->lock);
+		lkl_dev_lock(dev->lock);
 		dev->busy = false;
-		pthread_cond_broadcast(&dev->wake);
+		virtio_wake_idle(dev);
 	}
-	pthread_mutex_unlock(&dev->lock);
-	return NULL;
+	lkl_dev_unlock(dev->lock);
 }
 
 static int virtio_devs_insert(struct lkl_virtio_dev *dev)
 {
 	unsigned int i;
-	int ret = -LKL_ENOSPC;
 
-	pthread_mutex_lock(&virtio_devs_lock);
 	for (i = 0; i < VIRTIO_MAX_DEVS; i++) {
-		if (!virtio_devs[i]) {
-			virtio_devs[i] = dev;
-			ret = 0;
-			break;
-		}
+		struct lkl_virtio_dev *none = NULL;
+
+		if (__atomic_compare_exchange_n(&virtio_devs[i], &none, dev,
+						false, __ATOMIC_RELEASE,
+						__ATOMIC_RELAXED))
+			return 0;
 	}
-	pthread_mutex_unlock(&virtio_devs_lock);
-	return ret;
+	return -LKL_ENOSPC;
 }
 
 static void virtio_devs_delete(struct lkl_virtio_dev *dev)
 {
 	unsigned int i;
 
-	pthread_mutex_lock(&virtio_devs_lock);
 	for (i = 0; i < VIRTIO_MAX_DEVS; i++) {
-		if (virtio_devs[i] == dev)
-			virtio_devs[i] = NULL;
+		if (__atomic_load_n(&virtio_devs[i], __ATOMIC_RELAXED) == dev)
+			__atomic_store_n(&virtio_devs[i], NULL, __ATOMIC_RELEASE);
 	}
-	pthread_mutex_unlock(&virtio_devs_lock);
 }
 
-/* Start the worker with every signal blocked; 0 or a negative LKL errno. */
+/* Start the worker; 0 or a negative LKL errno. */
 static int virtio_worker_start(struct lkl_virtio_dev *dev)
 {
-	sigset_t all, old;
-	int err;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&dev->worker, NULL, virtio_worker, dev);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return err ? -LKL_EAGAIN : 0;
+	dev->worker = lkl_dev_thread_start(virtio_worker, dev);
+	return dev->worker ? 0 : -LKL_EAGAIN;
 }
 
 static void virtio_worker_stop(struct lkl_virtio_dev *dev)
 {
-	pthread_mutex_lock(&dev->lock);
+	lkl_dev_lock(dev->lock);
 	dev->stop = true;
-	pthread_cond_broadcast(&dev->wake);
-	pthread_mutex_unlock(&dev->lock);
-	pthread_join(dev->worker, NULL);
+	virtio_kick(dev);
+	lkl_dev_unlock(dev->lock);
+	lkl_dev_thread_join(dev->worker);
 }
 
 static void virtio_dev_free(struct lkl_virtio_dev *dev)
 {
-	pthread_cond_destroy(&dev->wake);
-	pthread_mutex_destroy(&dev->lock);
+	if (dev->idle)
+		lkl_dev_sem_free(dev->idle);
+	if (dev->kick)
+		lkl_dev_sem_free(dev->kick);
+	if (dev->lock)
+		lkl_dev_mutex_free(dev->lock);
+	if (dev->base)
+		lkl_dev_mem_free(dev->base);
 	free(dev->req);
-	free(dev->base);
+	dev->idle = NULL;
+	dev->kick = NULL;
+	dev->lock = NULL;
 	dev->req = NULL;
 	dev->base = NULL;
 }
@@ -708,22 +735,24 @@ int lkl_virtio_dev_add(struct lkl_virtio_dev *dev)
 	dev->pending = 0;
 	dev->busy = false;
 	dev->holders = 0;
+	dev->idle_waiters = 0;
+	dev->sleeping = false;
 	dev->stop = false;
 	dev->req = malloc(sizeof(*dev->req));
-	if (posix_memalign(&dev->base, LKL_VIRTIO_MMIO_SIZE,
-			   LKL_VIRTIO_MMIO_SIZE))
-		dev->base = NULL;
-	if (!dev->req || !dev->base) {
-		free(dev->req);
-		free(dev->base);
+	/* Aligned to 4096 bytes, so the window never straddles another. */
+	dev->base = lkl_dev_mem_alloc(LKL_VIRTIO_MMIO_SIZE);
+	dev->lock = lkl_dev_mutex_alloc();
+	dev->kick = lkl_dev_sem_alloc(0);
+	dev->idle = lkl_dev_sem_alloc(0);
+	if (!dev->req || !dev->base || !dev->lock || !dev->kick ||
+	    !dev->idle) {
+		virtio_dev_free(dev);
 		return -LKL_ENOMEM;
 	}
 	memset(dev->base, 0, LKL_VIRTIO_MMIO_SIZE);
-	pthread_mutex_init(&dev->lock, NULL);
-	pthread_cond_init(&dev->wake, NULL);
-	pthread_mutex_lock(&dev->lock);
+	lkl_dev_lock(dev->lock);
 	virtio_reset(dev);
-	pthread_mutex_unlock(&dev->lock);
+	lkl_dev_unlock(dev->lock);
 
 	dev->irq = lkl_get_free_irq("virtio");
 	if (dev->irq < 0) {
@@ -746,9 +775,9 @@ int lkl_virtio_dev_add(struct lkl_virtio_dev *dev)
 	dev->id = (int)ret;
 
 	/* The driver probes at once; a device it refused is no use. */
-	pthread_mutex_lock(&dev->lock);
+	lkl_dev_lock(dev->lock);
 	ret = dev->status & LKL_VIRTIO_CONFIG_S_DRIVER_OK;
-	pthread_mutex_unlock(&dev->lock);
+	lkl_dev_unlock(dev->lock);
 	if (!ret) {
 		lkl_virtio_dev_remove(dev);
 		return -LKL_ENODEV;

@@ -15,7 +15,8 @@
 
 #include <lkl.h>
 
-#include "netdev.h"
+#include "virtio/netdev.h"
+#include "posix/host_io.h"
 
 /**
  * struct netdev_fd - an fd backend
@@ -43,9 +44,9 @@ static ssize_t fd_tx(struct lkl_netdev *nd, const struct iovec *iov, int cnt)
 
 	do {
 		if (to_fd(nd)->sock)
-			n = sendmsg(nd->rx_fd, &msg, MSG_NOSIGNAL);
+			n = lkl_host_io.sendmsg(nd->rx_fd, &msg, MSG_NOSIGNAL);
 		else
-			n = writev(nd->rx_fd, iov, cnt);
+			n = lkl_host_io.writev(nd->rx_fd, iov, cnt);
 	} while (n < 0 && errno == EINTR);
 	return n < 0 ? -errno : n;
 }
@@ -60,9 +61,10 @@ static ssize_t fd_rx(struct lkl_netdev *nd, const struct iovec *iov, int cnt)
 
 	do {
 		if (to_fd(nd)->sock)
-			n = recvmsg(nd->rx_fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
+			n = lkl_host_io.recvmsg(nd->rx_fd, &msg,
+						 MSG_DONTWAIT | MSG_TRUNC);
 		else
-			n = readv(nd->rx_fd, iov, cnt);
+			n = lkl_host_io.readv(nd->rx_fd, iov, cnt);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
@@ -106,11 +108,12 @@ int lkl_netdev_fd_create(int fd, int vnet_hdr_len, struct lkl_netdev **nd)
 
 	if (vnet_hdr_len != 0 && vnet_hdr_len != 10 && vnet_hdr_len != 12)
 		return lkl_netdev_err(EINVAL);
-	if (fd < 0 || fstat(fd, &st))
+	if (fd < 0 || lkl_host_io.fstat(fd, &st))
 		return lkl_netdev_err(EBADF);
 	if (S_ISSOCK(st.st_mode)) {
 		optlen = sizeof(type);
-		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &optlen))
+		if (lkl_host_io.getsockopt(fd, SOL_SOCKET, SO_TYPE, &type,
+					   &optlen))
 			return lkl_netdev_err(errno);
 		if (type == SOCK_STREAM)
 			return lkl_netdev_err(EINVAL);

@@ -14,10 +14,11 @@
 #ifndef _LKL_LIB_VIRTIO_H
 #define _LKL_LIB_VIRTIO_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/uio.h>
+
+#include <lkl/asm/host_ops.h>
 
 #pragma GCC visibility push(hidden)
 
@@ -120,8 +121,11 @@ struct lkl_virtio_queue {
  * @irq: the device's interrupt
  * @id: the platform device id the kernel gave it
  * @lock: guards the register state below and the worker's state
- * @wake: signals @worker that @pending or @stop changed, and signals the
- *	register code that @busy became false
+ * @kick: a semaphore that wakes @worker when @pending or @stop changed
+ * @sleeping: @worker waits on @kick; the one who clears it ups @kick
+ * @idle: a semaphore that wakes the @idle_waiters threads waiting for
+ *	@busy and @holders to become zero
+ * @idle_waiters: how many threads wait on @idle
  * @worker: the thread that serves the queues
  * @pending: a bitmap of queues notified and not served yet
  * @busy: @worker is serving queues without @lock
@@ -148,9 +152,12 @@ struct lkl_virtio_dev {
 	int irq;
 	int id;
 
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	pthread_t worker;
+	struct lkl_mutex *lock;
+	struct lkl_sem *kick;
+	bool sleeping;
+	struct lkl_sem *idle;
+	unsigned int idle_waiters;
+	lkl_thread_t worker;
 	uint32_t pending;
 	bool busy;
 	unsigned int holders;

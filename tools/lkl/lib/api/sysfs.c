@@ -8,7 +8,7 @@
 
 #include <lkl.h>
 
-#include "sysfs.h"
+#include "api/sysfs.h"
 
 #define SYSFS_ROOT	"/.lkl-sysfs"
 

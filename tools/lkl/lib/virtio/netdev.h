@@ -2,7 +2,7 @@
 /*
  * Network backends of the host library (internal header).
  *
- * A backend (netdev-tap.c, netdev-raw.c, ...) embeds a struct lkl_netdev,
+ * A backend (lib/netdev/netdev-tap.c, ...) embeds a struct lkl_netdev,
  * fills it in and returns it from its lkl_netdev_*_create() function. The
  * virtio-net device (virtio_net.c) then moves frames through its
  * operations: tx on the device's worker thread, rx on the device's receive

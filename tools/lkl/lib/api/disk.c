@@ -14,7 +14,7 @@
 
 #include <lkl.h>
 
-#include "sysfs.h"
+#include "api/sysfs.h"
 
 #define DISK_NAME_MAX	32
 

@@ -19,7 +19,8 @@
 
 #include <lkl.h>
 
-#include "netdev.h"
+#include "virtio/netdev.h"
+#include "posix/host_io.h"
 
 struct tap_netdev {
 	struct lkl_netdev nd;
@@ -36,7 +37,7 @@ static ssize_t tap_tx(struct lkl_netdev *nd, const struct iovec *iov, int cnt)
 	ssize_t ret;
 
 	do {
-		ret = writev(to_tap(nd)->fd, iov, cnt);
+		ret = lkl_host_io.writev(to_tap(nd)->fd, iov, cnt);
 	} while (ret < 0 && errno == EINTR);
 	return ret < 0 ? -errno : ret;
 }
@@ -46,7 +47,7 @@ static ssize_t tap_rx(struct lkl_netdev *nd, const struct iovec *iov, int cnt)
 	ssize_t ret;
 
 	do {
-		ret = readv(to_tap(nd)->fd, iov, cnt);
+		ret = lkl_host_io.readv(to_tap(nd)->fd, iov, cnt);
 	} while (ret < 0 && errno == EINTR);
 	return ret < 0 ? -errno : ret;
 }
@@ -59,12 +60,12 @@ static int tap_set_offloads(struct lkl_netdev *nd, unsigned int offloads)
 		f |= TUN_F_CSUM;
 	if (offloads & LKL_NETDEV_OFFLOAD_LRO)
 		f |= TUN_F_TSO4 | TUN_F_TSO6;
-	return ioctl(to_tap(nd)->fd, TUNSETOFFLOAD, f) ? -errno : 0;
+	return lkl_host_io.ioctl(to_tap(nd)->fd, TUNSETOFFLOAD, f) ? -errno : 0;
 }
 
 static void tap_free(struct lkl_netdev *nd)
 {
-	close(to_tap(nd)->fd);
+	lkl_host_io.close(to_tap(nd)->fd);
 	free(nd);
 }
 
@@ -82,10 +83,11 @@ static int tap_setup(int fd, struct ifreq *ifr, struct lkl_netdev **ndp)
 	int hdr = 12;
 
 	ifr->ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
-	if (ioctl(fd, TUNSETIFF, ifr))
+	if (lkl_host_io.ioctl(fd, TUNSETIFF, ifr))
 		return -errno;
-	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr) ||
-	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK))
+	if (lkl_host_io.ioctl(fd, TUNSETVNETHDRSZ, &hdr) ||
+	    lkl_host_io.fcntl(fd, F_SETFL,
+			      lkl_host_io.fcntl(fd, F_GETFL) | O_NONBLOCK))
 		return -errno;
 
 	tap = calloc(1, sizeof(*tap));
@@ -113,14 +115,14 @@ int lkl_netdev_tap_create(const char *ifname, struct lkl_netdev **nd)
 	if (!if_nametoindex(ifname))
 		return -LKL_ENODEV;
 
-	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	fd = lkl_host_io.open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, ifname, strlen(ifname));
 	ret = tap_setup(fd, &ifr, nd);
 	if (ret)
-		close(fd);
+		lkl_host_io.close(fd);
 	return ret;
 }
 
@@ -132,15 +134,15 @@ int lkl_netdev_macvtap_create(const char *path, struct lkl_netdev **nd)
 
 	if (!path || !nd)
 		return -LKL_EINVAL;
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	fd = lkl_host_io.open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	ret = -LKL_EINVAL;
-	if (!fstat(fd, &st) && S_ISCHR(st.st_mode)) {
+	if (!lkl_host_io.fstat(fd, &st) && S_ISCHR(st.st_mode)) {
 		memset(&ifr, 0, sizeof(ifr));
 		ret = tap_setup(fd, &ifr, nd);
 	}
 	if (ret)
-		close(fd);
+		lkl_host_io.close(fd);
 	return ret;
 }

@@ -20,7 +20,8 @@
 
 #include <lkl.h>
 
-#include "netdev.h"
+#include "virtio/netdev.h"
+#include "posix/host_io.h"
 
 struct raw_netdev {
 	struct lkl_netdev nd;
@@ -41,7 +42,7 @@ static ssize_t raw_tx(struct lkl_netdev *nd, const struct iovec *iov, int cnt)
 	ssize_t ret;
 
 	do {
-		ret = sendmsg(to_raw(nd)->fd, &msg, 0);
+		ret = lkl_host_io.sendmsg(to_raw(nd)->fd, &msg, 0);
 	} while (ret < 0 && errno == EINTR);
 	return ret < 0 ? -errno : ret;
 }
@@ -56,7 +57,8 @@ static ssize_t raw_rx(struct lkl_netdev *nd, const struct iovec *iov, int cnt)
 
 	/* MSG_TRUNC: the full length, so that a cut frame is seen as such. */
 	do {
-		ret = recvmsg(to_raw(nd)->fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
+		ret = lkl_host_io.recvmsg(to_raw(nd)->fd, &msg,
+					  MSG_DONTWAIT | MSG_TRUNC);
 	} while (ret < 0 && errno == EINTR);
 	if (ret < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
@@ -66,7 +68,7 @@ static ssize_t raw_rx(struct lkl_netdev *nd, const struct iovec *iov, int cnt)
 
 static void raw_free(struct lkl_netdev *nd)
 {
-	close(to_raw(nd)->fd);
+	lkl_host_io.close(to_raw(nd)->fd);
 	free(nd);
 }
 
@@ -90,27 +92,28 @@ int lkl_netdev_raw_create(const char *ifname, struct lkl_netdev **nd)
 		return -LKL_ENODEV;
 
 	/* Protocol 0 receives nothing until bound to the interface. */
-	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	fd = lkl_host_io.socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	sll.sll_protocol = htons(ETH_P_ALL);
 	sll.sll_ifindex = ifindex;
 	mr.mr_ifindex = ifindex;
-	if (setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) ||
-	    setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
-		       sizeof(one)) ||
-	    bind(fd, (struct sockaddr *)&sll, sizeof(sll)) ||
-	    setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
-		       sizeof(mr))) {
+	if (lkl_host_io.setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &one,
+				   sizeof(one)) ||
+	    lkl_host_io.setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING,
+				   &one, sizeof(one)) ||
+	    lkl_host_io.bind(fd, (struct sockaddr *)&sll, sizeof(sll)) ||
+	    lkl_host_io.setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
+				   sizeof(mr))) {
 		int err = -errno;
 
-		close(fd);
+		lkl_host_io.close(fd);
 		return err;
 	}
 
 	raw = calloc(1, sizeof(*raw));
 	if (!raw) {
-		close(fd);
+		lkl_host_io.close(fd);
 		return -LKL_ENOMEM;
 	}
 	raw->fd = fd;

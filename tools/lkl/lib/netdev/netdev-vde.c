@@ -19,7 +19,7 @@
 
 #include <lkl.h>
 
-#include "netdev.h"
+#include "virtio/netdev.h"
 
 #ifdef LKL_HAVE_VDEPLUG
 #include <libvdeplug.h>

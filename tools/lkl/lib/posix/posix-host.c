@@ -28,7 +28,9 @@
 
 #include <lkl_host.h>
 
-#include "virtio.h"
+#include "virtio/virtio.h"
+#include "posix/host_io.h"
+#include "posix/posix.h"
 
 /* Stack size of the threads made here; see lkl_host.h. */
 #define POSIX_THREAD_STACK	(2048UL * 1024)
@@ -52,7 +54,7 @@ static_assert(sizeof(pthread_t) <= sizeof(lkl_thread_t),
 static void posix_print(const char *str, int len)
 {
 	while (len > 0) {
-		ssize_t ret = write(STDERR_FILENO, str, len);
+		ssize_t ret = lkl_host_io.write(STDERR_FILENO, str, len);
 
 		if (ret < 0) {
 			if (errno == EINTR)
@@ -201,16 +203,14 @@ static void *posix_thread_trampoline(void *data)
 }
 
 /*
- * Start a joinable thread with every signal blocked. The mask is set around
- * pthread_create() so that the new thread inherits it from its first
- * instruction on; a signal can never be delivered to it. Returns 0 or a
- * negative errno.
+ * Start a joinable thread with every signal blocked (see
+ * lkl_posix_thread_start()) and a stack of POSIX_THREAD_STACK bytes.
+ * Returns 0 or a negative errno.
  */
 static int posix_thread_start(pthread_t *tid, void (*fn)(void *), void *arg)
 {
 	struct posix_thread_start *start;
 	pthread_attr_t attr;
-	sigset_t all, old;
 	int err;
 
 	start = malloc(sizeof(*start));
@@ -225,12 +225,9 @@ static int posix_thread_start(pthread_t *tid, void (*fn)(void *), void *arg)
 		return -err;
 	}
 	err = pthread_attr_setstacksize(&attr, POSIX_THREAD_STACK);
-	if (!err) {
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		err = pthread_create(tid, &attr, posix_thread_trampoline, start);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-	}
+	if (!err)
+		err = lkl_posix_thread_start(tid, &attr,
+					     posix_thread_trampoline, start);
 	pthread_attr_destroy(&attr);
 	if (err)
 		free(start);

@@ -25,7 +25,8 @@
 #include <lkl/linux/virtio_blk.h>
 #include <lkl/linux/virtio_ids.h>
 
-#include "virtio.h"
+#include "virtio/virtio.h"
+#include "posix/host_io.h"
 
 #define BLK_SECTOR_SHIFT	9
 #define BLK_SECTOR_SIZE		512
@@ -158,7 +159,8 @@ static int blk_rw(int fd, struct iovec *iov, int cnt, off_t off, bool write)
 			cnt--;
 			continue;
 		}
-		ret = write ? pwritev(fd, iov, n, off) : preadv(fd, iov, n, off);
+		ret = write ? lkl_host_io.pwritev(fd, iov, n, off) :
+			      lkl_host_io.preadv(fd, iov, n, off);
 		if (ret < 0 && errno == EINTR)
 			continue;
 		if (ret <= 0)
@@ -184,7 +186,7 @@ static int blk_write_zeroes(int fd, off_t off, uint64_t len)
 
 	while (len) {
 		size_t l = len < sizeof(zeroes) ? len : sizeof(zeroes);
-		ssize_t ret = pwrite(fd, zeroes, l, off);
+		ssize_t ret = lkl_host_io.pwrite(fd, zeroes, l, off);
 
 		if (ret < 0 && errno == EINTR)
 			continue;
@@ -235,7 +237,7 @@ static int blk_ranges(struct virtio_blk_dev *blk, uint32_t type,
 			mode = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
 		else
 			mode = FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE;
-		if (!fallocate(blk->fd, mode, off, bytes))
+		if (!lkl_host_io.fallocate(blk->fd, mode, off, bytes))
 			continue;
 		if (errno != EOPNOTSUPP && errno != EINVAL)
 			return LKL_VIRTIO_BLK_S_IOERR;
@@ -262,7 +264,7 @@ static void blk_written(struct virtio_blk_dev *blk, size_t len)
 		return;
 	blk->unstarted = 0;
 #ifdef SYNC_FILE_RANGE_WRITE
-	sync_file_range(blk->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	lkl_host_io.sync_file_range(blk->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 #endif
 }
 
@@ -313,7 +315,7 @@ static int blk_enqueue(struct lkl_virtio_dev *dev, int q,
 		break;
 	case LKL_VIRTIO_BLK_T_FLUSH:
 		status = LKL_VIRTIO_BLK_S_OK;
-		if (!blk->readonly && fdatasync(blk->fd))
+		if (!blk->readonly && lkl_host_io.fdatasync(blk->fd))
 			status = LKL_VIRTIO_BLK_S_IOERR;
 		break;
 	case LKL_VIRTIO_BLK_T_GET_ID:
@@ -349,7 +351,7 @@ static int64_t blk_size(int fd)
 {
 	struct stat st;
 
-	if (fstat(fd, &st))
+	if (lkl_host_io.fstat(fd, &st))
 		return -LKL_EBADF;
 	if (S_ISREG(st.st_mode))
 		return st.st_size;
@@ -357,7 +359,7 @@ static int64_t blk_size(int fd)
 	if (S_ISBLK(st.st_mode)) {
 		uint64_t size;
 
-		if (ioctl(fd, BLKGETSIZE64, &size))
+		if (lkl_host_io.ioctl(fd, BLKGETSIZE64, &size))
 			return -LKL_EIO;
 		return (int64_t)size;
 	}
@@ -376,7 +378,7 @@ int lkl_disk_add(struct lkl_disk *disk)
 
 	if (!disk)
 		return -LKL_EINVAL;
-	flags = fcntl(disk->fd, F_GETFL);
+	flags = lkl_host_io.fcntl(disk->fd, F_GETFL);
 	if (flags < 0)
 		return -LKL_EBADF;
 	if ((flags & O_ACCMODE) == O_WRONLY ||

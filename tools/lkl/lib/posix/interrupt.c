@@ -16,15 +16,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <lkl.h>
 #include <lkl_host.h>
 
-#pragma GCC visibility push(hidden)
-extern void (*lkl_posix_wait_interrupted)(void);
-#pragma GCC visibility pop
+#include "posix/host_io.h"
+#include "posix/posix.h"
 
 static pthread_mutex_t interrupt_lock = PTHREAD_MUTEX_INITIALIZER;
 static int interrupt_pipe[2] = { -1, -1 };
@@ -35,7 +33,7 @@ static void interrupt_wait_interrupted(void)
 	ssize_t ret;
 
 	/* Eight bytes are written whole; a full pipe has work pending. */
-	ret = write(interrupt_pipe[1], &self, sizeof(self));
+	ret = lkl_host_io.write(interrupt_pipe[1], &self, sizeof(self));
 	(void)ret;
 }
 
@@ -48,7 +46,8 @@ static void *interrupt_watcher(void *arg)
 	pthread_setname_np(pthread_self(), "lkl-interrupt");
 #endif
 	for (;;) {
-		ssize_t n = read(interrupt_pipe[0], &thread, sizeof(thread));
+		ssize_t n = lkl_host_io.read(interrupt_pipe[0], &thread,
+					     sizeof(thread));
 
 		if (n == sizeof(thread))
 			lkl_interrupt_thread(thread);
@@ -60,25 +59,21 @@ static void *interrupt_watcher(void *arg)
 
 int lkl_host_interrupt_on_signals(void)
 {
-	sigset_t all, old;
 	pthread_t watcher;
 	int ret = 0;
 
 	pthread_mutex_lock(&interrupt_lock);
 	if (interrupt_pipe[0] >= 0)
 		goto out;
-	if (pipe2(interrupt_pipe, O_CLOEXEC)) {
+	if (lkl_host_io.pipe2(interrupt_pipe, O_CLOEXEC)) {
 		ret = -errno;
 		goto out;
 	}
 	/* The watcher takes no signals: they are for the application. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = -pthread_create(&watcher, NULL, interrupt_watcher, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ret = -lkl_posix_thread_start(&watcher, NULL, interrupt_watcher, NULL);
 	if (ret) {
-		close(interrupt_pipe[0]);
-		close(interrupt_pipe[1]);
+		lkl_host_io.close(interrupt_pipe[0]);
+		lkl_host_io.close(interrupt_pipe[1]);
 		interrupt_pipe[0] = -1;
 		interrupt_pipe[1] = -1;
 		goto out;

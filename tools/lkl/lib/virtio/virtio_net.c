@@ -24,8 +24,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +34,11 @@
 #include <lkl/linux/virtio_ids.h>
 #include <lkl/linux/virtio_net.h>
 
-#include "netdev.h"
-#include "sysfs.h"
-#include "virtio.h"
+#include "virtio/netdev.h"
+#include "api/sysfs.h"
+#include "virtio/virtio.h"
+#include "virtio/virtio_host.h"
+#include "posix/host_io.h"
 
 #define VNET_RXQ		0
 #define VNET_TXQ		1
@@ -106,7 +106,7 @@ struct vnet_dev {
 	struct lkl_netdev *nd;
 	struct lkl_virtio_net_config config;
 	int kick[2];
-	pthread_t rx_thread;
+	lkl_thread_t rx_thread;
 	bool stop;
 	bool mrg;
 	bool guest_csum;
@@ -396,7 +396,7 @@ static bool vnet_readable(int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
-	return poll(&p, 1, 0) > 0;
+	return lkl_host_io.poll(&p, 1, 0) > 0;
 }
 
 /* Receive the frames that are there, then interrupt the driver once. */
@@ -420,16 +420,13 @@ static enum vnet_rx vnet_rx_batch(struct vnet_dev *vd)
 	return ret;
 }
 
-static void *vnet_rx_thread(void *arg)
+static void vnet_rx_thread(void *arg)
 {
 	struct vnet_dev *vd = arg;
 	struct pollfd p[2];
 	bool starved = true, dead = false;
 	char buf[64];
 
-#ifdef __linux__
-	pthread_setname_np(pthread_self(), "lkl-vnet-rx");
-#endif
 	p[0].fd = vd->kick[0];
 	p[0].events = POLLIN;
 	p[1].fd = vd->nd->rx_fd;
@@ -437,10 +434,11 @@ static void *vnet_rx_thread(void *arg)
 	for (;;) {
 		p[0].revents = 0;
 		p[1].revents = 0;
-		if (poll(p, starved || dead ? 1 : 2, -1) < 0)
+		if (lkl_host_io.poll(p, starved || dead ? 1 : 2, -1) < 0)
 			continue;
 		if (p[0].revents) {
-			while (read(vd->kick[0], buf, sizeof(buf)) > 0)
+			while (lkl_host_io.read(vd->kick[0], buf,
+						sizeof(buf)) > 0)
 				;
 			if (__atomic_load_n(&vd->stop, __ATOMIC_ACQUIRE))
 				break;
@@ -459,7 +457,6 @@ static void *vnet_rx_thread(void *arg)
 			break;
 		}
 	}
-	return NULL;
 }
 
 static void vnet_kick(struct vnet_dev *vd)
@@ -468,7 +465,7 @@ static void vnet_kick(struct vnet_dev *vd)
 	ssize_t ret;
 
 	/* A full pipe has a wakeup pending already. */
-	ret = write(vd->kick[1], &c, 1);
+	ret = lkl_host_io.write(vd->kick[1], &c, 1);
 	(void)ret;
 }
 
@@ -574,27 +571,20 @@ static void vnet_stop_rx(struct vnet_dev *vd)
 {
 	__atomic_store_n(&vd->stop, true, __ATOMIC_RELEASE);
 	vnet_kick(vd);
-	pthread_join(vd->rx_thread, NULL);
+	lkl_dev_thread_join(vd->rx_thread);
 }
 
 static void vnet_free(struct vnet_dev *vd)
 {
-	close(vd->kick[0]);
-	close(vd->kick[1]);
+	lkl_host_io.close(vd->kick[0]);
+	lkl_host_io.close(vd->kick[1]);
 	free(vd);
 }
 
-/* Start the receive thread with every signal blocked. */
 static int vnet_start_rx(struct vnet_dev *vd)
 {
-	sigset_t all, old;
-	int err;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&vd->rx_thread, NULL, vnet_rx_thread, vd);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return err ? -LKL_EAGAIN : 0;
+	vd->rx_thread = lkl_dev_thread_start(vnet_rx_thread, vd);
+	return vd->rx_thread ? 0 : -LKL_EAGAIN;
 }
 
 int lkl_netdev_add(struct lkl_netdev *nd, const struct lkl_netdev_args *args)
@@ -615,7 +605,7 @@ int lkl_netdev_add(struct lkl_netdev *nd, const struct lkl_netdev_args *args)
 	vd = calloc(1, sizeof(*vd));
 	if (!vd)
 		return -LKL_ENOMEM;
-	if (pipe2(vd->kick, O_NONBLOCK | O_CLOEXEC)) {
+	if (lkl_host_io.pipe2(vd->kick, O_NONBLOCK | O_CLOEXEC)) {
 		free(vd);
 		return -LKL_ENOMEM;
 	}
@@ -688,9 +678,9 @@ int lkl_netdev_get_features(struct lkl_netdev *nd,
 
 	if (!vd)
 		return -LKL_EINVAL;
-	pthread_mutex_lock(&vd->dev.lock);
+	lkl_dev_lock(vd->dev.lock);
 	*features = vd->dev.driver_features;
-	pthread_mutex_unlock(&vd->dev.lock);
+	lkl_dev_unlock(vd->dev.lock);
 	return 0;
 }
 

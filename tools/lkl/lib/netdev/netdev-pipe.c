@@ -34,7 +34,8 @@
 
 #include <lkl.h>
 
-#include "netdev.h"
+#include "virtio/netdev.h"
+#include "posix/host_io.h"
 
 /* The virtio-net header with num_buffers, as the device passes it. */
 #define PIPE_VNET_HDR_LEN	12
@@ -86,7 +87,8 @@ static int pipe_write_all(int fd, struct iovec *iov, int cnt, size_t len)
 	ssize_t n;
 
 	while (len) {
-		n = writev(fd, iov, cnt < PIPE_IOV_MAX ? cnt : PIPE_IOV_MAX);
+		n = lkl_host_io.writev(fd, iov,
+				       cnt < PIPE_IOV_MAX ? cnt : PIPE_IOV_MAX);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -96,7 +98,7 @@ static int pipe_write_all(int fd, struct iovec *iov, int cnt, size_t len)
 				deadline = pipe_now_ms() + PIPE_FRAME_TIMEOUT_MS;
 			else if (pipe_now_ms() > deadline)
 				return started ? -ETIMEDOUT : -ENOBUFS;
-			poll(&pfd, 1, 100);
+			lkl_host_io.poll(&pfd, 1, 100);
 			continue;
 		}
 		started = true;
@@ -168,11 +170,13 @@ static int pipe_read_exact(int fd, struct iovec *iov, int cnt, size_t len,
 
 	while (len) {
 		if (iov) {
-			n = readv(fd, iov, cnt < PIPE_IOV_MAX ? cnt : PIPE_IOV_MAX);
+			n = lkl_host_io.readv(fd, iov,
+					      cnt < PIPE_IOV_MAX ? cnt :
+					      PIPE_IOV_MAX);
 		} else {
 			s.iov_base = scratch;
 			s.iov_len = len < sizeof(scratch) ? len : sizeof(scratch);
-			n = readv(fd, &s, 1);
+			n = lkl_host_io.readv(fd, &s, 1);
 		}
 		if (n == 0)
 			return -EPIPE;
@@ -188,7 +192,7 @@ static int pipe_read_exact(int fd, struct iovec *iov, int cnt, size_t len,
 				deadline = pipe_now_ms() + PIPE_FRAME_TIMEOUT_MS;
 			else if (pipe_now_ms() > deadline)
 				return -ETIMEDOUT;
-			poll(&pfd, 1, 100);
+			lkl_host_io.poll(&pfd, 1, 100);
 			continue;
 		}
 		first = false;
@@ -251,8 +255,8 @@ static void pipe_free(struct lkl_netdev *nd)
 {
 	struct netdev_pipe *p = to_pipe(nd);
 
-	close(p->nd.rx_fd);
-	close(p->tx_fd);
+	lkl_host_io.close(p->nd.rx_fd);
+	lkl_host_io.close(p->tx_fd);
 	free(p);
 }
 
@@ -281,17 +285,17 @@ static int pipe_open(const char *path, int flags)
 	int fd;
 
 	do {
-		fd = open(path, flags | O_CLOEXEC);
+		fd = lkl_host_io.open(path, flags | O_CLOEXEC);
 	} while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return -errno;
 	/* The name may have been replaced since pipe_check_fifo(). */
-	if (fstat(fd, &st) || !S_ISFIFO(st.st_mode)) {
-		close(fd);
+	if (lkl_host_io.fstat(fd, &st) || !S_ISFIFO(st.st_mode)) {
+		lkl_host_io.close(fd);
 		return -EINVAL;
 	}
 	/* A bigger FIFO holds a few GSO frames; the default holds one. */
-	fcntl(fd, F_SETPIPE_SZ, PIPE_FIFO_SIZE);
+	lkl_host_io.fcntl(fd, F_SETPIPE_SZ, PIPE_FIFO_SIZE);
 	return fd;
 }
 
@@ -336,9 +340,9 @@ int lkl_netdev_pipe_create(const char *rx_path, const char *tx_path,
 		goto err_close;
 	}
 	/* The open waited for the peer; the writes must not wait long. */
-	if (fcntl(p->tx_fd, F_SETFL, O_WRONLY | O_NONBLOCK)) {
+	if (lkl_host_io.fcntl(p->tx_fd, F_SETFL, O_WRONLY | O_NONBLOCK)) {
 		ret = -errno;
-		close(p->tx_fd);
+		lkl_host_io.close(p->tx_fd);
 		goto err_close;
 	}
 
@@ -349,7 +353,7 @@ int lkl_netdev_pipe_create(const char *rx_path, const char *tx_path,
 	return 0;
 
 err_close:
-	close(p->nd.rx_fd);
+	lkl_host_io.close(p->nd.rx_fd);
 err_free:
 	free(p);
 	return lkl_netdev_err(-ret);
