@@ -28,7 +28,7 @@
  * a register write, with no exit from a virtual machine to pay for.
  *
  * Threads, mutexes and semaphores are the host's, from the host operations
- * the application booted the kernel with (virtio_host.h), so the devices
+ * the application booted the kernel with (lkl_ops), so the devices
  * work on any host that implements struct lkl_host_operations.
  */
 #include <endian.h>
@@ -42,7 +42,6 @@
 #include <lkl/linux/virtio_ring.h>
 
 #include "virtio/virtio.h"
-#include "virtio/virtio_host.h"
 
 #define VIRTIO_MMIO_MAGIC	0x74726976	/* "virt" */
 #define VIRTIO_MMIO_VERSION	2
@@ -101,9 +100,9 @@ static void virtio_quiesce(struct lkl_virtio_dev *dev)
 	dev->pending = 0;
 	while (dev->busy || dev->holders) {
 		dev->idle_waiters++;
-		lkl_dev_unlock(dev->lock);
-		lkl_dev_sem_down(dev->idle);
-		lkl_dev_lock(dev->lock);
+		lkl_ops->mutex_unlock(dev->lock);
+		lkl_ops->sem_down(dev->idle);
+		lkl_ops->mutex_lock(dev->lock);
 	}
 }
 
@@ -113,7 +112,7 @@ static void virtio_kick(struct lkl_virtio_dev *dev)
 	if (!dev->sleeping)
 		return;
 	dev->sleeping = false;
-	lkl_dev_sem_up(dev->kick);
+	lkl_ops->sem_up(dev->kick);
 }
 
 /* With @lock held: @busy or @holders went down; wake virtio_quiesce(). */
@@ -122,7 +121,7 @@ static void virtio_wake_idle(struct lkl_virtio_dev *dev)
 	if (dev->busy || dev->holders)
 		return;
 	for (; dev->idle_waiters; dev->idle_waiters--)
-		lkl_dev_sem_up(dev->idle);
+		lkl_ops->sem_up(dev->idle);
 }
 
 static void virtio_reset(struct lkl_virtio_dev *dev)
@@ -390,9 +389,9 @@ int lkl_virtio_iomem_access(const void *addr, void *val, int size, int write)
 	 * The device stays registered until its kernel driver is gone, and
 	 * only the kernel, which holds its one CPU here, makes these calls.
 	 */
-	lkl_dev_lock(dev->lock);
+	lkl_ops->mutex_lock(dev->lock);
 	virtio_access(dev, a - (uintptr_t)dev->base, val, size, write);
-	lkl_dev_unlock(dev->lock);
+	lkl_ops->mutex_unlock(dev->lock);
 	return 0;
 }
 
@@ -488,21 +487,21 @@ bool lkl_virtio_queue_hold(struct lkl_virtio_dev *dev, unsigned int q)
 {
 	bool ok;
 
-	lkl_dev_lock(dev->lock);
+	lkl_ops->mutex_lock(dev->lock);
 	ok = q < dev->num_queues && dev->queue[q].ready &&
 	     !(dev->status & LKL_VIRTIO_CONFIG_S_NEEDS_RESET);
 	if (ok)
 		dev->holders++;
-	lkl_dev_unlock(dev->lock);
+	lkl_ops->mutex_unlock(dev->lock);
 	return ok;
 }
 
 void lkl_virtio_queue_release(struct lkl_virtio_dev *dev)
 {
-	lkl_dev_lock(dev->lock);
+	lkl_ops->mutex_lock(dev->lock);
 	dev->holders--;
 	virtio_wake_idle(dev);
-	lkl_dev_unlock(dev->lock);
+	lkl_ops->mutex_unlock(dev->lock);
 }
 
 int lkl_virtio_queue_peek(struct lkl_virtio_dev *dev, unsigned int qi,
@@ -540,9 +539,9 @@ void lkl_virtio_queue_interrupt(struct lkl_virtio_dev *dev, unsigned int qi)
 
 void lkl_virtio_queue_broken(struct lkl_virtio_dev *dev)
 {
-	lkl_dev_lock(dev->lock);
+	lkl_ops->mutex_lock(dev->lock);
 	dev->status |= LKL_VIRTIO_CONFIG_S_NEEDS_RESET;
-	lkl_dev_unlock(dev->lock);
+	lkl_ops->mutex_unlock(dev->lock);
 	virtio_raise(dev, VIRTIO_INT_CONFIG);
 }
 
@@ -612,13 +611,13 @@ static void virtio_worker(void *arg)
 	struct lkl_virtio_dev *dev = arg;
 	uint32_t pending, raise;
 
-	lkl_dev_lock(dev->lock);
+	lkl_ops->mutex_lock(dev->lock);
 	for (;;) {
 		while (!dev->pending && !dev->stop) {
 			dev->sleeping = true;
-			lkl_dev_unlock(dev->lock);
-			lkl_dev_sem_down(dev->kick);
-			lkl_dev_lock(dev->lock);
+			lkl_ops->mutex_unlock(dev->lock);
+			lkl_ops->sem_down(dev->kick);
+			lkl_ops->mutex_lock(dev->lock);
 		}
 		if (dev->stop)
 			break;
@@ -629,13 +628,13 @@ static void virtio_worker(void *arg)
 		pending = dev->pending;
 		dev->pending = 0;
 		dev->busy = true;
-		lkl_dev_unlock(dev->lock);
+		lkl_ops->mutex_unlock(dev->lock);
 
 		raise = virtio_serve(dev, pending);
 		if (raise & VIRTIO_INT_CONFIG) {
-			lkl_dev_lock(dev->lock);
+			lkl_ops->mutex_lock(dev->lock);
 			dev->status |= LKL_VIRTIO_CONFIG_S_NEEDS_RESET;
-			lkl_dev_unlock(dev->lock);
+			lkl_ops->mutex_unlock(dev->lock);
 		}
 		/*
 		 * Still busy, so that a reset waits for this interrupt, but
@@ -646,11 +645,11 @@ static void virtio_worker(void *arg)
 		if (raise)
 			virtio_raise(dev, raise);
 
-		lkl_dev_lock(dev->lock);
+		lkl_ops->mutex_lock(dev->lock);
 		dev->busy = false;
 		virtio_wake_idle(dev);
 	}
-	lkl_dev_unlock(dev->lock);
+	lkl_ops->mutex_unlock(dev->lock);
 }
 
 static int virtio_devs_insert(struct lkl_virtio_dev *dev)
@@ -681,29 +680,29 @@ static void virtio_devs_delete(struct lkl_virtio_dev *dev)
 /* Start the worker; 0 or a negative LKL errno. */
 static int virtio_worker_start(struct lkl_virtio_dev *dev)
 {
-	dev->worker = lkl_dev_thread_start(virtio_worker, dev);
+	dev->worker = lkl_ops->thread_create(virtio_worker, dev);
 	return dev->worker ? 0 : -LKL_EAGAIN;
 }
 
 static void virtio_worker_stop(struct lkl_virtio_dev *dev)
 {
-	lkl_dev_lock(dev->lock);
+	lkl_ops->mutex_lock(dev->lock);
 	dev->stop = true;
 	virtio_kick(dev);
-	lkl_dev_unlock(dev->lock);
-	lkl_dev_thread_join(dev->worker);
+	lkl_ops->mutex_unlock(dev->lock);
+	lkl_ops->thread_join(dev->worker);
 }
 
 static void virtio_dev_free(struct lkl_virtio_dev *dev)
 {
 	if (dev->idle)
-		lkl_dev_sem_free(dev->idle);
+		lkl_ops->sem_free(dev->idle);
 	if (dev->kick)
-		lkl_dev_sem_free(dev->kick);
+		lkl_ops->sem_free(dev->kick);
 	if (dev->lock)
-		lkl_dev_mutex_free(dev->lock);
+		lkl_ops->mutex_free(dev->lock);
 	if (dev->base)
-		lkl_dev_mem_free(dev->base);
+		lkl_ops->mem_free(dev->base);
 	free(dev->req);
 	dev->idle = NULL;
 	dev->kick = NULL;
@@ -740,19 +739,19 @@ int lkl_virtio_dev_add(struct lkl_virtio_dev *dev)
 	dev->stop = false;
 	dev->req = malloc(sizeof(*dev->req));
 	/* Aligned to 4096 bytes, so the window never straddles another. */
-	dev->base = lkl_dev_mem_alloc(LKL_VIRTIO_MMIO_SIZE);
-	dev->lock = lkl_dev_mutex_alloc();
-	dev->kick = lkl_dev_sem_alloc(0);
-	dev->idle = lkl_dev_sem_alloc(0);
+	dev->base = lkl_ops->mem_alloc(LKL_VIRTIO_MMIO_SIZE);
+	dev->lock = lkl_ops->mutex_alloc(0);
+	dev->kick = lkl_ops->sem_alloc(0);
+	dev->idle = lkl_ops->sem_alloc(0);
 	if (!dev->req || !dev->base || !dev->lock || !dev->kick ||
 	    !dev->idle) {
 		virtio_dev_free(dev);
 		return -LKL_ENOMEM;
 	}
 	memset(dev->base, 0, LKL_VIRTIO_MMIO_SIZE);
-	lkl_dev_lock(dev->lock);
+	lkl_ops->mutex_lock(dev->lock);
 	virtio_reset(dev);
-	lkl_dev_unlock(dev->lock);
+	lkl_ops->mutex_unlock(dev->lock);
 
 	dev->irq = lkl_get_free_irq("virtio");
 	if (dev->irq < 0) {
@@ -775,9 +774,9 @@ int lkl_virtio_dev_add(struct lkl_virtio_dev *dev)
 	dev->id = (int)ret;
 
 	/* The driver probes at once; a device it refused is no use. */
-	lkl_dev_lock(dev->lock);
+	lkl_ops->mutex_lock(dev->lock);
 	ret = dev->status & LKL_VIRTIO_CONFIG_S_DRIVER_OK;
-	lkl_dev_unlock(dev->lock);
+	lkl_ops->mutex_unlock(dev->lock);
 	if (!ret) {
 		lkl_virtio_dev_remove(dev);
 		return -LKL_ENODEV;

@@ -37,7 +37,6 @@
 #include "virtio/netdev.h"
 #include "api/sysfs.h"
 #include "virtio/virtio.h"
-#include "virtio/virtio_host.h"
 #include "posix/host_io.h"
 
 #define VNET_RXQ		0
@@ -571,7 +570,7 @@ static void vnet_stop_rx(struct vnet_dev *vd)
 {
 	__atomic_store_n(&vd->stop, true, __ATOMIC_RELEASE);
 	vnet_kick(vd);
-	lkl_dev_thread_join(vd->rx_thread);
+	lkl_ops->thread_join(vd->rx_thread);
 }
 
 static void vnet_free(struct vnet_dev *vd)
@@ -583,7 +582,7 @@ static void vnet_free(struct vnet_dev *vd)
 
 static int vnet_start_rx(struct vnet_dev *vd)
 {
-	vd->rx_thread = lkl_dev_thread_start(vnet_rx_thread, vd);
+	vd->rx_thread = lkl_ops->thread_create(vnet_rx_thread, vd);
 	return vd->rx_thread ? 0 : -LKL_EAGAIN;
 }
 
@@ -678,9 +677,9 @@ int lkl_netdev_get_features(struct lkl_netdev *nd,
 
 	if (!vd)
 		return -LKL_EINVAL;
-	lkl_dev_lock(vd->dev.lock);
+	lkl_ops->mutex_lock(vd->dev.lock);
 	*features = vd->dev.driver_features;
-	lkl_dev_unlock(vd->dev.lock);
+	lkl_ops->mutex_unlock(vd->dev.lock);
 	return 0;
 }
 
