@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Running interrupts: a flat set of NR_IRQS lines with no controller to
- * program. Host threads raise them with lkl_trigger_irq() (entry.c); the
- * CPU holder runs those raised while it held the CPU when it enables
- * interrupts, and before it releases the CPU.
+ * program. Host threads raise them (entry.c); the CPU holder runs those
+ * raised while it held the CPU when it enables interrupts, and before it
+ * releases the CPU.
  */
 #include <linux/bitops.h>
 #include <linux/hardirq.h>

@@ -20,10 +20,10 @@
 
 static LIST_HEAD(lkl_task_requests);
 static struct task_struct *lkl_init_process;
-/* Upped once pid 1 serves requests: lkl_start_kernel() returns then. */
+/* Upped once pid 1 serves requests: the boot is over then. */
 static struct lkl_sem *lkl_pid1_ready;
 
-/* Never called: marks a clone of pid 1's for copy_thread(). */
+/* Never called: marks a clone of pid 1's for the new thread (threads.c). */
 int lkl_host_task_fn(void *unused)
 {
 	return 0;

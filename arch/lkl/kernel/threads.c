@@ -153,7 +153,7 @@ void lkl_wait_for_task(struct task_struct *task)
 /**
  * lkl_threads_halt() - end the host threads of all kernel threads
  *
- * Called by lkl_sys_halt() with the CPU held, after lkl_cpu_shutdown().
+ * Called at halt with the CPU held, after lkl_cpu_shutdown().
  * Each thread waits for the CPU; it wakes up, sees the CPU shut down and
  * exits without touching kernel memory. Tasks of application threads
  * are left alone: those threads are outside.
