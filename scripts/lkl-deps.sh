@@ -12,10 +12,11 @@ build_pkgs="gcc make bc bison flex libelf-dev libssl-dev python3 perl xz-utils
 	rsync ccache patch libarchive-dev libfuse3-dev libvdeplug-dev libjson-c-dev
 	curl iproute2"
 # The programs tests/hijack runs under the hijack and as native peers; jq,
-# with which tests/bench/parse-test.sh has bench-all.sh write results.json.
+# with which tests/bench/parse-test.sh has bench-all.sh write results.json;
+# pkg-config, with which tests/boot/promises.c builds against an install.
 test_pkgs="valgrind iproute2 procps e2fsprogs btrfs-progs xfsprogs dosfstools
 	fdisk fuse3 vde2 curl iputils-ping ethtool nginx-light wrk iperf3 socat
-	openssl util-linux jq"
+	openssl util-linux jq pkg-config"
 # make bench: jq (above) reads iperf3's JSON, gnuplot draws the plots,
 # sockperf times TCP request/response in the message-size sweep.
 bench_pkgs="gnuplot-nox sockperf"

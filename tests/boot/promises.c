@@ -6,6 +6,8 @@
  *   declare;
  * - <lkl.h> compiles next to the host's libc headers with -Wall -Werror,
  *   and links against liblkl.a and liblkl.so;
+ * - "make install" gives liblkl.so.0 and an lkl.pc with which a program
+ *   builds from pkg-config alone;
  * - boot and halt under valgrind show no invalid access;
  * - an idle, booted kernel uses less than 5% of a core.
  *
@@ -37,6 +39,15 @@
 #endif
 #ifndef LKL_TEST_CC
 #define LKL_TEST_CC "cc"
+#endif
+#ifndef LKL_TOOLS_SRC_DIR
+#error "LKL_TOOLS_SRC_DIR must name tools/lkl"
+#endif
+#ifndef LKL_LINUX_SRC
+#error "LKL_LINUX_SRC must name the kernel tree"
+#endif
+#ifndef LKL_MAKE
+#define LKL_MAKE "make"
 #endif
 
 #define LKL_CFLAGS	"-I'" LKL_TOOLS_DIR "/include' -I'" LKL_INCLUDE_DIR "'"
@@ -156,6 +167,15 @@ static const char header_test_src[] =
 	"	return lkl_sys_halt() ? 3 : 0;\n"
 	"}\n";
 
+static const char host_headers[] =
+	"#include <sys/socket.h>\n"
+	"#include <fcntl.h>\n"
+	"#include <stdio.h>\n"
+	"#include <signal.h>\n";
+static const char lkl_header[] =
+	"#include <lkl.h>\n"
+	"#include <lkl_host.h>\n";
+
 /* Write a test program that includes @first, then @second. */
 static int write_source(const char *path, const char *first,
 			const char *second)
@@ -170,14 +190,6 @@ static int write_source(const char *path, const char *first,
 
 TEST(headers_compile)
 {
-	static const char host_headers[] =
-		"#include <sys/socket.h>\n"
-		"#include <fcntl.h>\n"
-		"#include <stdio.h>\n"
-		"#include <signal.h>\n";
-	static const char lkl_header[] =
-		"#include <lkl.h>\n"
-		"#include <lkl_host.h>\n";
 	char dir[] = "/tmp/lkl-headers-XXXXXX";
 	static char out[65536];
 	char src[2][256], cmd[4096];
@@ -226,6 +238,100 @@ TEST(headers_compile)
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	test_run_out(out, sizeof(out), "%s", cmd);
+}
+
+FIXTURE(install) {
+	char dir[64];
+};
+
+FIXTURE_SETUP(install)
+{
+	snprintf(self->dir, sizeof(self->dir), "/tmp/lkl-install-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+}
+
+FIXTURE_TEARDOWN(install)
+{
+	static char out[256];
+
+	test_run_out(out, sizeof(out), "rm -rf '%s'", self->dir);
+}
+
+/*
+ * The library installs like one: "make install PREFIX=<dir>" gives
+ * liblkl.so.0 with that soname, the liblkl.so link and an lkl.pc, with
+ * which a program builds from "pkg-config --cflags --libs lkl" alone,
+ * records liblkl.so.0 as what it needs, and boots, makes a call and
+ * halts against the installed library.
+ */
+TEST_F_TIMEOUT(install, pkg_config, 90)
+{
+	static char out[65536];
+	char pc_env[256], src[256], link[16] = "";
+	char flags[1024], cmd[4096];
+	int status;
+
+	if (!in_path("pkg-config"))
+		SKIP(return, "pkg-config is not installed");
+	if (!in_path("readelf"))
+		SKIP(return, "readelf (binutils) is not installed");
+
+	/* The make that runs the tests must not hand its flags down. */
+	status = test_run_out(out, sizeof(out),
+			      "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u DESTDIR %s -s -C '%s' O='%s' LKL_KOBJ='%s' LINUX_SRC='%s' PREFIX='%s' install",
+			      LKL_MAKE, LKL_TOOLS_SRC_DIR, LKL_TOOLS_DIR,
+			      LKL_KOBJ_DIR, LKL_LINUX_SRC, self->dir);
+	ASSERT_EQ(0, status) {
+		TH_LOG("make install PREFIX=%s failed", self->dir);
+		log_lines(_metadata, out, 40);
+	}
+
+	/* The soname, and the link that -llkl finds. */
+	ASSERT_EQ(0, test_run_out(out, sizeof(out), "readelf -d '%s/lib/liblkl.so.0'",
+				  self->dir));
+	EXPECT_NE(NULL, strstr(out, "Library soname: [liblkl.so.0]")) {
+		log_lines(_metadata, out, 20);
+	}
+	snprintf(src, sizeof(src), "%s/lib/liblkl.so", self->dir);
+	EXPECT_LT(0, readlink(src, link, sizeof(link) - 1));
+	EXPECT_STREQ("liblkl.so.0", link);
+
+	/* lkl.pc names PREFIX, and gives all the flags a program needs. */
+	snprintf(pc_env, sizeof(pc_env), "PKG_CONFIG_PATH='%s/lib/pkgconfig'",
+		 self->dir);
+	ASSERT_EQ(0, test_run_out(out, sizeof(out), "%s pkg-config --variable=prefix lkl",
+				  pc_env)) {
+		log_lines(_metadata, out, 20);
+	}
+	out[strcspn(out, "\n")] = 0;
+	EXPECT_STREQ(self->dir, out);
+	ASSERT_EQ(0, test_run_out(flags, sizeof(flags), "%s pkg-config --cflags --libs lkl",
+				  pc_env)) {
+		log_lines(_metadata, flags, 20);
+	}
+	flags[strcspn(flags, "\n")] = 0;
+	TH_LOG("pkg-config --cflags --libs lkl: %s", flags);
+
+	snprintf(src, sizeof(src), "%s/app.c", self->dir);
+	ASSERT_EQ(0, write_source(src, lkl_header, host_headers));
+	snprintf(cmd, sizeof(cmd), "%s -Wall -Werror '%s' -o '%s/app' %s",
+		 LKL_TEST_CC, src, self->dir, flags);
+	ASSERT_EQ(0, test_run_out(out, sizeof(out), "%s", cmd)) {
+		TH_LOG("%s", cmd);
+		log_lines(_metadata, out, 40);
+	}
+	ASSERT_EQ(0, test_run_out(out, sizeof(out), "readelf -d '%s/app'", self->dir));
+	EXPECT_NE(NULL, strstr(out, "Shared library: [liblkl.so.0]")) {
+		log_lines(_metadata, out, 20);
+	}
+
+	/* It boots, calls uname and halts, on the installed library. */
+	snprintf(cmd, sizeof(cmd), "LD_LIBRARY_PATH='%s/lib' '%s/app' mem=32M",
+		 self->dir, self->dir);
+	EXPECT_EQ(0, test_run_out(out, sizeof(out), "%s", cmd)) {
+		TH_LOG("%s", cmd);
+		log_lines(_metadata, out, 40);
+	}
 }
 
 /* Count the lines of @text that contain @what. */
