@@ -2,7 +2,7 @@
 #
 # LKL, the Linux Kernel Library: an overlay on a Linux 6.12 tree.
 #
-#   make            build lkl.o, liblkl.a, liblkl.so and the lkl_ headers
+#   make            build lkl.o, liblkl.a, liblkl.so.0 and the lkl_ headers
 #   make run        build, then run the demo and programs under the hijack
 #   make test       build, then run every test suite
 #   make check      checkpatch --strict and sparse on the overlay
@@ -16,7 +16,7 @@
 #                   tap, raw and pipe, offloads on and off (root, ~15 minutes)
 #   make bench      all of the above, into build/bench: CSV, JSON, Markdown
 #                   and plots (not part of make test; up to 30 minutes)
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local [DESTDIR=<staging dir>]; writes lkl.pc too
 #
 # LINUX_SRC=/path/to/linux-6.12.y uses that tree instead of Debian's
 # linux-source-6.12 package. The tree is copied under build/, never changed.
