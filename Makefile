@@ -6,6 +6,8 @@
 #   make run        build, then run the demo and programs under the hijack
 #   make test       build, then run every test suite
 #   make check      checkpatch --strict and sparse on the overlay
+#   make htmldocs   the kernel's htmldocs for Documentation/virt, into
+#                   build/docs; fails on any warning from LKL's pages
 #   make bench-core boot, syscall, context switch and RSS figures
 #   make bench-disk cptofs, cpfromfs and lklfuse throughput against dd
 #   make bench-net  TCP throughput and latency, LKL against native (root)
@@ -44,7 +46,7 @@ export CCACHE_BASEDIR := $(TOP)
 
 .PHONY: all deps source kernel headers tools tests run test test-deps check \
 	bench-core bench-disk bench-net bench-timer bench-bbr bench-sweep \
-	bench-deps bench \
+	bench-deps bench htmldocs docs-deps \
 	install clean distclean \
 	FORCE
 
@@ -102,6 +104,13 @@ test: test-deps tests
 
 check: $(KOBJ)/.config
 	@$(TOP)/scripts/lkl-check.sh "$(TOP)" "$(KSRC)" "$(KOBJ)" CC="$(KCC)" -j$(JOBS)
+
+docs-deps:
+	@$(TOP)/scripts/lkl-deps.sh docs
+
+# The kernel's own "make htmldocs SPHINXDIRS=virt" in the overlaid tree.
+htmldocs: docs-deps source
+	@$(TOP)/scripts/lkl-htmldocs.sh "$(TOP)" "$(KSRC)" "$(BUILD)/docs" virt
 
 bench-core: tests
 	@$(TOBJ)/tests/bench/bench-core

@@ -5,6 +5,7 @@
 #   lkl-deps.sh build   what the build needs
 #   lkl-deps.sh test    what the test suites need on top
 #   lkl-deps.sh bench   what make bench needs on top of that
+#   lkl-deps.sh docs    what make htmldocs needs on top of the build's
 set -e
 
 # curl and iproute2 are for "make run", whose demo runs them under the hijack.
@@ -20,10 +21,15 @@ test_pkgs="valgrind iproute2 procps e2fsprogs btrfs-progs xfsprogs dosfstools
 # make bench: jq (above) reads iperf3's JSON, gnuplot draws the plots,
 # sockperf times TCP request/response in the message-size sweep.
 bench_pkgs="gnuplot-nox sockperf"
+# make htmldocs and the docs test suite: Sphinx and PyYAML, which the
+# kernel's Documentation/conf.py needs, and graphviz, whose dot
+# scripts/sphinx-pre-install recommends (without it every build warns).
+docs_pkgs="python3-sphinx python3-yaml graphviz"
 
 want=$build_pkgs
-[ "$1" = test ] && want="$build_pkgs $test_pkgs"
-[ "$1" = bench ] && want="$build_pkgs $test_pkgs $bench_pkgs"
+[ "$1" = test ] && want="$build_pkgs $test_pkgs $docs_pkgs"
+[ "$1" = bench ] && want="$build_pkgs $test_pkgs $docs_pkgs $bench_pkgs"
+[ "$1" = docs ] && want="$build_pkgs $docs_pkgs"
 [ -z "$LINUX_SRC" ] && [ "$1" = build ] && [ ! -e /usr/src/linux-source-6.12.tar.xz ] &&
 	want="$want linux-source-6.12"
 

@@ -158,8 +158,8 @@ struct lkl_host_operations {
 	void (*fiber_free)(struct lkl_fiber *fiber);
 };
 
-/**
- * lkl_ops - the host operations that lkl_start_kernel() was given
+/*
+ * lkl_ops: the host operations that lkl_start_kernel() was given.
  *
  * Set by lkl_start_kernel(); NULL before, and after a boot that failed.
  * Host code that serves the kernel, such as the virtio device model, uses
