@@ -149,10 +149,18 @@ struct lkl_disk {
  * The disk offers flush, discard (a hole punched in the file) and
  * write-zeroes unless it is read-only, and up to 128 segments per request.
  *
+ * The image is locked until lkl_disk_remove() (or until @fd's last
+ * descriptor is closed): a read-only disk takes a shared open file
+ * description lock (F_OFD_SETLK) on the whole file, a read-write disk an
+ * exclusive one. Two programs may read an image together, but nobody
+ * reads or writes it while one program writes it.
+ *
  * Return: the disk id (>= 0) for lkl_mount_dev(), or a negative LKL errno:
  * -LKL_EBADF if @fd is not open for reading, or not for writing when
  * @readonly is 0; -LKL_EINVAL if @fd is neither a regular file nor a block
- * device; -LKL_ENODEV if the kernel's driver refused the disk.
+ * device; -LKL_EBUSY if another open of the image holds a lock that
+ * conflicts (the image is in use); -LKL_ENODEV if the kernel's driver
+ * refused the disk.
  */
 int lkl_disk_add(struct lkl_disk *disk);
 
