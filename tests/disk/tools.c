@@ -388,4 +388,46 @@ TEST_F_TIMEOUT(tools, two_writers, 180)
 	       "one copy found the image in use");
 }
 
+/*
+ * An ext4 image that asks for a panic on errors (tune2fs -e panic), with
+ * a corrupt directory block: reading it gives an error and a non-zero
+ * exit, not a kernel panic that ends (or, before, hung) the tool.
+ */
+TEST_F_TIMEOUT(tools, errors_panic_image, 120)
+{
+	char img[128], err[128];
+	long blk;
+	FILE *f;
+
+	snprintf(img, sizeof(img), "%s/panic.img", self->dir);
+	snprintf(err, sizeof(err), "%s/stderr", self->dir);
+	ASSERT_TRUE(test_have("tune2fs") && test_have("debugfs"));
+	ASSERT_EQ(0, test_run("set -e; cd %s; mkdir -p t/dir; "
+			      "for i in $(seq 100); do\n"
+			      "echo $i >t/dir/file-with-a-long-name-$i; "
+			      "done; "
+			      "mkfs.ext4 -q -F -b 4096 -d t %s 16M; "
+			      "tune2fs -e panic %s >/dev/null",
+			      self->dir, img, img));
+	/* The directory's first block, overwritten with noise. */
+	ASSERT_EQ(0, test_run("debugfs -R 'blocks /dir' %s 2>/dev/null |\n"
+			      "awk '{print $1}' >%s/blk", img, self->dir));
+	snprintf(err, sizeof(err), "%s/blk", self->dir);
+	f = fopen(err, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%ld", &blk));
+	fclose(f);
+	ASSERT_EQ(0, test_run("dd if=/dev/urandom of=%s bs=4096 seek=%ld count=1 conv=notrunc",
+			      img, blk));
+
+	snprintf(err, sizeof(err), "%s/stderr", self->dir);
+	EXPECT_EQ(1, test_run("timeout 60 %s -i %s -t ext4 /dir %s/out 2>%s",
+			      LKL_CPFROMFS, img, self->dir, err));
+	EXPECT_NE(0, test_run("grep -q 'kernel panic' %s", err));
+	if (access(LKL_FS2TAR, X_OK) == 0)
+		EXPECT_EQ(1, test_run("timeout 60 %s -i %s -t ext4 %s/out.tar 2>/dev/null",
+				      LKL_FS2TAR, img, self->dir));
+	test_run("cat %s >&2", err);
+}
+
 TEST_HARNESS_MAIN

@@ -191,9 +191,16 @@ int lkl_disk_remove(struct lkl_disk *disk);
  * only), creates its node in /dev, and mounts it at /mnt/NAME, where NAME
  * is the kernel's name of the device (vda, vda1 ...). Prints nothing.
  *
+ * ext2, ext3 and ext4 are mounted with errors=remount-ro unless @opts has
+ * an errors= option: an image whose superblock asks for a panic on errors
+ * (tune2fs -e panic) would otherwise end the whole process at the first
+ * corrupt block, where now the file system only turns read-only and the
+ * calls that met the corruption fail.
+ *
  * Return: 0, or a negative LKL errno: -LKL_ENODEV if @disk_id is not a
  * disk, -LKL_ENOENT if it has no partition @part, -LKL_ERANGE if
- * @mnt_str is too small, or the error of the mount itself.
+ * @mnt_str is too small, -LKL_E2BIG if @opts is longer than a page, or
+ * the error of the mount itself.
  */
 long lkl_mount_dev(unsigned int disk_id, unsigned int part,
 		   const char *fs_type, int flags, const char *opts,
