@@ -42,7 +42,8 @@ struct lkl_task_request {
 };
 
 int lkl_pid1_init(void);
-void lkl_pid1_wait(void);
+int lkl_pid1_wait(void);
+void lkl_pid1_fail(int err);
 void lkl_pid1_cleanup(void);
 void lkl_pid1_request(struct lkl_task_request *req);
 int lkl_host_task_fn(void *unused);
