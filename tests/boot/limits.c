@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A host that refuses LKL what it needs at boot: address space
- * (RLIMIT_AS) or threads (RLIMIT_NPROC). lkl_start_kernel() returns an
- * error, the process lives on, and the calls after it fail cleanly.
- *
+ * Limits: a host that refuses LKL what it needs at boot, address space
+ * (RLIMIT_AS) or threads (RLIMIT_NPROC), makes lkl_start_kernel() return
+ * an error, the process lives on, and the calls after it fail cleanly.
  * Each attempt is a process of its own (a process boots LKL only once),
  * made with a limit from a range that goes from too little to enough.
+ *
+ * And a kernel whose memory (mem=) runs out: files written until nothing
+ * is left give errors, never a panic, and once they are deleted the
+ * kernel works as before.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -117,6 +121,67 @@ TEST_F_TIMEOUT(limits, threads, 300)
 	base = test_run_num("ps -L -u 65534 --no-headers | wc -l");
 	ASSERT_LE(0, base);
 	boot_range(_metadata, RLIMIT_NPROC, base + 1, base + 64, 1, 1);
+}
+
+/*
+ * Fill the root file system (ramfs: its pages cannot be reclaimed) with
+ * files of @size bytes until a call fails; return that call's error.
+ */
+static long fill(int *files, int size)
+{
+	static char buf[65536];
+	char path[32];
+	long fd, ret;
+	int done;
+
+	memset(buf, 'x', sizeof(buf));
+	for (*files = 0; ; (*files)++) {
+		snprintf(path, sizeof(path), "/full/%d", *files);
+		fd = lkl_sys_open(path, LKL_O_CREAT | LKL_O_WRONLY, 0644);
+		if (fd < 0)
+			return fd;
+		for (done = 0, ret = 0; done < size && ret >= 0; done += ret)
+			ret = lkl_sys_write(fd, buf, sizeof(buf) < size - done ?
+					    sizeof(buf) : size - done);
+		lkl_sys_close(fd);
+		if (ret < 0)
+			return ret;
+	}
+}
+
+static void empty(int files)
+{
+	char path[32];
+	int i;
+
+	for (i = 0; i <= files; i++) {
+		snprintf(path, sizeof(path), "/full/%d", i);
+		lkl_sys_unlink(path);
+	}
+}
+
+TEST_F_TIMEOUT(limits, pool_exhausted, 120)
+{
+	static const int sizes[] = { 4 << 20, 100 };
+	long ret, fd;
+	int i, files;
+
+	ASSERT_EQ(0, lkl_start_kernel(&lkl_host_ops, LIMITS_CMDLINE));
+	ASSERT_EQ(0, lkl_sys_mkdir("/full", 0755));
+	for (i = 0; i < 2; i++) {
+		ret = fill(&files, sizes[i]);
+		printf("# files of %d bytes: %d written, then %s\n", sizes[i],
+		       files, lkl_strerror(ret));
+		EXPECT_TRUE(ret == -LKL_ENOMEM || ret == -LKL_ENOSPC);
+		empty(files);
+		/* All back: the same again fits, and so does a new file. */
+		fd = lkl_sys_open("/full/after", LKL_O_CREAT | LKL_O_WRONLY, 0644);
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(5, lkl_sys_write(fd, "more\n", 5));
+		EXPECT_EQ(0, lkl_sys_close(fd));
+		EXPECT_EQ(0, lkl_sys_unlink("/full/after"));
+	}
+	EXPECT_EQ(0, lkl_sys_halt());
 }
 
 TEST_HARNESS_MAIN
