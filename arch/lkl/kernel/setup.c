@@ -252,7 +252,11 @@ static void lkl_power_off(void)
 /**
  * lkl_sys_halt() - sync, shut down, and release the host's resources
  *
- * Return: 0, or a negative errno if the kernel is not running.
+ * New calls fail with -ENODEV from the start of the halt. Calls that
+ * other threads are blocked in return first: an interruptible wait
+ * returns -EINTR, as for lkl_interrupt_thread().
+ *
+ * Return: 0, or -ENODEV if the kernel is not running.
  */
 long lkl_sys_halt(void)
 {
@@ -264,12 +268,18 @@ long lkl_sys_halt(void)
 	ret = lkl_enter();
 	if (ret)
 		return ret;
+	/* With the CPU held: one halt, and no call starts after it. */
+	if (!lkl_running()) {
+		lkl_leave(false);
+		return -ENODEV;
+	}
+	WRITE_ONCE(lkl_is_running, false);
+	lkl_syscalls_halt();
 	sem = current->thread.wait.sem;
 
 	lkl_ops->jmp_buf_set(&lkl_halt_jb, lkl_power_off);
 
 	/* machine_power_off() jumped here: the kernel is down. */
-	WRITE_ONCE(lkl_is_running, false);
 	lkl_cpu_shutdown();
 	lkl_threads_halt();
 
