@@ -353,4 +353,77 @@ TEST_F(booted, trigger_irq)
 	EXPECT_LT(0, lkl_sys_getpid());
 }
 
+/* What each blocked thread of halt_ends_blocked_calls waits in. */
+enum blocked_call { IN_ACCEPT, IN_READ, IN_POLL, IN_SLEEP, BLOCKED_CALLS };
+
+struct blocked {
+	enum blocked_call call;
+	long fd;
+	long ret, after;
+};
+
+static void *blocked_thread(void *arg)
+{
+	struct blocked *b = arg;
+	struct __lkl__kernel_timespec ts = { .tv_sec = 3600 };
+	struct lkl_pollfd pfd = { .fd = b->fd, .events = LKL_POLLIN };
+	char c;
+
+	switch (b->call) {
+	case IN_ACCEPT:
+		b->ret = lkl_sys_accept(b->fd, NULL, NULL);
+		break;
+	case IN_READ:
+		b->ret = lkl_sys_read(b->fd, &c, 1);
+		break;
+	case IN_POLL:
+		b->ret = lkl_sys_poll(&pfd, 1, -1);
+		break;
+	default:
+		b->ret = lkl_sys_nanosleep(&ts, NULL);
+		break;
+	}
+	/* A thread that tries again finds the kernel gone. */
+	b->after = lkl_sys_getpid();
+	return NULL;
+}
+
+/*
+ * lkl_sys_halt() while other threads are blocked in calls: each call
+ * returns -EINTR, the threads can be joined, and the process can exit.
+ */
+TEST(halt_ends_blocked_calls)
+{
+	struct lkl_sockaddr_in sin = { .sin_family = LKL_AF_INET };
+	struct blocked b[BLOCKED_CALLS];
+	pthread_t t[BLOCKED_CALLS];
+	int i, pair[2];
+	long lfd;
+
+	ASSERT_EQ(0, lkl_start_kernel(&lkl_host_ops, LKL_TEST_CMDLINE));
+	lfd = lkl_sys_socket(LKL_AF_INET, LKL_SOCK_STREAM, 0);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, lkl_sys_bind(lfd, (struct lkl_sockaddr *)&sin,
+				  sizeof(sin)));
+	ASSERT_EQ(0, lkl_sys_listen(lfd, 1));
+	ASSERT_EQ(0, lkl_sys_socketpair(LKL_AF_UNIX, LKL_SOCK_STREAM, 0, pair));
+
+	for (i = 0; i < BLOCKED_CALLS; i++) {
+		b[i].call = i;
+		b[i].fd = i == IN_ACCEPT ? lfd : pair[0];
+		b[i].ret = 1;
+		b[i].after = 1;
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, blocked_thread, &b[i]));
+	}
+	/* Let them block; a call that has not started yet fails -ENODEV. */
+	usleep(200 * 1000);
+	ASSERT_EQ(0, lkl_sys_halt());
+	for (i = 0; i < BLOCKED_CALLS; i++) {
+		ASSERT_EQ(0, pthread_join(t[i], NULL));
+		EXPECT_EQ(-LKL_EINTR, b[i].ret) TH_LOG("call %d", i);
+		EXPECT_EQ(-LKL_ENODEV, b[i].after) TH_LOG("call %d", i);
+	}
+	EXPECT_EQ(-LKL_ENODEV, lkl_sys_halt());
+}
+
 TEST_HARNESS_MAIN

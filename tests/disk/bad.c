@@ -2,9 +2,9 @@
 /*
  * Disks that LKL must refuse, or use only as far as they allow: truncated
  * and corrupted images, the wrong file system type, a read-only image
- * file, partitions (MBR and GPT, made by sfdisk) that do not exist, and a
- * full file system. Each gets an error back, never a crash, and the host's
- * e2fsck finds what LKL wrote consistent.
+ * file, partitions (MBR and GPT, made by sfdisk) that do not exist, an
+ * image already in use, and a full file system. Each gets an error back,
+ * never a crash, and the host's e2fsck finds what LKL wrote consistent.
  */
 #include <fcntl.h>
 #include <stdarg.h>
@@ -132,6 +132,36 @@ TEST_F_TIMEOUT(bad, wrong_fstype, 60)
 	EXPECT_EQ(0, remove_disk(self));
 	EXPECT_EQ(0, lkl_sys_halt());
 	EXPECT_EQ(sum, host_sum(self->img));
+}
+
+/*
+ * One image, two disks: a read-write disk excludes any other, read-only
+ * disks share the image. The lock goes with lkl_disk_remove().
+ */
+TEST_F_TIMEOUT(bad, image_in_use, 60)
+{
+	struct lkl_disk rw = { .fd = -1 }, ro = { .fd = -1 };
+
+	ASSERT_EQ(0, make_ext4(self->img, 16));
+	ASSERT_LE(0, add_disk(self, 0));
+	rw.fd = open(self->img, O_RDWR);
+	ro.fd = open(self->img, O_RDONLY);
+	ASSERT_LE(0, rw.fd);
+	ASSERT_LE(0, ro.fd);
+	ro.readonly = 1;
+	EXPECT_EQ(-LKL_EBUSY, lkl_disk_add(&rw));
+	EXPECT_EQ(-LKL_EBUSY, lkl_disk_add(&ro));
+	EXPECT_EQ(0, remove_disk(self));
+
+	ASSERT_LE(0, add_disk(self, 1));
+	ASSERT_LE(0, lkl_disk_add(&ro));
+	EXPECT_EQ(-LKL_EBUSY, lkl_disk_add(&rw));
+	EXPECT_EQ(0, lkl_disk_remove(&ro));
+	EXPECT_EQ(0, remove_disk(self));
+	ASSERT_LE(0, lkl_disk_add(&rw));
+	EXPECT_EQ(0, lkl_disk_remove(&rw));
+	close(rw.fd);
+	close(ro.fd);
 }
 
 TEST_F_TIMEOUT(bad, read_only_file, 60)

@@ -21,6 +21,12 @@
 #ifndef LKL_LKLFUSE
 #define LKL_LKLFUSE	"lklfuse"
 #endif
+#ifndef LKL_CPTOFS
+#define LKL_CPTOFS	"cptofs"
+#endif
+#ifndef LKL_CPFROMFS
+#define LKL_CPFROMFS	"cpfromfs"
+#endif
 
 #define IMAGE_MB	64
 
@@ -209,6 +215,38 @@ TEST_F_TIMEOUT(lklfuse, copy_fsck_remount, 180)
 	EXPECT_NE(0, test_run("touch %s/new 2>/dev/null", self->m.mnt));
 	ASSERT_EQ(0, stop(&self->m));
 	ASSERT_EQ(0, test_run("e2fsck -fn %s >/dev/null 2>&1", self->m.img));
+}
+
+/*
+ * A read-write lklfuse mount holds its image exclusively: cptofs and
+ * cpfromfs get "image in use" and change nothing. A read-only mount
+ * shares it with readers only.
+ */
+TEST_F_TIMEOUT(lklfuse, image_lock, 120)
+{
+	const char *d = self->m.dir;
+
+	ASSERT_EQ(0, start(&self->m, "type=ext4"));
+	ASSERT_EQ(0, test_run("echo mounted > %s/file", self->m.mnt));
+	EXPECT_EQ(1, test_run("%s -i %s -t ext4 %s/sums / 2>%s/err", LKL_CPTOFS,
+			      self->m.img, d, d));
+	EXPECT_EQ(0, test_run("grep -q 'image in use' %s/err", d));
+	EXPECT_EQ(1, test_run("%s -i %s -t ext4 /file %s/out 2>%s/err",
+			      LKL_CPFROMFS, self->m.img, d, d));
+	EXPECT_EQ(0, test_run("grep -q 'image in use' %s/err", d));
+	ASSERT_EQ(0, stop(&self->m));
+
+	ASSERT_EQ(0, start(&self->m, "type=ext4,ro"));
+	EXPECT_EQ(0, test_run("%s -i %s -t ext4 /file %s/out", LKL_CPFROMFS,
+			      self->m.img, d));
+	EXPECT_EQ(0, test_run("grep -q mounted %s/out", d));
+	EXPECT_EQ(1, test_run("%s -i %s -t ext4 %s/sums / 2>%s/err", LKL_CPTOFS,
+			      self->m.img, d, d));
+	EXPECT_EQ(0, test_run("grep -q 'image in use' %s/err", d));
+	ASSERT_EQ(0, stop(&self->m));
+	EXPECT_EQ(0, test_run("e2fsck -fn %s >/dev/null 2>&1", self->m.img));
+	EXPECT_EQ(0, test_run("%s -i %s -t ext4 %s/sums /", LKL_CPTOFS,
+			      self->m.img, d));
 }
 
 TEST_F_TIMEOUT(lklfuse, bad_input, 60)

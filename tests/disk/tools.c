@@ -281,4 +281,153 @@ TEST_F_TIMEOUT(tools, bad_input, 120)
 	EXPECT_EQ(0, test_run("e2fsck -fn %s >/dev/null 2>&1", self->img));
 }
 
+/* Hold an open file description lock of @type on the whole of @path. */
+static int hold_lock(const char *path, short type)
+{
+	struct flock fl = { .l_type = type, .l_whence = SEEK_SET };
+	int fd = open(path, type == F_WRLCK ? O_RDWR : O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	if (fcntl(fd, F_OFD_SETLK, &fl)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * A tool that writes an image holds it exclusively; readers share it. A
+ * lock held as the tools take it (another program's) makes the tool fail
+ * with "image in use" before it changes anything.
+ */
+TEST_F_TIMEOUT(tools, image_lock, 120)
+{
+	char err[128], small[128], out[128];
+	int fd;
+
+	snprintf(small, sizeof(small), "%s/small", self->dir);
+	snprintf(out, sizeof(out), "%s/out", self->dir);
+	snprintf(err, sizeof(err), "%s/stderr", self->dir);
+	ASSERT_EQ(0, write_file(small, "small\n", 0644));
+	ASSERT_EQ(0, mkdir(out, 0755));
+	ASSERT_EQ(0, test_run("%s -i %s -t ext4 %s /", LKL_CPTOFS, self->img,
+			      small));
+
+	/* Another writer: neither a writer nor a reader may use it. */
+	fd = hold_lock(self->img, F_WRLCK);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(1, test_run("%s -i %s -t ext4 %s /again 2>%s", LKL_CPTOFS,
+			      self->img, small, err));
+	EXPECT_EQ(0, test_run("grep -q 'disk.img: image in use' %s", err));
+	EXPECT_EQ(1, test_run("%s -i %s -t ext4 /small %s 2>%s", LKL_CPFROMFS,
+			      self->img, out, err));
+	EXPECT_EQ(0, test_run("grep -q 'image in use' %s", err));
+	close(fd);
+
+	/* Another reader: readers share, a writer waits its turn. */
+	fd = hold_lock(self->img, F_RDLCK);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, test_run("%s -i %s -t ext4 /small %s", LKL_CPFROMFS,
+			      self->img, out));
+	EXPECT_EQ(0, test_run("cmp %s %s/small", small, out));
+	EXPECT_EQ(1, test_run("%s -i %s -t ext4 %s /again 2>%s", LKL_CPTOFS,
+			      self->img, small, err));
+	EXPECT_EQ(0, test_run("grep -q 'image in use' %s", err));
+	close(fd);
+
+	/* Unlocked again, and nothing was written while it was held. */
+	EXPECT_EQ(1, test_run("%s -i %s -t ext4 /again %s 2>/dev/null",
+			      LKL_CPFROMFS, self->img, out));
+	EXPECT_EQ(0, test_run("%s -i %s -t ext4 %s /again", LKL_CPTOFS,
+			      self->img, small));
+	EXPECT_EQ(0, test_run("e2fsck -fn %s >/dev/null 2>&1", self->img));
+}
+
+/*
+ * Two cptofs copying different trees into one image at the same time:
+ * each either copies all of its tree or fails with "image in use", and
+ * what one wrote is never lost to the other.
+ */
+TEST_F_TIMEOUT(tools, two_writers, 180)
+{
+	char out[128];
+	int i, ok[2];
+
+	snprintf(out, sizeof(out), "%s/out", self->dir);
+	ASSERT_EQ(0, test_run("set -e; cd %s; mkdir a b out; "
+			      "for i in $(seq 200); do echo a$i > a/$i; "
+			      "echo b$i > b/$i; done", self->dir));
+	ASSERT_EQ(0, test_run("cd %s\n"
+			      "(%s -i disk.img -t ext4 a / 2>a.err; echo $? >a.rc) &\n"
+			      "(%s -i disk.img -t ext4 b / 2>b.err; echo $? >b.rc) &\n"
+			      "wait", self->dir, LKL_CPTOFS, LKL_CPTOFS));
+	for (i = 0; i < 2; i++) {
+		ok[i] = !test_run("test $(cat %s/%c.rc) = 0", self->dir,
+				  'a' + i);
+		if (ok[i])
+			continue;
+		EXPECT_EQ(0, test_run("test $(cat %s/%c.rc) = 1", self->dir,
+				      'a' + i));
+		EXPECT_EQ(0, test_run("grep -q 'image in use' %s/%c.err",
+				      self->dir, 'a' + i));
+	}
+	EXPECT_TRUE(ok[0] || ok[1]);
+	ASSERT_EQ(0, test_run("%s -i %s -t ext4 / %s", LKL_CPFROMFS, self->img,
+			      out));
+	for (i = 0; i < 2; i++) {
+		if (ok[i]) {
+			EXPECT_EQ(0, test_run("diff -r %s/%c %s/%c", self->dir,
+					      'a' + i, out, 'a' + i));
+		} else {
+			EXPECT_NE(0, test_run("test -e %s/%c", out, 'a' + i));
+		}
+	}
+	EXPECT_EQ(0, test_run("e2fsck -fn %s >/dev/null 2>&1", self->img));
+	printf("# %s\n", ok[0] && ok[1] ? "the two copies ran one after the other" :
+	       "one copy found the image in use");
+}
+
+/*
+ * An ext4 image that asks for a panic on errors (tune2fs -e panic), with
+ * a corrupt directory block: reading it gives an error and a non-zero
+ * exit, not a kernel panic that ends (or, before, hung) the tool.
+ */
+TEST_F_TIMEOUT(tools, errors_panic_image, 120)
+{
+	char img[128], err[128];
+	long blk;
+	FILE *f;
+
+	snprintf(img, sizeof(img), "%s/panic.img", self->dir);
+	snprintf(err, sizeof(err), "%s/stderr", self->dir);
+	ASSERT_TRUE(test_have("tune2fs") && test_have("debugfs"));
+	ASSERT_EQ(0, test_run("set -e; cd %s; mkdir -p t/dir; "
+			      "for i in $(seq 100); do\n"
+			      "echo $i >t/dir/file-with-a-long-name-$i; "
+			      "done; "
+			      "mkfs.ext4 -q -F -b 4096 -d t %s 16M; "
+			      "tune2fs -e panic %s >/dev/null",
+			      self->dir, img, img));
+	/* The directory's first block, overwritten with noise. */
+	ASSERT_EQ(0, test_run("debugfs -R 'blocks /dir' %s 2>/dev/null |\n"
+			      "awk '{print $1}' >%s/blk", img, self->dir));
+	snprintf(err, sizeof(err), "%s/blk", self->dir);
+	f = fopen(err, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%ld", &blk));
+	fclose(f);
+	ASSERT_EQ(0, test_run("dd if=/dev/urandom of=%s bs=4096 seek=%ld count=1 conv=notrunc",
+			      img, blk));
+
+	snprintf(err, sizeof(err), "%s/stderr", self->dir);
+	EXPECT_EQ(1, test_run("timeout 60 %s -i %s -t ext4 /dir %s/out 2>%s",
+			      LKL_CPFROMFS, img, self->dir, err));
+	EXPECT_NE(0, test_run("grep -q 'kernel panic' %s", err));
+	if (access(LKL_FS2TAR, X_OK) == 0)
+		EXPECT_EQ(1, test_run("timeout 60 %s -i %s -t ext4 %s/out.tar 2>/dev/null",
+				      LKL_FS2TAR, img, self->dir));
+	test_run("cat %s >&2", err);
+}
+
 TEST_HARNESS_MAIN

@@ -48,6 +48,12 @@ int tool_disk_mount(struct tool_disk *td, const char *mem, const char *fstype,
 	lkl_sysctl_set("vm.dirty_ratio", "60");
 
 	td->id = lkl_disk_add(&td->disk);
+	if (td->id == -LKL_EBUSY) {
+		fprintf(stderr, "%s: %s: image in use: another program %s it\n",
+			td->prog, td->image,
+			td->readonly ? "writes" : "reads or writes");
+		return -1;
+	}
 	if (td->id < 0) {
 		fprintf(stderr, "%s: %s: cannot add the disk: %s\n", td->prog,
 			td->image, lkl_strerror((int)td->id));

@@ -42,11 +42,15 @@ struct lkl_task_request {
 };
 
 int lkl_pid1_init(void);
-void lkl_pid1_wait(void);
+int lkl_pid1_wait(void);
+void lkl_pid1_fail(int err);
 void lkl_pid1_cleanup(void);
 void lkl_pid1_request(struct lkl_task_request *req);
 int lkl_host_task_fn(void *unused);
 void lkl_user_mode(void);
+
+/* syscalls.c: the system call entry */
+void lkl_syscalls_halt(void);
 
 /* threads.c: tasks on host threads */
 void lkl_jmp_schedule(struct task_struct *task, void (*fn)(void));

@@ -22,6 +22,7 @@ static LIST_HEAD(lkl_task_requests);
 static struct task_struct *lkl_init_process;
 /* Upped once pid 1 serves requests: the boot is over then. */
 static struct lkl_sem *lkl_pid1_ready;
+static int lkl_pid1_err;
 
 /* Never called: marks a clone of pid 1's for the new thread (threads.c). */
 int lkl_host_task_fn(void *unused)
@@ -151,11 +152,24 @@ int lkl_pid1_init(void)
 }
 
 /**
- * lkl_pid1_wait() - wait until pid 1 serves host threads, at boot
+ * lkl_pid1_fail() - end lkl_pid1_wait() with an error: the boot failed
+ * @err: the negative errno lkl_pid1_wait() returns
  */
-void lkl_pid1_wait(void)
+void lkl_pid1_fail(int err)
+{
+	WRITE_ONCE(lkl_pid1_err, err);
+	lkl_ops->sem_up(lkl_pid1_ready);
+}
+
+/**
+ * lkl_pid1_wait() - wait until pid 1 serves host threads, at boot
+ *
+ * Return: 0, or the error given to lkl_pid1_fail().
+ */
+int lkl_pid1_wait(void)
 {
 	lkl_ops->sem_down(lkl_pid1_ready);
+	return READ_ONCE(lkl_pid1_err);
 }
 
 void lkl_pid1_cleanup(void)

@@ -24,6 +24,7 @@ const struct lkl_host_operations *lkl_ops;
 
 static lkl_thread_t lkl_boot_thread;
 static bool lkl_is_running;
+static bool lkl_booting;
 static struct lkl_jmp_buf lkl_halt_jb;
 
 static void lkl_console_write(struct console *con, const char *str,
@@ -44,10 +45,20 @@ static struct console lkl_console = {
  * A panic would end in panic()'s endless loop: on a machine, a stopped
  * CPU; in a process, a hang. Hand it to the host instead, last of the
  * panic notifiers, once the message is on the console.
+ *
+ * A panic while booting holds nothing of the application's yet, and
+ * what causes it is the host refusing memory or a thread (the host
+ * timer, a kernel thread, the pool). lkl_start_kernel() returns an error
+ * then, and the panicking host thread ends: the kernel stays stopped,
+ * and the process goes on.
  */
 static int lkl_panic_notify(struct notifier_block *nb, unsigned long event,
 			    void *msg)
 {
+	if (READ_ONCE(lkl_booting)) {
+		lkl_pid1_fail(-ENOMEM);
+		lkl_ops->thread_exit();
+	}
 	lkl_ops->panic(msg);
 	return NOTIFY_DONE;
 }
@@ -122,7 +133,13 @@ static void lkl_run_kernel(void *arg)
  * @ops: the host operations
  * @cmdline: the kernel command line
  *
- * Return: 0 once init has run, or a negative errno.
+ * Return: 0 once init has run, or a negative errno: -EBUSY if a kernel
+ * was started before in this process, -EINVAL or -E2BIG for a bad
+ * argument or command line, -ENOMEM if the host refused memory or a
+ * thread. When the host refuses them before the kernel has started, the
+ * call can be made again; once the kernel has started to boot, a failure
+ * is a panic at boot (its message is on the console), and no kernel can
+ * be started again in this process.
  */
 int __ref lkl_start_kernel(const struct lkl_host_operations *ops,
 			   const char *cmdline)
@@ -160,12 +177,18 @@ int __ref lkl_start_kernel(const struct lkl_host_operations *ops,
 		goto out_wait;
 
 	ret = -ENOMEM;
+	WRITE_ONCE(lkl_booting, true);
 	lkl_boot_thread = ops->thread_create(lkl_run_kernel, NULL);
-	if (!lkl_boot_thread)
+	if (!lkl_boot_thread) {
+		WRITE_ONCE(lkl_booting, false);
 		goto out_entry;
+	}
 
 	/* pid 1 tells when it is ready to serve host threads. */
-	lkl_pid1_wait();
+	ret = lkl_pid1_wait();
+	WRITE_ONCE(lkl_booting, false);
+	if (ret)
+		return ret;
 	WRITE_ONCE(lkl_is_running, true);
 	return 0;
 
@@ -229,7 +252,11 @@ static void lkl_power_off(void)
 /**
  * lkl_sys_halt() - sync, shut down, and release the host's resources
  *
- * Return: 0, or a negative errno if the kernel is not running.
+ * New calls fail with -ENODEV from the start of the halt. Calls that
+ * other threads are blocked in return first: an interruptible wait
+ * returns -EINTR, as for lkl_interrupt_thread().
+ *
+ * Return: 0, or -ENODEV if the kernel is not running.
  */
 long lkl_sys_halt(void)
 {
@@ -241,12 +268,18 @@ long lkl_sys_halt(void)
 	ret = lkl_enter();
 	if (ret)
 		return ret;
+	/* With the CPU held: one halt, and no call starts after it. */
+	if (!lkl_running()) {
+		lkl_leave(false);
+		return -ENODEV;
+	}
+	WRITE_ONCE(lkl_is_running, false);
+	lkl_syscalls_halt();
 	sem = current->thread.wait.sem;
 
 	lkl_ops->jmp_buf_set(&lkl_halt_jb, lkl_power_off);
 
 	/* machine_power_off() jumped here: the kernel is down. */
-	WRITE_ONCE(lkl_is_running, false);
 	lkl_cpu_shutdown();
 	lkl_threads_halt();
 

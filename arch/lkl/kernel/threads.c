@@ -51,15 +51,21 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 	t->fn = args->fn;
 	t->fn_arg = args->fn_arg;
 	t->wait.sem = lkl_ops->sem_alloc(0);
-	if (!t->wait.sem)
-		return -ENOMEM;
-	t->host_thread = lkl_ops->thread_create(lkl_thread_start, p);
-	if (!t->host_thread) {
+	if (t->wait.sem)
+		t->host_thread = lkl_ops->thread_create(lkl_thread_start, p);
+	if (t->host_thread)
+		return 0;
+	if (t->wait.sem)
 		lkl_ops->sem_free(t->wait.sem);
-		t->wait.sem = NULL;
-		return -ENOMEM;
-	}
-	return 0;
+	t->wait.sem = NULL;
+	/*
+	 * The boot does not expect its threads to fail: rest_init() uses the
+	 * task of kernel_init without checking it. A panic at boot becomes
+	 * an error from lkl_start_kernel() instead (setup.c).
+	 */
+	if (system_state < SYSTEM_RUNNING)
+		panic("lkl: the host refused a thread at boot\n");
+	return -ENOMEM;
 }
 
 void arch_release_task_struct(struct task_struct *tsk)

@@ -179,6 +179,10 @@ static void hijack_mount_apply(struct hijack_mount *m)
 	md->disk.fd = m->fd;
 	md->disk.readonly = m->readonly;
 	md->id = lkl_disk_add(&md->disk);
+	if (md->id == -LKL_EBUSY)
+		hijack_config_fail(key, "%s: image in use: another program %s it",
+				   m->image, m->readonly ? "writes" :
+				   "reads or writes");
 	if (md->id < 0)
 		hijack_apply_fail(key, m->image, md->id);
 	m->fd = -1;

@@ -149,10 +149,18 @@ struct lkl_disk {
  * The disk offers flush, discard (a hole punched in the file) and
  * write-zeroes unless it is read-only, and up to 128 segments per request.
  *
+ * The image is locked until lkl_disk_remove() (or until @fd's last
+ * descriptor is closed): a read-only disk takes a shared open file
+ * description lock (F_OFD_SETLK) on the whole file, a read-write disk an
+ * exclusive one. Two programs may read an image together, but nobody
+ * reads or writes it while one program writes it.
+ *
  * Return: the disk id (>= 0) for lkl_mount_dev(), or a negative LKL errno:
  * -LKL_EBADF if @fd is not open for reading, or not for writing when
  * @readonly is 0; -LKL_EINVAL if @fd is neither a regular file nor a block
- * device; -LKL_ENODEV if the kernel's driver refused the disk.
+ * device; -LKL_EBUSY if another open of the image holds a lock that
+ * conflicts (the image is in use); -LKL_ENODEV if the kernel's driver
+ * refused the disk.
  */
 int lkl_disk_add(struct lkl_disk *disk);
 
@@ -183,9 +191,16 @@ int lkl_disk_remove(struct lkl_disk *disk);
  * only), creates its node in /dev, and mounts it at /mnt/NAME, where NAME
  * is the kernel's name of the device (vda, vda1 ...). Prints nothing.
  *
+ * ext2, ext3 and ext4 are mounted with errors=remount-ro unless @opts has
+ * an errors= option: an image whose superblock asks for a panic on errors
+ * (tune2fs -e panic) would otherwise end the whole process at the first
+ * corrupt block, where now the file system only turns read-only and the
+ * calls that met the corruption fail.
+ *
  * Return: 0, or a negative LKL errno: -LKL_ENODEV if @disk_id is not a
  * disk, -LKL_ENOENT if it has no partition @part, -LKL_ERANGE if
- * @mnt_str is too small, or the error of the mount itself.
+ * @mnt_str is too small, -LKL_E2BIG if @opts is longer than a page, or
+ * the error of the mount itself.
  */
 long lkl_mount_dev(unsigned int disk_id, unsigned int part,
 		   const char *fs_type, int flags, const char *opts,

@@ -107,16 +107,45 @@ static unsigned int disk_encode_dev(unsigned int major, unsigned int minor)
 	return (minor & 0xff) | (major & 0xfff) << 8 | (minor & ~0xffU) << 12;
 }
 
+/*
+ * An ext2/3/4 superblock can ask for a kernel panic on the first error it
+ * finds (tune2fs -e panic), and a panic ends the host process. The image
+ * is often untrusted: mount it with errors=remount-ro unless the caller
+ * chose an errors= option, so a corrupt image gives I/O errors instead.
+ * @data (a page: the most mount data can be) receives the options.
+ */
+static long disk_opts(const char *fs_type, const char *opts, char *data,
+		      size_t len)
+{
+	static const char ro[] = "errors=remount-ro";
+	int n;
+
+	if (strcmp(fs_type, "ext4") && strcmp(fs_type, "ext3") &&
+	    strcmp(fs_type, "ext2"))
+		n = snprintf(data, len, "%s", opts ? opts : "");
+	else if (!opts || !*opts)
+		n = snprintf(data, len, "%s", ro);
+	else if (!strncmp(opts, "errors=", 7) || strstr(opts, ",errors="))
+		n = snprintf(data, len, "%s", opts);
+	else
+		n = snprintf(data, len, "%s,%s", opts, ro);
+	return (size_t)n < len ? 0 : -LKL_E2BIG;
+}
+
 long lkl_mount_dev(unsigned int disk_id, unsigned int part,
 		   const char *fs_type, int flags, const char *opts,
 		   char *mnt_str, unsigned int mnt_str_len)
 {
 	char node[DISK_NAME_MAX + 8], mnt[DISK_NAME_MAX + 8];
+	char data[4096];
 	struct disk_dev dev;
 	long ret;
 
 	if (!fs_type || !mnt_str)
 		return -LKL_EINVAL;
+	ret = disk_opts(fs_type, opts, data, sizeof(data));
+	if (ret < 0)
+		return ret;
 	ret = disk_find(disk_id, part, &dev);
 	if (ret < 0)
 		return ret;
@@ -142,7 +171,8 @@ long lkl_mount_dev(unsigned int disk_id, unsigned int part,
 	if (ret < 0 && ret != -LKL_EEXIST)
 		goto out_node;
 
-	ret = lkl_sys_mount(node, mnt, (char *)fs_type, flags, (void *)opts);
+	ret = lkl_sys_mount(node, mnt, (char *)fs_type, flags,
+			    opts || *data ? data : NULL);
 	if (ret < 0) {
 		lkl_sys_rmdir(mnt);
 		goto out_node;

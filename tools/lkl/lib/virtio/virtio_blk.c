@@ -367,6 +367,24 @@ static int64_t blk_size(int fd)
 	return -LKL_EINVAL;
 }
 
+/*
+ * Lock the image against other writers: a shared lock for a read-only
+ * disk, an exclusive one otherwise, on the whole file. An open file
+ * description lock goes away when its last descriptor is closed, so a
+ * process that dies leaves no stale lock. An image on a file system that
+ * cannot lock (some network and FUSE ones) is used unlocked.
+ */
+static int blk_lock(int fd, short type)
+{
+	struct flock fl = { .l_type = type, .l_whence = SEEK_SET };
+
+	if (lkl_host_io.fcntl(fd, F_OFD_SETLK, &fl) == 0)
+		return 0;
+	if (errno == EAGAIN || errno == EACCES)
+		return -LKL_EBUSY;
+	return 0;
+}
+
 int lkl_disk_add(struct lkl_disk *disk)
 {
 	static unsigned int serial;
@@ -387,10 +405,15 @@ int lkl_disk_add(struct lkl_disk *disk)
 	size = blk_size(disk->fd);
 	if (size < 0)
 		return (int)size;
+	ret = blk_lock(disk->fd, disk->readonly ? F_RDLCK : F_WRLCK);
+	if (ret < 0)
+		return ret;
 
 	blk = calloc(1, sizeof(*blk));
-	if (!blk)
+	if (!blk) {
+		blk_lock(disk->fd, F_UNLCK);
 		return -LKL_ENOMEM;
+	}
 	blk->fd = disk->fd;
 	blk->readonly = disk->readonly;
 	blk->capacity = (uint64_t)size >> BLK_SECTOR_SHIFT;
@@ -428,6 +451,7 @@ int lkl_disk_add(struct lkl_disk *disk)
 
 	ret = lkl_virtio_dev_add(&blk->dev);
 	if (ret < 0) {
+		blk_lock(blk->fd, F_UNLCK);
 		free(blk);
 		return ret;
 	}
@@ -446,6 +470,7 @@ int lkl_disk_remove(struct lkl_disk *disk)
 	ret = lkl_virtio_dev_remove(&blk->dev);
 	if (ret < 0)
 		return ret;
+	blk_lock(blk->fd, F_UNLCK);
 	free(blk);
 	disk->dev = NULL;
 	return 0;
