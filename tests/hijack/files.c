@@ -187,6 +187,32 @@ FIXTURE_TEARDOWN(files)
 }
 
 /*
+ * The descriptor table full: with the host's limit at 256, the host's
+ * table fills first; at 4096 (where the hard limit allows), LKL's own
+ * (1024). Either way socket()
+ * fails with EMFILE, nothing crashes, and after closing them a socket
+ * and a host file open again.
+ */
+static const char emfile_py[] =
+	"import errno, resource, socket\n"
+	"hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]\n"
+	"for i, limit in enumerate((256, min(4096, hard))):\n"
+	"    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))\n"
+	"    socks = []\n"
+	"    try:\n"
+	"        while True:\n"
+	"            socks.append(socket.socket(socket.AF_INET, socket.SOCK_DGRAM))\n"
+	"    except OSError as e:\n"
+	"        print('round', i, len(socks) > 200, errno.errorcode[e.errno])\n"
+	"    for s in socks:\n"
+	"        s.close()\n"
+	"    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+	"    s.bind(('127.0.0.1', 0))\n"
+	"    f = open('/dev/null')\n"
+	"    print('after', i, s.getsockname()[1] > 0)\n"
+	"    s.close(); f.close()\n";
+
+/*
  * Run the python3 script @py (saved as @name in the test's directory,
  * which it gets as its argument) under the hijack with @env, and expect
  * each line of @want in its output.
@@ -276,6 +302,17 @@ TEST_F(files, fd_calls_on_lkl_fds_go_to_lkl)
 
 	run_py(_metadata, self->dir, self->out, "LKL_HIJACK_PIPE=lkl",
 	       "fdcalls.py", fdcalls_py, want, ARRAY_SIZE(want));
+}
+
+TEST_F(files, full_descriptor_table_gives_emfile)
+{
+	static const char * const want[] = {
+		"round 0 True EMFILE", "after 0 True",
+		"round 1 True EMFILE", "after 1 True",
+	};
+
+	run_py(_metadata, self->dir, self->out, "", "emfile.py", emfile_py,
+	       want, ARRAY_SIZE(want));
 }
 
 TEST_HARNESS_MAIN
