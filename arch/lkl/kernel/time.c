@@ -30,14 +30,22 @@ static u64 lkl_clock_read(struct clocksource *cs)
 	return lkl_ops->time();
 }
 
-/* The clock counts nanoseconds, so mult and shift are exact as they are. */
+/*
+ * The clock counts nanoseconds. mult / 2^shift is exactly 1, with a shift
+ * that leaves NTP room to steer the rate: adjtimex() moves the
+ * timekeeper's mult by whole steps, which with mult = 1 are +-100% (a
+ * 100 ppm step was lost, a 10% shorter tick stopped CLOCK_MONOTONIC) and
+ * with 2^23 are 0.12 ppb. 2^23 is what clocksource_register_hz() would pick for 1 GHz;
+ * the values are set here because timekeeping_init() copies them before
+ * time_init() registers the clocksource, as on s390.
+ */
 static struct clocksource lkl_clocksource = {
 	.name	= "lkl",
 	.rating	= 400,
 	.read	= lkl_clock_read,
 	.mask	= CLOCKSOURCE_MASK(64),
-	.mult	= 1,
-	.shift	= 0,
+	.mult	= 1 << 23,
+	.shift	= 23,
 	.flags	= CLOCK_SOURCE_IS_CONTINUOUS | CLOCK_SOURCE_VALID_FOR_HRES,
 };
 
@@ -93,7 +101,8 @@ void __init time_init(void)
 	if (ret)
 		panic("lkl: cannot request the timer interrupt: %d\n", ret);
 
-	clocksource_register_hz(&lkl_clocksource, NSEC_PER_SEC);
+	/* Keep mult and shift: the timekeeper already uses them. */
+	__clocksource_register(&lkl_clocksource);
 
 	lkl_clockevent.cpumask = cpu_possible_mask;
 	/* The clock counts nanoseconds; deltas below 1 us are not useful. */
