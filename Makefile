@@ -4,7 +4,8 @@
 #
 #   make            build lkl.o, liblkl.a, liblkl.so.0 and the lkl_ headers
 #   make run        build, then run the demo and programs under the hijack
-#   make test       build, then run every test suite
+#   make test       build, then run every test suite (tests/, laid into the
+#                   tree as the kselftests tools/testing/selftests/lkl)
 #   make check      checkpatch --strict and sparse on the overlay
 #   make htmldocs   the kernel's htmldocs for Documentation/virt, into
 #                   build/docs; fails on any warning from LKL's pages
@@ -62,7 +63,8 @@ $(KSRC)/.lkl-unpacked: | deps
 	@$(TOP)/scripts/lkl-source.sh "$(KSRC)" "$(LINUX_SRC)" "$(DEBIAN_TARBALL)"
 	@touch $@
 
-$(KSRC)/.lkl-overlay: $(KSRC)/.lkl-unpacked $(wildcard $(TOP)/patches/*.patch)
+$(KSRC)/.lkl-overlay: $(KSRC)/.lkl-unpacked $(wildcard $(TOP)/patches/*.patch) \
+		      $(wildcard $(TOP)/tests/*)
 	@$(TOP)/scripts/lkl-overlay.sh "$(TOP)" "$(KSRC)"
 	@touch $@
 
@@ -88,9 +90,10 @@ tools: kernel headers
 	+$(MAKE) -C $(TOP)/tools/lkl O=$(TOBJ) LKL_KOBJ=$(KOBJ) \
 		LINUX_SRC=$(KSRC) $(if $(V),V=$(V))
 
+# The selftests build in the tree, as tools/testing/selftests/lkl.
 tests: tools
-	+$(MAKE) -C $(TOP)/tests O=$(TOBJ)/tests LKL_TOOLS=$(TOBJ) \
-		LINUX_SRC=$(KSRC)
+	+$(MAKE) -C $(KSRC)/tools/testing/selftests/lkl OUTPUT=$(TOBJ)/tests \
+		LKL_TOOLS=$(TOBJ) LKL_KOBJ=$(KOBJ) $(if $(V),V=$(V))
 
 # The demo, then unmodified programs under liblkl-hijack.so; no root.
 run: tools
@@ -100,7 +103,8 @@ test-deps:
 	@$(TOP)/scripts/lkl-deps.sh test
 
 test: test-deps tests
-	@$(TOP)/scripts/lkl-run-tests.sh $(TOBJ)/tests
+	@$(TOP)/scripts/lkl-run-tests.sh $(KSRC) $(TOBJ)/tests LKL_TOOLS=$(TOBJ) \
+		LKL_KOBJ=$(KOBJ)
 
 check: $(KOBJ)/.config
 	@$(TOP)/scripts/lkl-check.sh "$(TOP)" "$(KSRC)" "$(KOBJ)" CC="$(KCC)" -j$(JOBS)
@@ -113,16 +117,16 @@ htmldocs: docs-deps source
 	@$(TOP)/scripts/lkl-htmldocs.sh "$(TOP)" "$(KSRC)" "$(BUILD)/docs" virt
 
 bench-core: tests
-	@$(TOBJ)/tests/bench/bench-core
+	@$(TOBJ)/tests/bench-core
 
 bench-disk: tools
 	@$(TOP)/tests/bench/bench-disk.sh $(TOBJ)
 
 bench-net: tests
-	@$(TOP)/tests/bench/bench-net.sh $(TOBJ)/tests/bench/bench-net
+	@$(TOP)/tests/bench/bench-net.sh $(TOBJ)/tests/bench-net
 
 bench-timer: tests
-	@$(TOBJ)/tests/bench/bench-timer
+	@$(TOBJ)/tests/bench-timer
 
 bench-bbr: tools
 	@$(TOP)/tests/bench/bench-bbr.sh $(TOBJ) $(BUILD)/bench

@@ -35,7 +35,7 @@ OUT=${2:-$HERE/../../build/bench}
 BENCHES=${BENCHES:-core disk net timer bbr sweep}
 TO_RUN=$BENCHES
 [ "${BENCH_PARSE_ONLY:-}" = 1 ] && TO_RUN=
-BIN=$TOOLS/tests/bench
+BIN=$TOOLS/tests
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)

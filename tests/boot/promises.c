@@ -34,9 +34,6 @@
 #ifndef LKL_INCLUDE_DIR
 #error "LKL_INCLUDE_DIR must name tools/lkl/include"
 #endif
-#ifndef LKL_HELPER_DIR
-#error "LKL_HELPER_DIR must name the directory of the boot-halt helper"
-#endif
 #ifndef LKL_TEST_CC
 #define LKL_TEST_CC "cc"
 #endif
@@ -362,7 +359,7 @@ FIXTURE_TEARDOWN(slow)
  */
 TEST_F_TIMEOUT(slow, valgrind_boot_halt, 150)
 {
-	const char *helper = LKL_HELPER_DIR "/boot-halt";
+	char *helper = test_helper("boot-halt");
 	char log[] = "/tmp/lkl-valgrind-XXXXXX";
 	static char out[1 << 20];
 	char cmd[4096];
@@ -370,6 +367,7 @@ TEST_F_TIMEOUT(slow, valgrind_boot_halt, 150)
 
 	if (!in_path("valgrind"))
 		SKIP(return, "valgrind is not installed");
+	ASSERT_NE(NULL, helper);
 	ASSERT_EQ(0, access(helper, X_OK)) {
 		TH_LOG("%s is missing", helper);
 	}
@@ -402,11 +400,12 @@ TEST_F_TIMEOUT(slow, valgrind_boot_halt, 150)
  */
 TEST(boots_without_fibers)
 {
-	const char *helper = LKL_HELPER_DIR "/boot-halt";
+	char *helper = test_helper("boot-halt");
 	static char out[1 << 16];
 	char cmd[4096];
 	int status;
 
+	ASSERT_NE(NULL, helper);
 	ASSERT_EQ(0, access(helper, X_OK)) {
 		TH_LOG("%s is missing", helper);
 	}

@@ -211,6 +211,24 @@ bool test_have_all(const char *progs)
 			progs) == 0;
 }
 
+char *test_helper(const char *name)
+{
+	char exe[4096], *slash, *path;
+	ssize_t len;
+
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len <= 0)
+		return NULL;
+	exe[len] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	if (asprintf(&path, "%s/%s", exe, name) < 0)
+		return NULL;
+	return path;
+}
+
 int make_ext4(const char *img, int mb)
 {
 	return test_run("mkfs.ext4 -q -F %s %dM >/dev/null 2>&1", img, mb);

@@ -104,6 +104,18 @@ bool test_have(const char *prog);
 bool test_have_all(const char *progs);
 
 /**
+ * test_helper() - the path of a helper program built with the tests
+ * @name: its file name
+ *
+ * Helpers are built, and installed, in the directory of the test program
+ * itself, so the path is taken from /proc/self/exe: an installed copy of
+ * the tests finds its own helpers, wherever it was installed.
+ *
+ * Return: the path, allocated (the test process never frees it), or NULL.
+ */
+char *test_helper(const char *name);
+
+/**
  * test_read_file() - read a host file into a string
  * @path: the file
  * @buf: where it goes, NUL-terminated (empty on failure)

@@ -673,12 +673,13 @@ FIXTURE_TEARDOWN(slow)
  */
 TEST_F_TIMEOUT(slow, bad_input_valgrind, 120)
 {
-	const char *helper = LKL_NET_HELPER_DIR "/net-bad";
+	char *helper = test_helper("net-bad");
 	char cmd[1024];
 	int status;
 
 	if (!test_have("valgrind"))
 		SKIP(return, "valgrind is not installed");
+	ASSERT_NE(NULL, helper);
 	ASSERT_EQ(0, access(helper, X_OK)) {
 		TH_LOG("%s is missing", helper);
 	}

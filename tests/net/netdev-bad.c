@@ -62,11 +62,12 @@ TEST_F(netdev_bad, errors)
 /* LKL's kernel memory is a host pool valgrind cannot see into. */
 TEST_F_TIMEOUT(netdev_bad, valgrind, 120)
 {
-	const char *helper = LKL_NET_HELPER_DIR "/netdev-bad-helper";
+	char *helper = test_helper("netdev-bad-helper");
 	int status;
 
 	if (!test_have("valgrind"))
 		SKIP(return, "valgrind is not installed");
+	ASSERT_NE(NULL, helper);
 	ASSERT_EQ(0, access(helper, X_OK)) {
 		TH_LOG("%s is missing", helper);
 	}
