@@ -5,6 +5,7 @@
 #   lkl-deps.sh build   what the build needs
 #   lkl-deps.sh test    what the test suites need on top
 #   lkl-deps.sh bench   what make bench needs on top of that
+#   lkl-deps.sh deb     what make deb needs on top of the build
 set -e
 
 # curl and iproute2 are for "make run", whose demo runs them under the hijack.
@@ -22,10 +23,15 @@ test_pkgs="valgrind iproute2 procps e2fsprogs btrfs-progs xfsprogs dosfstools
 # make bench: jq (above) reads iperf3's JSON, gnuplot draws the plots,
 # sockperf times TCP request/response in the message-size sweep.
 bench_pkgs="gnuplot-nox sockperf"
+# make deb: dpkg-buildpackage and debhelper build the packages from
+# linux-source-6.12 (a build dependency even with LINUX_SRC), rst2man
+# makes the man pages, lintian checks the result.
+deb_pkgs="dpkg-dev debhelper lintian python3-docutils pkg-config linux-source-6.12"
 
 want=$build_pkgs
 [ "$1" = test ] && want="$build_pkgs $test_pkgs"
 [ "$1" = bench ] && want="$build_pkgs $test_pkgs $bench_pkgs"
+[ "$1" = deb ] && want="$build_pkgs $deb_pkgs"
 [ -z "$LINUX_SRC" ] && [ "$1" = build ] && [ ! -e /usr/src/linux-source-6.12.tar.xz ] &&
 	want="$want linux-source-6.12"
 
