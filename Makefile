@@ -19,7 +19,10 @@
 #                   tap, raw and pipe, offloads on and off (root, ~15 minutes)
 #   make bench      all of the above, into build/bench: CSV, JSON, Markdown
 #                   and plots (not part of make test; up to 30 minutes)
-#   make install PREFIX=/usr/local [DESTDIR=<staging dir>]; writes lkl.pc too
+#   make install PREFIX=/usr/local [DESTDIR=<staging dir>]; writes lkl.pc too,
+#                   and the man pages when rst2man is installed
+#   make deb        liblkl0, liblkl-dev and lkl-tools packages into build/deb,
+#                   checked by lintian
 #
 # LINUX_SRC=/path/to/linux-6.12.y uses that tree instead of Debian's
 # linux-source-6.12 package. The tree is copied under build/, never changed.
@@ -48,7 +51,7 @@ export CCACHE_BASEDIR := $(TOP)
 .PHONY: all deps source kernel headers tools tests run test test-deps check \
 	bench-core bench-disk bench-net bench-timer bench-bbr bench-sweep \
 	bench-deps bench htmldocs docs-deps \
-	install clean distclean \
+	install deb clean distclean \
 	FORCE
 
 all: tools
@@ -143,6 +146,10 @@ bench: bench-deps tests
 install: tools
 	+$(MAKE) -C $(TOP)/tools/lkl O=$(TOBJ) LKL_KOBJ=$(KOBJ) \
 		LINUX_SRC=$(KSRC) PREFIX=$(PREFIX) install
+
+# Built from a copy of the tree under build/deb, as Debian builds it.
+deb:
+	@$(TOP)/scripts/lkl-deb.sh $(TOP)
 
 clean:
 	rm -rf $(KOBJ) $(TOBJ)

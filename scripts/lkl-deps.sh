@@ -6,6 +6,7 @@
 #   lkl-deps.sh test    what the test suites need on top
 #   lkl-deps.sh bench   what make bench needs on top of that
 #   lkl-deps.sh docs    what make htmldocs needs on top of the build's
+#   lkl-deps.sh deb     what make deb needs on top of the build
 set -e
 
 # curl and iproute2 are for "make run", whose demo runs them under the hijack.
@@ -14,10 +15,12 @@ build_pkgs="gcc make bc bison flex libelf-dev libssl-dev python3 perl xz-utils
 	curl iproute2"
 # The programs tests/hijack runs under the hijack and as native peers; jq,
 # with which tests/bench/parse-test.sh has bench-all.sh write results.json;
-# pkg-config, with which tests/boot/promises.c builds against an install.
+# pkg-config, with which tests/boot/promises.c builds against an install;
+# python3-docutils (rst2man) and man-db, with which tests/package checks
+# the man pages.
 test_pkgs="valgrind iproute2 procps e2fsprogs btrfs-progs xfsprogs dosfstools
 	fdisk fuse3 vde2 curl iputils-ping ethtool nginx-light wrk iperf3 socat
-	openssl util-linux jq pkg-config"
+	openssl util-linux jq pkg-config python3-docutils man-db"
 # make bench: jq (above) reads iperf3's JSON, gnuplot draws the plots,
 # sockperf times TCP request/response in the message-size sweep.
 bench_pkgs="gnuplot-nox sockperf"
@@ -25,11 +28,16 @@ bench_pkgs="gnuplot-nox sockperf"
 # kernel's Documentation/conf.py needs, and graphviz, whose dot
 # scripts/sphinx-pre-install recommends (without it every build warns).
 docs_pkgs="python3-sphinx python3-yaml graphviz"
+# make deb: dpkg-buildpackage and debhelper build the packages from
+# linux-source-6.12 (a build dependency even with LINUX_SRC), rst2man
+# makes the man pages, lintian checks the result.
+deb_pkgs="dpkg-dev debhelper lintian python3-docutils pkg-config linux-source-6.12"
 
 want=$build_pkgs
 [ "$1" = test ] && want="$build_pkgs $test_pkgs $docs_pkgs"
 [ "$1" = bench ] && want="$build_pkgs $test_pkgs $docs_pkgs $bench_pkgs"
 [ "$1" = docs ] && want="$build_pkgs $docs_pkgs"
+[ "$1" = deb ] && want="$build_pkgs $deb_pkgs"
 [ -z "$LINUX_SRC" ] && [ "$1" = build ] && [ ! -e /usr/src/linux-source-6.12.tar.xz ] &&
 	want="$want linux-source-6.12"
 

@@ -19,7 +19,7 @@ else
 	tar xf "$tarball" -C "$dest.tmp" --strip-components=1
 fi
 
-version=$(make -s -C "$dest.tmp" kernelversion 2>/dev/null)
+version=$(make -s --no-print-directory -C "$dest.tmp" kernelversion 2>/dev/null)
 case "$version" in
 6.12|6.12.*) ;;
 *) echo "need a Linux 6.12.y tree, found '$version'" >&2; rm -rf "$dest.tmp"; exit 1 ;;
