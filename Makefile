@@ -6,6 +6,8 @@
 #   make run        build, then run the demo and programs under the hijack
 #   make test       build, then run every test suite
 #   make check      checkpatch --strict and sparse on the overlay
+#   make kunit      build a KUnit kernel (build/kunit), boot its suites in a
+#                   process and parse the KTAP with kunit.py
 #   make bench-core boot, syscall, context switch and RSS figures
 #   make bench-disk cptofs, cpfromfs and lklfuse throughput against dd
 #   make bench-net  TCP throughput and latency, LKL against native (root)
@@ -43,6 +45,7 @@ export CCACHE_DIR ?= $(BUILD)/ccache
 export CCACHE_BASEDIR := $(TOP)
 
 .PHONY: all deps source kernel headers tools tests run test test-deps check \
+	kunit kunit-build \
 	bench-core bench-disk bench-net bench-timer bench-bbr bench-sweep \
 	bench-deps bench \
 	install clean distclean \
@@ -99,6 +102,15 @@ test-deps:
 
 test: test-deps tests
 	@$(TOP)/scripts/lkl-run-tests.sh $(TOBJ)/tests
+
+# KUnit: its own kernel and host library in build/kunit and
+# build/kunit-tools, never build/kernel (Documentation/virt/lkl/kunit.rst).
+kunit-build: source
+	@$(TOP)/scripts/lkl-kunit.sh build "$(TOP)" "$(KSRC)" CC="$(KCC)" \
+		$(if $(V),V=$(V)) -j$(JOBS)
+
+kunit: kunit-build
+	@$(TOP)/scripts/lkl-kunit.sh run "$(TOP)" "$(KSRC)"
 
 check: $(KOBJ)/.config
 	@$(TOP)/scripts/lkl-check.sh "$(TOP)" "$(KSRC)" "$(KOBJ)" CC="$(KCC)" -j$(JOBS)
