@@ -100,7 +100,7 @@ run: tools
 test-deps:
 	@$(TOP)/scripts/lkl-deps.sh test
 
-test: test-deps tests
+test: test-deps tests kunit-build
 	@$(TOP)/scripts/lkl-run-tests.sh $(TOBJ)/tests
 
 # KUnit: its own kernel and host library in build/kunit and
