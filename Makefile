@@ -144,7 +144,7 @@ install: tools
 		LINUX_SRC=$(KSRC) PREFIX=$(PREFIX) install
 
 clean:
-	rm -rf $(KOBJ) $(TOBJ)
+	rm -rf $(KOBJ) $(TOBJ) $(BUILD)/kunit $(BUILD)/kunit-tools
 
 distclean:
 	rm -rf $(BUILD)
