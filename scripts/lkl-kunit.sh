@@ -13,7 +13,8 @@
 #   run    boot it: the suites run in the boot and print KTAP, which
 #          goes to TOP/build/kunit/test.log and through "kunit.py parse".
 #          KUNIT_ARGS adds kernel parameters, for example
-#          KUNIT_ARGS=kunit.filter_glob=list-kunit-test.
+#          KUNIT_ARGS=kunit.filter_glob=list-kunit-test. KUNIT_TIMEOUT
+#          bounds the run in seconds (600 by default).
 #
 # The make options (CC=..., -jN) go to the kernel build. The main kernel
 # in TOP/build/kernel is never touched. Exit status: 0 when everything
@@ -89,10 +90,12 @@ run() {
 		{ echo "lkl-kunit.sh: $tobj/kunit-boot is missing: make kunit-build" >&2; exit 2; }
 	start=$(date +%s%N)
 	# shellcheck disable=SC2086 # KUNIT_ARGS is a list of parameters
-	"$tobj/kunit-boot" ${KUNIT_ARGS:-} > "$kobj/test.log" || rc=$?
+	timeout -k 10 "${KUNIT_TIMEOUT:-600}" \
+		"$tobj/kunit-boot" ${KUNIT_ARGS:-} > "$kobj/test.log" || rc=$?
 	end=$(date +%s%N)
 	echo "  RUN     kunit-boot: exit $rc, $(((end - start) / 1000000)) ms, log in build/kunit/test.log"
-	python3 "$ksrc/tools/testing/kunit/kunit.py" parse "$kobj/test.log" || rc=${rc/#0/1}
+	python3 "$ksrc/tools/testing/kunit/kunit.py" parse "$kobj/test.log" ||
+		{ [ "$rc" != 0 ] || rc=1; }
 	return "$rc"
 }
 
