@@ -66,7 +66,7 @@ static void kunit_panic(const char *msg)
 	_exit(2);
 }
 
-static void usage(void)
+static void print_usage(void)
 {
 	fprintf(stderr, "usage: kunit-boot [-m MiB] [kernel parameter ...]\n");
 	exit(3);
@@ -87,13 +87,14 @@ int main(int argc, char **argv)
 			errno = 0;
 			mem = strtoul(optarg, &end, 10);
 			if (errno || *end || mem < 16 || mem > 65536) {
-				fprintf(stderr, "kunit-boot: -m %s: not a size in MiB from 16 to 65536\n",
+				fprintf(stderr,
+					"kunit-boot: -m %s: not a size in MiB from 16 to 65536\n",
 					optarg);
 				return 3;
 			}
 			break;
 		default:
-			usage();
+			print_usage();
 		}
 	}
 
