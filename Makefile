@@ -9,6 +9,8 @@
 #   make check      checkpatch --strict and sparse on the overlay
 #   make htmldocs   the kernel's htmldocs for Documentation/virt, into
 #                   build/docs; fails on any warning from LKL's pages
+#   make kunit      build a KUnit kernel (build/kunit), boot its suites in a
+#                   process and parse the KTAP with kunit.py
 #   make bench-core boot, syscall, context switch and RSS figures
 #   make bench-disk cptofs, cpfromfs and lklfuse throughput against dd
 #   make bench-net  TCP throughput and latency, LKL against native (root)
@@ -49,6 +51,7 @@ export CCACHE_DIR ?= $(BUILD)/ccache
 export CCACHE_BASEDIR := $(TOP)
 
 .PHONY: all deps source kernel headers tools tests run test test-deps check \
+	kunit kunit-build \
 	bench-core bench-disk bench-net bench-timer bench-bbr bench-sweep \
 	bench-deps bench htmldocs docs-deps \
 	install deb clean distclean \
@@ -105,9 +108,18 @@ run: tools
 test-deps:
 	@$(TOP)/scripts/lkl-deps.sh test
 
-test: test-deps tests
+test: test-deps tests kunit-build
 	@$(TOP)/scripts/lkl-run-tests.sh $(KSRC) $(TOBJ)/tests LKL_TOOLS=$(TOBJ) \
 		LKL_KOBJ=$(KOBJ)
+
+# KUnit: its own kernel and host library in build/kunit and
+# build/kunit-tools, never build/kernel (Documentation/virt/lkl/kunit.rst).
+kunit-build: source
+	@$(TOP)/scripts/lkl-kunit.sh build "$(TOP)" "$(KSRC)" CC="$(KCC)" \
+		$(if $(V),V=$(V)) -j$(JOBS)
+
+kunit: kunit-build
+	@$(TOP)/scripts/lkl-kunit.sh run "$(TOP)" "$(KSRC)"
 
 check: $(KOBJ)/.config
 	@$(TOP)/scripts/lkl-check.sh "$(TOP)" "$(KSRC)" "$(KOBJ)" CC="$(KCC)" -j$(JOBS)
@@ -152,7 +164,7 @@ deb:
 	@$(TOP)/scripts/lkl-deb.sh $(TOP)
 
 clean:
-	rm -rf $(KOBJ) $(TOBJ)
+	rm -rf $(KOBJ) $(TOBJ) $(BUILD)/kunit $(BUILD)/kunit-tools
 
 distclean:
 	rm -rf $(BUILD)
