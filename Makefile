@@ -17,6 +17,8 @@
 #   make bench      all of the above, into build/bench: CSV, JSON, Markdown
 #                   and plots (not part of make test; up to 30 minutes)
 #   make install PREFIX=/usr/local [DESTDIR=<staging dir>]; writes lkl.pc too
+#   make series     the patch series against pristine 6.12.y, in build/series
+#   make series-check apply it patch by patch: build, checkpatch, sparse
 #
 # LINUX_SRC=/path/to/linux-6.12.y uses that tree instead of Debian's
 # linux-source-6.12 package. The tree is copied under build/, never changed.
@@ -45,7 +47,7 @@ export CCACHE_BASEDIR := $(TOP)
 .PHONY: all deps source kernel headers tools tests run test test-deps check \
 	bench-core bench-disk bench-net bench-timer bench-bbr bench-sweep \
 	bench-deps bench \
-	install clean distclean \
+	install clean distclean series series-check \
 	FORCE
 
 all: tools
@@ -130,6 +132,13 @@ bench: bench-deps tests
 install: tools
 	+$(MAKE) -C $(TOP)/tools/lkl O=$(TOBJ) LKL_KOBJ=$(KOBJ) \
 		LINUX_SRC=$(KSRC) PREFIX=$(PREFIX) install
+
+# The upstream form: scripts/lkl-series.txt says what goes in which patch.
+series:
+	@python3 $(TOP)/scripts/lkl-series.py series $(TOP) $(BUILD)/series
+
+series-check: series
+	@python3 $(TOP)/scripts/lkl-series.py check $(TOP) $(BUILD)/series-check
 
 clean:
 	rm -rf $(KOBJ) $(TOBJ)
