@@ -70,7 +70,7 @@ def check(top, work, S):
                    f'tar xf - -C "{linux}"'])
         else:
             S.run(['tar', 'xJf', src, '-C', linux, '--strip-components=1'])
-        S.git(linux, 'init', '-q', '-b', 'base')
+        S.git(linux, 'init', '-q', '-b', 'pristine')
         S.git(linux, 'add', '-A', '-f')
         S.git(linux, '-c', 'user.name=base', '-c', 'user.email=base@base',
               'commit', '-q', '-m', f'Linux {version}')
@@ -78,7 +78,7 @@ def check(top, work, S):
         with open(stamp, 'w') as f:
             f.write(key)
     S.run(['git', '-C', linux, 'am', '--abort'], check=False)
-    S.git(linux, 'checkout', '-q', '-f', '-B', 'check', 'base')
+    S.git(linux, 'checkout', '-q', '-f', '-B', 'check', 'refs/tags/base')
     S.git(linux, 'clean', '-q', '-f', '-d', '-x')
 
     kobj = os.path.join(work, 'kernel')

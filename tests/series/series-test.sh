@@ -72,8 +72,7 @@ uncovered() {
 	mkdir -p "$tmp/unc/scripts" "$tmp/unc/arch/lkl/kernel" "$tmp/home"
 	cp "$top/scripts/lkl-series.py" "$top/scripts/lkl-series.txt" \
 		"$tmp/unc/scripts/"
-	echo '// SPDX-License-Identifier: GPL-2.0' \
-		> "$tmp/unc/arch/lkl/kernel/stray.c"
+	echo 'int stray;' > "$tmp/unc/arch/lkl/kernel/stray.c"
 	git -C "$tmp/unc" init -q
 	printf '[user]\n\tname = Series Test\n\temail = series@test.invalid\n' \
 		> "$tmp/home/gitconfig"
@@ -134,7 +133,7 @@ patches() {
 
 # format: every patch in git format-patch form, by the runner, signed off.
 format() {
-	local p n=0
+	local p n=0 me='Series Test <series@test.invalid>'
 
 	[ -f "$tmp/series/0000-cover-letter.patch" ] || return 1
 	if grep -q '\*\*\*' "$tmp/series/0000-cover-letter.patch"; then
@@ -143,9 +142,9 @@ format() {
 	fi
 	for p in $(patches); do
 		n=$((n + 1))
-		if ! grep -q '^From: Series Test <series@test.invalid>' "$p" ||
+		if ! grep -q "^From: $me" "$p" ||
 				! grep -q '^Subject: \[PATCH [0-9]*/[0-9]*\] ' "$p" ||
-				! grep -q '^Signed-off-by: Series Test <series@test.invalid>' "$p" ||
+				! grep -q "^Signed-off-by: $me" "$p" ||
 				! grep -q '^diff --git ' "$p"; then
 			echo "# $(basename "$p") is not in form"
 			return 1
@@ -158,9 +157,11 @@ format() {
 # one patch, at its place in the tree.
 every_file_once() {
 	local f want=$tmp/want have=$tmp/have
+	local not='README\.md|Makefile|\.gitignore|\.ci/|build/|debian/'
 
+	not+='|scripts/|tests/series/|patches/'
 	(cd "$top" && git ls-files -co --exclude-standard) |
-		grep -Ev '^(README\.md|Makefile|\.gitignore|\.ci/|build/|debian/|scripts/|tests/series/|patches/)' |
+		grep -Ev "^($not)" |
 		sed 's|^tests/|tools/testing/selftests/lkl/|' | sort > "$want"
 	# shellcheck disable=SC2046 # one file name per patch
 	grep -h -B3 '^new file mode' $(patches) |
