@@ -7,8 +7,8 @@
 #   - a patch that touches arch/lkl builds with "make ARCH=lkl defconfig
 #     && make ARCH=lkl lkl" (O=WORKDIR/kernel);
 #   - a generic patch (manifest "x86:") compiles the objects it names for
-#     x86_64: x86_64_defconfig plus its "x86-config:" options
-#     (O=WORKDIR/x86);
+#     x86_64: x86_64_defconfig plus the "x86-config:" options of all the
+#     generic patches (O=WORKDIR/x86);
 #   - a tools/lkl patch compiles the objects of its C files against the
 #     installed lkl_ headers, and the last one builds all of tools/lkl;
 #   - other patches (selftests, documentation, MAINTAINERS) change nothing
@@ -101,7 +101,10 @@ def check(top, work, S):
     rows = []
     bad = []
     headers = False
-    x86_conf = None
+    # One x86_64 configuration enables the code of every generic patch, so
+    # that it is made (and prepared) once.
+    x86_conf = sorted({o for s in patches for o in s.get('x86-config')})
+    x86_ready = False
     for i, (pf, s) in enumerate(zip(pfiles, patches)):
         name = os.path.basename(pf)
         t1 = time.time()
@@ -116,10 +119,9 @@ def check(top, work, S):
         ok = True
         with open(log, 'w') as lf:
             if s.get('x86'):
-                conf = s.get('x86-config')
-                if conf != x86_conf:
-                    ok = x86_config(linux, x86, cc, jobs, conf, lf)
-                    x86_conf = conf
+                if not x86_ready:
+                    ok = x86_config(linux, x86, cc, jobs, x86_conf, lf)
+                    x86_ready = True
                 ok = ok and call(['make', '-C', linux, 'O=' + x86,
                                   'CC=' + cc, '-s', '-j' + jobs] +
                                  s.get('x86'), lf)
