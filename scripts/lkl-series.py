@@ -219,13 +219,12 @@ def fetch_tarball(top):
     os.makedirs(os.path.join(apt, 'lists', 'partial'), exist_ok=True)
     os.makedirs(os.path.join(apt, 'cache', 'archives', 'partial'),
                 exist_ok=True)
+    # bookworm-security carries linux-6.12, Debian 12's newer kernel.
     with open(os.path.join(apt, 'src.sources'), 'w') as f:
-        for uri, suite in (('http://deb.debian.org/debian-security',
-                            'bookworm-security'),
-                           ('http://deb.debian.org/debian', 'trixie')):
-            f.write(f'Types: deb-src\nURIs: {uri}\nSuites: {suite}\n'
-                    'Components: main\nSigned-By: '
-                    '/usr/share/keyrings/debian-archive-keyring.gpg\n\n')
+        f.write('Types: deb-src\n'
+                'URIs: http://deb.debian.org/debian-security\n'
+                'Suites: bookworm-security\nComponents: main\n'
+                'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n')
     opts = ['-o', 'Dir::Etc::sourcelist=/dev/null',
             '-o', 'Dir::Etc::sourceparts=' + apt,
             '-o', 'Dir::State::Lists=' + os.path.join(apt, 'lists'),
