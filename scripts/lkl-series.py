@@ -34,6 +34,9 @@ import sys
 import tempfile
 import time
 
+# lkl-series-check.py is loaded as a module: no __pycache__ in scripts/.
+sys.dont_write_bytecode = True
+
 TESTS_IN_TREE = 'tools/testing/selftests/lkl/'
 PLACEHOLDER = re.compile(r'^M:\t.*@example\.invalid>$', re.M)
 
