@@ -25,6 +25,8 @@
 #                   and the man pages when rst2man is installed
 #   make deb        liblkl0, liblkl-dev and lkl-tools packages into build/deb,
 #                   checked by lintian
+#   make series     the patch series against pristine 6.12.y, in build/series
+#   make series-check apply it patch by patch: build, checkpatch, sparse
 #
 # LINUX_SRC=/path/to/linux-6.12.y uses that tree instead of Debian's
 # linux-source-6.12 package. The tree is copied under build/, never changed.
@@ -54,7 +56,7 @@ export CCACHE_BASEDIR := $(TOP)
 	kunit kunit-build \
 	bench-core bench-disk bench-net bench-timer bench-bbr bench-sweep \
 	bench-deps bench htmldocs docs-deps \
-	install deb clean distclean \
+	install deb clean distclean series series-check \
 	FORCE
 
 all: tools
@@ -162,6 +164,13 @@ install: tools
 # Built from a copy of the tree under build/deb, as Debian builds it.
 deb:
 	@$(TOP)/scripts/lkl-deb.sh $(TOP)
+
+# The upstream form: scripts/lkl-series.txt says what goes in which patch.
+series:
+	@python3 $(TOP)/scripts/lkl-series.py series $(TOP) $(BUILD)/series
+
+series-check: series
+	@python3 $(TOP)/scripts/lkl-series.py check $(TOP) $(BUILD)/series-check
 
 clean:
 	rm -rf $(KOBJ) $(TOBJ) $(BUILD)/kunit $(BUILD)/kunit-tools

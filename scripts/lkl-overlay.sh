@@ -43,6 +43,6 @@ for p in "$top"/patches/*.patch; do
 	stamp="$ksrc/.lkl-applied-$(basename "$p")"
 	[ -e "$stamp" ] && continue
 	echo "  PATCH   $(basename "$p")"
-	patch -s -p1 -N -d "$ksrc" < "$p"
+	patch -s -p1 -N --no-backup-if-mismatch -d "$ksrc" < "$p"
 	touch "$stamp"
 done

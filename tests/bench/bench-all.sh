@@ -104,7 +104,8 @@ parse_disk() {
 		split(substr($0, 17), f, " ")
 		sys = m ~ /^dd/ ? "native" : "lkl"
 		r = f[5]; sub(/x$/, "", r)
-		print "disk," m "," sys "," f[3] ",MB/s," (sys == "lkl" ? r : "") "," (sys == "lkl" ? "dd" : "")
+		print "disk," m "," sys "," f[3] ",MB/s," \
+			(sys == "lkl" ? r : "") "," (sys == "lkl" ? "dd" : "")
 	}' "$1"
 }
 
@@ -179,14 +180,17 @@ done
 # results.json: the CSV rows as objects; numbers stay numbers.
 jq -R -s 'split("\n") | map(select(length > 0) | split(",")) |
 	.[0] as $h | .[1:] | map([$h, .] | transpose |
-	map({(.[0]): ((.[1] // "") as $v | ($v | tonumber? // (if $v == "" then null else $v end)))}) | add)' \
+	map({(.[0]): ((.[1] // "") as $v |
+		($v | tonumber? // (if $v == "" then null else $v end)))}) |
+	add)' \
 	"$CSV" > "$OUT/results.json"
 
 # summary.md: one table per benchmark.
 {
 	echo "# LKL benchmarks"
 	echo
-	echo "$(uname -r), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%F)"
+	echo "$(uname -r), $(nproc) CPUs, $(
+		)load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%F)"
 	for b in $BENCHES; do
 		echo
 		echo "## bench-$b"
@@ -255,7 +259,8 @@ line_plot() {
 			for (i = 0; i < ns; i++) {
 				printf "%s", sz[i]
 				for (j = 0; j < ny; j++)
-					printf "\t%s", ((sz[i] SUBSEP sy[j]) in v) ? v[sz[i], sy[j]] : "n/a"
+					printf "\t%s", ((sz[i] SUBSEP sy[j]) in v) ? \
+						v[sz[i], sy[j]] : "n/a"
 				printf "\n"
 			}
 		}' "$CSV" > "$data"
@@ -294,7 +299,8 @@ timer_cdf() {
 			[ -s "$file" ] || continue
 			name=native color="#0060ad"
 			[ $sys = lkl ] && name=LKL color="#dd181f"
-			plots+=("\"$file\" using 1:(1) smooth cnormal with lines lw 2 lc rgb \"$color\" dt $dt title \"$name $size\"")
+			plots+=("\"$file\" using 1:(1) smooth cnormal with lines lw 2 $(
+				)lc rgb \"$color\" dt $dt title \"$name $size\"")
 		done
 	done
 	[ ${#plots[@]} -gt 0 ] || return 0
@@ -318,7 +324,8 @@ timer_cdf() {
 
 if command -v gnuplot >/dev/null; then
 	awk -F, '$1 == "bbr" { v[$2, $3] = $4; if (!($2 in seen)) { seen[$2] = 1; o[n++] = $2 } }
-		END { for (i = 0; i < n; i++) printf "%s\t%s\t%s\n", o[i], v[o[i], "native"], v[o[i], "lkl"] }' \
+		END { for (i = 0; i < n; i++)
+			printf "%s\t%s\t%s\n", o[i], v[o[i], "native"], v[o[i], "lkl"] }' \
 		"$CSV" > "$OUT/bbr.dat"
 	plot bbr-goodput "BBR and cubic through 100 ms, 1% loss, 200 Mbit/s" \
 		"goodput (Mbit/s)" "$OUT/bbr.dat"
@@ -344,7 +351,8 @@ if command -v gnuplot >/dev/null; then
 			c = w[1] " " k; if (!(c in seen)) { seen[c] = 1; o[n++] = c }
 			v[c, $3] = $4
 		}
-		END { for (i = 0; i < n; i++) printf "%s\t%s\t%s\n", o[i], v[o[i], "native"], v[o[i], "lkl"] }' \
+		END { for (i = 0; i < n; i++)
+			printf "%s\t%s\t%s\n", o[i], v[o[i], "native"], v[o[i], "lkl"] }' \
 		"$CSV" > "$OUT/timer.dat"
 	plot timer-p99 "Timer wake delay p99, slack 1 ns" "microseconds" \
 		"$OUT/timer.dat"

@@ -38,7 +38,10 @@ LKL_MEM=256M
 PORT=5201
 
 [ "$(id -u)" = 0 ] || { echo "bench-bbr: needs root (namespaces, tap)" >&2; exit 1; }
-[ -x "$TOOLS/lkl-hijack.sh" ] || { echo "bench-bbr: $TOOLS/lkl-hijack.sh missing; run make tools" >&2; exit 1; }
+if [ ! -x "$TOOLS/lkl-hijack.sh" ]; then
+	echo "bench-bbr: $TOOLS/lkl-hijack.sh missing; run make tools" >&2
+	exit 1
+fi
 for t in iperf3 ethtool jq; do
 	command -v $t >/dev/null || { echo "bench-bbr: $t missing" >&2; exit 1; }
 done
@@ -159,6 +162,9 @@ run() {
 	done
 	local client=(iperf3 -c 10.10.2.2 -p $PORT -t "$DURATION" -C "$cc" -J)
 	local ok=1 qenv=()
+	local sysctl="net.ipv4.tcp_wmem=4096 16384 $BUF_MAX"
+	sysctl+=";net.ipv4.tcp_rmem=4096 131072 $BUF_MAX"
+	sysctl+=";net.ipv4.tcp_congestion_control=$cc"
 	[ "$qdisc" = fq ] && qenv=(LKL_HIJACK_NET_QDISC=fq)
 	if [ "$sender" = native ]; then
 		if qdisc_set "$qdisc"; then
@@ -176,7 +182,7 @@ run() {
 			LKL_HIJACK_NET_NETMASK_LEN=24 \
 			LKL_HIJACK_NET_GATEWAY=10.10.1.1 \
 			LKL_HIJACK_MEMSIZE=$LKL_MEM \
-			LKL_HIJACK_SYSCTL="net.ipv4.tcp_wmem=4096 16384 $BUF_MAX;net.ipv4.tcp_rmem=4096 131072 $BUF_MAX;net.ipv4.tcp_congestion_control=$cc" \
+			LKL_HIJACK_SYSCTL="$sysctl" \
 			"${qenv[@]}" \
 			timeout $((DURATION + 60)) "$TOOLS/lkl-hijack.sh" \
 			"${client[@]}" > "$json" 2> "$DIR/client.err" || ok=0
@@ -236,12 +242,17 @@ for cc in bbr cubic; do
 			"${G[native-$cc-$qdisc]}" "$l" "$r" "$ref"
 		echo "bbr,$cc-$qdisc,native,${G[native-$cc-$qdisc]},Mbit/s,," >> "$CSV"
 		echo "bbr,$cc-$qdisc,lkl,$l,Mbit/s,$r,$ref" >> "$CSV"
-		rows+=("{\"cc\": \"$cc\", \"qdisc\": \"$qdisc\", \"native_mbps\": $(num "${G[native-$cc-$qdisc]}"), \"lkl_mbps\": $(num "$l"), \"ratio\": $(num "$r"), \"reference\": \"$ref\"}")
+		rows+=("{\"cc\": \"$cc\", \"qdisc\": \"$qdisc\", $(
+			)\"native_mbps\": $(num "${G[native-$cc-$qdisc]}"), $(
+			)\"lkl_mbps\": $(num "$l"), \"ratio\": $(num "$r"), $(
+			)\"reference\": \"$ref\"}")
 	done
 done
 {
-	printf '{"bench": "bbr", "duration_s": %s, "link": {"delay_ms": %s, "loss_percent": %s, "rate_mbit": %s, "limit": %s, "by": "%s"},\n "cases": [\n' \
-		"$DURATION" $DELAY_MS $LOSS $RATE_MBIT $LIMIT "$LINKBY"
+	printf '{"bench": "bbr", "duration_s": %s, ' "$DURATION"
+	printf '"link": {"delay_ms": %s, "loss_percent": %s, ' $DELAY_MS $LOSS
+	printf '"rate_mbit": %s, "limit": %s, "by": "%s"},\n "cases": [\n' \
+		$RATE_MBIT $LIMIT "$LINKBY"
 	( IFS=$'\n'; echo "${rows[*]}" ) | sed '$!s/$/,/; s/^/  /'
 	printf ' ]}\n'
 } | jq . > "$OUT/bbr.json"

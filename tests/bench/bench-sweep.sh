@@ -69,7 +69,8 @@ OUT=${2:-$HERE/../../build/bench}
 RUNS=${RUNS:-5}
 DURATION=${DURATION:-0.5}
 SIZES=${SIZES:-64 256 1024 1500 4096 16384 65507}
-SYSTEMS=${SYSTEMS:-native-veth lkl-tap lkl-tap-nooffload lkl-raw lkl-raw-nooffload lkl-pipe lkl-pipe-nooffload}
+SYSTEMS=${SYSTEMS:-native-veth lkl-tap lkl-tap-nooffload lkl-raw \
+lkl-raw-nooffload lkl-pipe lkl-pipe-nooffload}
 TESTS=${TESTS:-tcp-stream tcp-maerts udp-stream rr}
 RR_SEPARATE=${RR_SEPARATE:-0}
 SERVER_CPU=${SERVER_CPU:-$(($(nproc) > 1 ? 1 : 0))}
@@ -79,12 +80,18 @@ REF=native-veth
 IPERF_PORT=5201
 RR_PORT=11111
 
-[ "$(id -u)" = 0 ] || { echo "bench-sweep: needs root (namespaces, tap)" >&2; exit 1; }
-[ -x "$TOOLS/lkl-hijack.sh" ] || { echo "bench-sweep: $TOOLS/lkl-hijack.sh missing; run make tools" >&2; exit 1; }
+# fail STATUS MESSAGE: stop with MESSAGE on stderr.
+fail() {
+	echo "bench-sweep: $2" >&2
+	exit "$1"
+}
+
+[ "$(id -u)" = 0 ] || fail 1 "needs root (namespaces, tap)"
+[ -x "$TOOLS/lkl-hijack.sh" ] || fail 1 "$TOOLS/lkl-hijack.sh missing; run make tools"
 for t in iperf3 sockperf jq taskset ethtool; do
-	command -v $t >/dev/null || { echo "bench-sweep: $t missing (scripts/lkl-deps.sh bench)" >&2; exit 1; }
+	command -v $t >/dev/null || fail 1 "$t missing (scripts/lkl-deps.sh bench)"
 done
-[[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "bench-sweep: RUNS=$RUNS is not a positive integer" >&2; exit 2; }
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || fail 2 "RUNS=$RUNS is not a positive integer"
 if ! [[ $DURATION =~ ^[0-9]*\.?[0-9]+$ ]] ||
 	! awk -v d="$DURATION" 'BEGIN { exit !(d > 0) }'; then
 	echo "bench-sweep: DURATION=$DURATION is not a positive number" >&2
@@ -140,8 +147,12 @@ for ns in "$NS" "$PEER"; do
 done
 
 # LKL's TCP buffers as the native ends have them.
-LKL_SYSCTL="net.ipv4.tcp_rmem=$(ip netns exec "$NS" cat /proc/sys/net/ipv4/tcp_rmem | tr -s '\t ' ' ')"
-LKL_SYSCTL="$LKL_SYSCTL;net.ipv4.tcp_wmem=$(ip netns exec "$NS" cat /proc/sys/net/ipv4/tcp_wmem | tr -s '\t ' ' ')"
+# ns_sysctl NAME: a sysctl of the namespace, its fields one space apart.
+ns_sysctl() {
+	ip netns exec "$NS" cat "/proc/sys/${1//.//}" | tr -s '\t ' ' '
+}
+LKL_SYSCTL="net.ipv4.tcp_rmem=$(ns_sysctl net.ipv4.tcp_rmem)"
+LKL_SYSCTL="$LKL_SYSCTL;net.ipv4.tcp_wmem=$(ns_sysctl net.ipv4.tcp_wmem)"
 
 # lkl_env TYPE PARAM IP MAC OFFLOAD: the hijack's environment, a line each.
 lkl_env() {
@@ -365,7 +376,8 @@ rr_windows() {
 rr_cell() {
 	local size=$1 clients=1 windows=$RUNS t tps=() p50=() p99=() a b c
 	[ "$RR_SEPARATE" = 1 ] && clients=$RUNS windows=1
-	t=$(awk -v r="$windows" -v d="$DURATION" 'BEGIN { t = r * d + 0.45; printf "%d", t == int(t) ? t : int(t) + 1 }')
+	t=$(awk -v r="$windows" -v d="$DURATION" \
+		'BEGIN { t = r * d + 0.45; printf "%d", t == int(t) ? t : int(t) + 1 }')
 	for _ in $(seq "$clients"); do
 		[ -n "$SRV_PID" ] || return 0
 		rm -f "$DIR/rr.log"
@@ -467,7 +479,9 @@ done
 
 jq -R -s 'split("\n") | map(select(length > 0) | split(",")) |
 	.[0] as $h | .[1:] | map([$h, .] | transpose |
-	map({(.[0]): ((.[1] // "") as $v | ($v | tonumber? // (if $v == "" then null else $v end)))}) | add)' \
+	map({(.[0]): ((.[1] // "") as $v |
+		($v | tonumber? // (if $v == "" then null else $v end)))}) |
+	add)' \
 	"$CSV" > "$OUT/sweep.json"
 
 {

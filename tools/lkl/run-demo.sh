@@ -161,7 +161,8 @@ else
 	fi
 	exec 3>&- 4>&-
 	echo
-	echo "Documentation/virt/lkl/hijack.rst tells more: tap devices, JSON configuration, limits."
+	echo "Documentation/virt/lkl/hijack.rst tells more: tap devices, JSON configuration,"
+	echo "limits."
 fi
 
 echo

@@ -12,7 +12,7 @@
 
 #include <linux/limits.h>
 #include <linux/types.h>
-#include <asm/processor.h>
+#include <linux/processor.h>
 
 /* cpu.c: the CPU, a baton handed between host threads */
 int lkl_cpu_init(void);
