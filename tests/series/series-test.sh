@@ -156,12 +156,15 @@ format() {
 # every_file_once: each kernel-material overlay file is added by exactly
 # one patch, at its place in the tree.
 every_file_once() {
-	local f want=$tmp/want have=$tmp/have
-	local not='README\.md|Makefile|\.gitignore|\.ci/|build/|debian/'
+	local f want=$tmp/want have=$tmp/have not
 
-	not+='|scripts/|tests/series/|patches/'
+	# What is not kernel material: the manifest's exclude: globs, as
+	# regular expressions, and patches/, which the patches carry.
+	not=$(sed -n 's/^exclude: *//p' "$top/scripts/lkl-series.txt" |
+		sed 's/[.]/\\./g; s/[*][*]/@/g; s/[*]/[^\/]*/g; s/@/.*/g' |
+		paste -sd'|')
 	(cd "$top" && git ls-files -co --exclude-standard) |
-		grep -Ev "^($not)" |
+		grep -Ev "^(patches/|($not)$)" |
 		sed 's|^tests/|tools/testing/selftests/lkl/|' | sort > "$want"
 	# shellcheck disable=SC2046 # one file name per patch
 	grep -h -B3 '^new file mode' $(patches) |
