@@ -49,9 +49,6 @@ void lkl_pid1_request(struct lkl_task_request *req);
 int lkl_host_task_fn(void *unused);
 void lkl_user_mode(void);
 
-/* syscalls.c: the system call entry */
-void lkl_syscalls_halt(void);
-
 /* threads.c: tasks on host threads */
 void lkl_jmp_schedule(struct task_struct *task, void (*fn)(void));
 void lkl_wait_for_task(struct task_struct *task);

@@ -13,6 +13,7 @@
 #include <linux/seq_file.h>
 #include <linux/sched.h>
 #include <linux/sched/debug.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/string.h>
 #include <linux/syscalls.h>
@@ -262,6 +263,38 @@ static void lkl_power_off(void)
 	kernel_power_off();
 }
 
+/*
+ * End the calls that other host threads are in, at halt. Called by
+ * lkl_sys_halt() with the CPU held, once new calls are refused.
+ * Every other host task that is in a call is interrupted as by
+ * lkl_interrupt_thread(): an interruptible wait (a read on a socket, an
+ * accept, a poll, a sleep) returns -EINTR, and an uninterruptible one
+ * ends on its own. Returns once every other host task is parked outside
+ * the kernel, so that no application thread stays blocked in a kernel
+ * that is going away.
+ */
+static void lkl_halt_calls(void)
+{
+	struct task_struct *p, *t;
+	bool busy;
+
+	for (;;) {
+		busy = false;
+		rcu_read_lock();
+		for_each_process_thread(p, t) {
+			if (t == current || !(t->thread.flags & LKL_THREAD_HOST) ||
+			    t->exit_state || READ_ONCE(t->__state) == TASK_PARKED)
+				continue;
+			set_notify_signal(t);
+			busy = true;
+		}
+		rcu_read_unlock();
+		if (!busy)
+			return;
+		schedule_timeout_uninterruptible(1);
+	}
+}
+
 /**
  * lkl_sys_halt() - sync, shut down, and release the host's resources
  *
@@ -287,7 +320,7 @@ long lkl_sys_halt(void)
 		return -ENODEV;
 	}
 	WRITE_ONCE(lkl_is_running, false);
-	lkl_syscalls_halt();
+	lkl_halt_calls();
 	sem = current->thread.wait.sem;
 
 	lkl_ops->jmp_buf_set(&lkl_halt_jb, lkl_power_off);

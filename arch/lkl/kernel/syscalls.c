@@ -99,39 +99,6 @@ static long lkl_interrupt_thread(lkl_thread_t thread)
 	return ret;
 }
 
-/**
- * lkl_syscalls_halt() - end the calls other host threads are in, at halt
- *
- * Called by lkl_sys_halt() with the CPU held, once new calls are refused.
- * Every other host task that is in a call is interrupted as by
- * lkl_interrupt_thread(): an interruptible wait (a read on a socket, an
- * accept, a poll, a sleep) returns -EINTR, and an uninterruptible one
- * ends on its own. Returns once every other host task is parked outside
- * the kernel, so that no application thread stays blocked in a kernel
- * that is going away.
- */
-void lkl_syscalls_halt(void)
-{
-	struct task_struct *p, *t;
-	bool busy;
-
-	for (;;) {
-		busy = false;
-		rcu_read_lock();
-		for_each_process_thread(p, t) {
-			if (t == current || !(t->thread.flags & LKL_THREAD_HOST) ||
-			    t->exit_state || READ_ONCE(t->__state) == TASK_PARKED)
-				continue;
-			set_notify_signal(t);
-			busy = true;
-		}
-		rcu_read_unlock();
-		if (!busy)
-			return;
-		schedule_timeout_uninterruptible(1);
-	}
-}
-
 static long lkl_arch_syscall(long no, long *params)
 {
 	switch (no) {
