@@ -24,6 +24,8 @@ set -u
 ksrc=${1:?usage: lkl-run-tests.sh KSRC TESTDIR [MAKE VARIABLES...]}
 testdir=${2:?usage: lkl-run-tests.sh KSRC TESTDIR [MAKE VARIABLES...]}
 shift 2
+# make -C runs in the tree: a relative TESTDIR would mean a place there.
+testdir=$(realpath -m "$testdir")
 here=$(dirname "$(readlink -f "$0")")
 sft=$ksrc/tools/testing/selftests/lkl
 
