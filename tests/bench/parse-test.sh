@@ -17,6 +17,8 @@
 
 set -u
 here=$(dirname "$(readlink -f "$0")")
+# shellcheck source=tests/lib/ktap.sh
+. "$here/../lib/ktap.sh"
 benches="core disk net timer bbr sweep"
 
 echo "TAP version 13"
@@ -177,41 +179,27 @@ summary_timer() {
 	return 1
 }
 
-names=() checks=()
-add() { names+=("$1") checks+=("$2"); }
-add "bench-all.sh gathers with BENCH_PARSE_ONLY=1, running nothing" gather
-add "results.csv has its header" header
-add "results.csv has the 9 core rows" "rows core 9"
-add "results.csv has the 5 disk rows" "rows disk 5"
-add "results.csv has the 15 net rows" "rows net 15"
-add "results.csv has the 46 timer rows" "rows timer 46"
-add "results.csv has the 8 bbr rows" "rows bbr 8"
-add "results.csv has the 36 sweep rows" "rows sweep 36"
-add "results.csv rows have 7 fields and numeric figures" fields
-add "core: the LKL / host null syscall ratio" core_ratio
-add "disk: cptofs against dd" disk_ratio
-add "net: tcp stream rows with their ratios" net_tput
-add "net: request/response p50 and p99 rows" net_rr
-add "timer: slack 1 ns rows" timer_slack1
-add "timer: slack 50000 ns rows" timer_slack50000
-add "timer: many sleepers rows" timer_threads
-add "timer: every LKL ratio is value / host value" timer_ratios
-add "bbr: rows from bbr.csv" bbr_row
-add "sweep: rows from sweep.csv" sweep_row
-add "results.json has an object per row" json
-add "summary.md has figures for every benchmark" summary
-add "summary.md has the bench-timer table" summary_timer
+ktap_add "bench-all.sh gathers with BENCH_PARSE_ONLY=1, running nothing" gather
+ktap_add "results.csv has its header" header
+ktap_add "results.csv has the 9 core rows" "rows core 9"
+ktap_add "results.csv has the 5 disk rows" "rows disk 5"
+ktap_add "results.csv has the 15 net rows" "rows net 15"
+ktap_add "results.csv has the 46 timer rows" "rows timer 46"
+ktap_add "results.csv has the 8 bbr rows" "rows bbr 8"
+ktap_add "results.csv has the 36 sweep rows" "rows sweep 36"
+ktap_add "results.csv rows have 7 fields and numeric figures" fields
+ktap_add "core: the LKL / host null syscall ratio" core_ratio
+ktap_add "disk: cptofs against dd" disk_ratio
+ktap_add "net: tcp stream rows with their ratios" net_tput
+ktap_add "net: request/response p50 and p99 rows" net_rr
+ktap_add "timer: slack 1 ns rows" timer_slack1
+ktap_add "timer: slack 50000 ns rows" timer_slack50000
+ktap_add "timer: many sleepers rows" timer_threads
+ktap_add "timer: every LKL ratio is value / host value" timer_ratios
+ktap_add "bbr: rows from bbr.csv" bbr_row
+ktap_add "sweep: rows from sweep.csv" sweep_row
+ktap_add "results.json has an object per row" json
+ktap_add "summary.md has figures for every benchmark" summary
+ktap_add "summary.md has the bench-timer table" summary_timer
 
-echo "1..${#names[@]}"
-failed=0
-for i in "${!names[@]}"; do
-	# shellcheck disable=SC2086 # a check and its arguments
-	if ${checks[$i]}; then
-		echo "ok $((i + 1)) ${names[$i]}"
-	else
-		echo "not ok $((i + 1)) ${names[$i]}"
-		failed=$((failed + 1))
-	fi
-done
-echo "# $((${#names[@]} - failed)) passed, $failed failed"
-[ "$failed" = 0 ]
+ktap_run

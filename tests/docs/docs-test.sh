@@ -22,23 +22,15 @@
 
 set -u
 top=$(readlink -f "$(dirname "$(readlink -f "$0")")/../..")
+# shellcheck source=tests/lib/ktap.sh
+. "$top/tests/lib/ktap.sh"
 ksrc=$top/build/linux
 headers="arch/lkl/include/uapi/asm/host_ops.h tools/lkl/include/lkl.h
 	 tools/lkl/include/lkl_host.h"
-n=0 failed=0
 
 echo "TAP version 13"
 echo "1..3"
 
-result() {
-	n=$((n + 1))
-	if [ "$1" = ok ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=1
-	fi
-}
 
 skip_all() {
 	echo "ok 1 kernel_doc_clean # SKIP $1"
@@ -63,9 +55,9 @@ cd "$top" || exit 1
 perl "$ksrc/scripts/kernel-doc" -none -Wall $headers > "$tmp/kdoc" 2>&1
 if [ -s "$tmp/kdoc" ]; then
 	sed 's/^/# /' "$tmp/kdoc"
-	result fail kernel_doc_clean
+	ktap_result 1 kernel_doc_clean
 else
-	result ok kernel_doc_clean
+	ktap_result 0 kernel_doc_clean
 fi
 
 # 2. The functions declared for linking: a line that starts with a type
@@ -83,23 +75,23 @@ perl "$ksrc/scripts/kernel-doc" -rst $headers 2>/dev/null |
 comm -23 "$tmp/declared" "$tmp/documented" > "$tmp/undocumented"
 if [ ! -s "$tmp/declared" ]; then
 	echo "# found no declarations in the headers"
-	result fail exports_documented
+	ktap_result 1 exports_documented
 elif [ -s "$tmp/undocumented" ]; then
 	sed 's/^/# no kernel-doc: /' "$tmp/undocumented"
-	result fail exports_documented
+	ktap_result 1 exports_documented
 else
 	echo "# $(wc -l < "$tmp/declared") functions declared, all with kernel-doc"
-	result ok exports_documented
+	ktap_result 0 exports_documented
 fi
 
 # 3. The kernel's docs build, on LKL's pages only.
 if "$top/scripts/lkl-htmldocs.sh" "$top" "$ksrc" "$tmp/out" virt/lkl \
 		> "$tmp/html" 2>&1; then
 	grep -v '^  HTMLDOCS /' "$tmp/html" | sed 's/^/# /'
-	result ok htmldocs_lkl
+	ktap_result 0 htmldocs_lkl
 else
 	sed 's/^/# /' "$tmp/html"
-	result fail htmldocs_lkl
+	ktap_result 1 htmldocs_lkl
 fi
 
-exit $failed
+exit $ktap_failed

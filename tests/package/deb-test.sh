@@ -13,6 +13,8 @@
 # needs a LKL_TEST_TIMEOUT above the default 600 s.
 set -u
 top=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
+# shellcheck source=tests/lib/ktap.sh
+. "$top/tests/lib/ktap.sh"
 out=$top/build/deb
 
 echo "KTAP version 1"
@@ -28,17 +30,6 @@ ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 lib=/usr/lib/$ma
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=1
-	fi
-}
 
 # A package build of its own, not a part of the make that runs the tests.
 unset MAKEFLAGS MFLAGS MAKELEVEL
@@ -49,16 +40,16 @@ grep -E '^  (DEB|LINTIAN) ' "$tmp/deb.log" | sed 's/^ */# /'
 echo "# make deb took $(($(date +%s) - start)) s"
 if [ ! -f "$out/lintian.txt" ]; then
 	tail -n 20 "$tmp/deb.log" | sed 's/^/# /'
-	result 1 deb_build
+	ktap_result 1 deb_build
 	for t in lintian liblkl0 liblkl_dev lkl_tools pkg_config; do
 		echo "# no packages"
-		result 1 "$t"
+		ktap_result 1 "$t"
 	done
 	exit 1
 fi
-result 0 deb_build
+ktap_result 0 deb_build
 grep -E '^[EW]: ' "$out/lintian.txt" | sed 's/^/# /'
-result "$rc" lintian
+ktap_result "$rc" lintian
 
 # contents PACKAGE: its files and links, without the directories.
 contents() {
@@ -86,12 +77,12 @@ expect liblkl0 "$lib/liblkl.so.0" || rc=1
 others=$(grep -v -e "^$lib/liblkl\.so\.0\$" -e '^/usr/share/doc/liblkl0/' \
 	"$tmp/liblkl0.list")
 [ -n "$others" ] && echo "# liblkl0 ships more: $others" && rc=1
-result "$rc" liblkl0
+ktap_result "$rc" liblkl0
 
 expect liblkl-dev /usr/include/lkl.h /usr/include/lkl_host.h \
 	/usr/include/lkl/linux/version.h "$lib/liblkl.a" "$lib/liblkl.so" \
 	"$lib/pkgconfig/lkl.pc"
-result $? liblkl_dev
+ktap_result $? liblkl_dev
 
 man=
 for p in cptofs cpfromfs fs2tar lklfuse lkl-net-test lkl-hijack.sh; do
@@ -99,7 +90,7 @@ for p in cptofs cpfromfs fs2tar lklfuse lkl-net-test lkl-hijack.sh; do
 done
 # shellcheck disable=SC2086
 expect lkl-tools $man /usr/lib/lkl/liblkl-hijack.so
-result $? lkl_tools
+ktap_result $? lkl_tools
 
 # The -dev and library packages, unpacked: pkg-config alone builds a
 # program that boots LKL from the packaged liblkl.so.0.
@@ -134,6 +125,6 @@ if [ "$rc" = 0 ]; then
 	echo "# $uname"
 	case $uname in "Linux 6.12"*) ;; *) rc=1 ;; esac
 fi
-result "$rc" pkg_config
+ktap_result "$rc" pkg_config
 
-[ "$failed" = 0 ]
+[ "$ktap_failed" = 0 ]

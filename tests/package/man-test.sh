@@ -10,6 +10,8 @@
 set -u
 tools=${1:?usage: man-test.sh TOOLS_DIR}
 top=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
+# shellcheck source=tests/lib/ktap.sh
+. "$top/tests/lib/ktap.sh"
 mandir=$top/tools/lkl/man
 pages="cptofs fs2tar lkl-hijack.sh lkl-net-test lklfuse"
 # program:page; cpfromfs is documented with cptofs.
@@ -26,17 +28,6 @@ echo "1..$(($(echo "$pages" | wc -w) + $(echo "$progs" | wc -w)))"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=1
-	fi
-}
 
 for p in $pages; do
 	rc=0
@@ -55,7 +46,7 @@ for p in $pages; do
 		LC_ALL=C MANWIDTH=200 man -E ascii -l "$tmp/$p.1" 2> /dev/null |
 			col -bx > "$tmp/$p.txt"
 	fi
-	result "$rc" "render_$p"
+	ktap_result "$rc" "render_$p"
 done
 
 # The options that a --help lists: on each line that starts with an
@@ -80,12 +71,12 @@ for pp in $progs; do
 	prog=${pp%%:*} page=${pp#*:} rc=0 missing=
 	if [ ! -x "$tools/$prog" ]; then
 		echo "# $tools/$prog is missing"
-		result 1 "options_$prog"
+		ktap_result 1 "options_$prog"
 		continue
 	fi
 	if [ ! -s "$tmp/$page.txt" ]; then
 		echo "# $page.1 did not render"
-		result 1 "options_$prog"
+		ktap_result 1 "options_$prog"
 		continue
 	fi
 	opts=$("$tools/$prog" --help 2> /dev/null | help_options)
@@ -107,7 +98,7 @@ $(grep -oE 'hijack_env\("LKL_HIJACK_[A-Z0-9_]+"' \
 	fi
 	[ -n "$missing" ] && echo "# $page.1 does not document:$missing" && rc=1
 	echo "# $prog: $count options checked"
-	result "$rc" "options_$prog"
+	ktap_result "$rc" "options_$prog"
 done
 
-[ "$failed" = 0 ]
+[ "$ktap_failed" = 0 ]

@@ -22,6 +22,8 @@
 
 set -u
 here=$(dirname "$(readlink -f "$0")")
+# shellcheck source=tests/lib/ktap.sh
+. "$here/../lib/ktap.sh"
 top=$(readlink -f "$here/../..")
 series_py=$top/scripts/lkl-series.py
 
@@ -182,28 +184,15 @@ every_file_once() {
 	cmp -s "$want" "$have.new"
 }
 
-names=() checks=()
-add() { names+=("$1"); checks+=("$2"); }
-add "make series without a git identity stops with a clear message" \
+ktap_add "make series without a git identity stops with a clear message" \
 	no_identity
-add "a kernel-material file in no patch stops make series, named" \
+ktap_add "a kernel-material file in no patch stops make series, named" \
 	uncovered
-add "series-check refuses a base that is not 6.12.y" not_612
-add "series-check accepts a 6.12.y base" is_612
-add "make series writes the series and git am takes all of it" make_series
-add "cover letter and patches in git format-patch form, signed off" format
-add "every kernel-material overlay file is in exactly one patch" \
+ktap_add "series-check refuses a base that is not 6.12.y" not_612
+ktap_add "series-check accepts a 6.12.y base" is_612
+ktap_add "make series writes the series and git am takes all of it" make_series
+ktap_add "cover letter and patches in git format-patch form, signed off" format
+ktap_add "every kernel-material overlay file is in exactly one patch" \
 	every_file_once
 
-echo "1..${#names[@]}"
-failed=0
-for i in "${!names[@]}"; do
-	if ${checks[$i]}; then
-		echo "ok $((i + 1)) ${names[$i]}"
-	else
-		echo "not ok $((i + 1)) ${names[$i]}"
-		failed=$((failed + 1))
-	fi
-done
-echo "# $((${#names[@]} - failed)) passed, $failed failed"
-[ "$failed" = 0 ]
+ktap_run
