@@ -93,7 +93,8 @@ run() {
 	timeout -k 10 "${KUNIT_TIMEOUT:-600}" \
 		"$tobj/kunit-boot" ${KUNIT_ARGS:-} > "$kobj/test.log" || rc=$?
 	end=$(date +%s%N)
-	echo "  RUN     kunit-boot: exit $rc, $(((end - start) / 1000000)) ms, log in build/kunit/test.log"
+	echo "  RUN     kunit-boot: exit $rc, $(((end - start) / 1000000)) ms," \
+		"log in build/kunit/test.log"
 	python3 "$ksrc/tools/testing/kunit/kunit.py" parse "$kobj/test.log" ||
 		{ [ "$rc" != 0 ] || rc=1; }
 	return "$rc"

@@ -18,16 +18,6 @@
 #include "kselftest_harness.h"
 #include "testlib.h"
 
-#ifndef LKL_LKLFUSE
-#define LKL_LKLFUSE	"lklfuse"
-#endif
-#ifndef LKL_CPTOFS
-#define LKL_CPTOFS	"cptofs"
-#endif
-#ifndef LKL_CPFROMFS
-#define LKL_CPFROMFS	"cpfromfs"
-#endif
-
 #define IMAGE_MB	64
 
 struct fuse_mount {

@@ -15,16 +15,6 @@
 #include "kselftest_harness.h"
 #include "testlib.h"
 
-#ifndef LKL_CPTOFS
-#define LKL_CPTOFS	"cptofs"
-#endif
-#ifndef LKL_FS2TAR
-#define LKL_FS2TAR	"fs2tar"
-#endif
-#ifndef LKL_CPFROMFS
-#define LKL_CPFROMFS	"cpfromfs"
-#endif
-
 #define IMAGE_MB	64
 #define SETPRIV_NOBODY	"setpriv --reuid=65534 --regid=65534 --clear-groups"
 

@@ -27,16 +27,6 @@
 #include "kselftest_harness.h"
 #include "testlib.h"
 
-#ifndef LKL_CPTOFS
-#define LKL_CPTOFS	"cptofs"
-#endif
-#ifndef LKL_CPFROMFS
-#define LKL_CPFROMFS	"cpfromfs"
-#endif
-#ifndef LKL_FS2TAR
-#define LKL_FS2TAR	"fs2tar"
-#endif
-
 /* Memcheck's status when it found an error; the tools never exit so. */
 #define VG_ERROR	99
 #define VALGRIND	"valgrind -q --error-exitcode=99 --undef-value-errors=no " \

@@ -34,6 +34,9 @@ limit=${LKL_KSFT_TIMEOUT:-120}
 # PROGRAM|SYSCTLS|ARGS: the kernel's driver script's runs (net/Makefile
 # TEST_GEN_PROGS have none: they run with no arguments). SYSCTLS are
 # NAME=VALUE pairs separated by ";".
+# The sysctls of the driver scripts' longer cases.
+reflect="net.ipv6.flowlabel_reflect=4;net.ipv4.ping_group_range=0 2147483647"
+one_port="net.ipv4.ip_local_port_range=32768 32768;net.ipv4.ip_autobind_reuse=1"
 passing=(
 	"socket||"
 	"reuseport_addr_any||"
@@ -45,9 +48,9 @@ passing=(
 	"tcp_inq||"
 	"ipv6_flowlabel|net.ipv6.auto_flowlabels=0|-l 1"
 	"ipv6_flowlabel|net.ipv6.auto_flowlabels=1|-l 1"
-	"ipv6_flowlabel|net.ipv6.flowlabel_reflect=4;net.ipv4.ping_group_range=0 2147483647|-l 1 -p"
+	"ipv6_flowlabel|$reflect|-l 1 -p"
 	"ipv6_flowlabel||-l 1 -s"
-	"ipv6_flowlabel|net.ipv6.flowlabel_reflect=4;net.ipv4.ping_group_range=0 2147483647|-l 1 -p -s"
+	"ipv6_flowlabel|$reflect|-l 1 -p -s"
 )
 failing=(
 	"reuseport_bpf||"
@@ -57,7 +60,7 @@ failing=(
 	"bind_timewait||"
 	"bind_wildcard||"
 	"ip_local_port_range|net.ipv4.ip_local_port_range=40000 49999|"
-	"reuseaddr_ports_exhausted|net.ipv4.ip_local_port_range=32768 32768;net.ipv4.ip_autobind_reuse=1|"
+	"reuseaddr_ports_exhausted|$one_port|"
 	"so_incoming_cpu||"
 	"netlink-dumps||"
 )

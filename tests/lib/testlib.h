@@ -233,6 +233,23 @@ void lkl_test_check(int *failed, const char *call, long got, long want);
 #define LKL_CHECK(failed, call, want) \
 	lkl_test_check(failed, #call, call, want)
 
+/*
+ * Where the disk tests find the tools: the Makefile compiles in their
+ * paths in the tools build, and without them they come from PATH.
+ */
+#ifndef LKL_CPTOFS
+#define LKL_CPTOFS	"cptofs"
+#endif
+#ifndef LKL_CPFROMFS
+#define LKL_CPFROMFS	"cpfromfs"
+#endif
+#ifndef LKL_FS2TAR
+#define LKL_FS2TAR	"fs2tar"
+#endif
+#ifndef LKL_LKLFUSE
+#define LKL_LKLFUSE	"lklfuse"
+#endif
+
 /**
  * make_ext4() - make an empty ext4 image
  * @img: the host file

@@ -61,7 +61,7 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 	/*
 	 * The boot does not expect its threads to fail: rest_init() uses the
 	 * task of kernel_init without checking it. A panic at boot becomes
-	 * an error from lkl_start_kernel() instead (setup.c).
+	 * an error returned to the application instead (setup.c).
 	 */
 	if (system_state < SYSTEM_RUNNING)
 		panic("lkl: the host refused a thread at boot\n");
