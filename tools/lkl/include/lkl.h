@@ -236,7 +236,7 @@ long lkl_umount_dev(unsigned int disk_id, unsigned int part, int flags,
  * PACKET_VNET_HDR, and pipe, which frames each packet itself) can carry
  * the offloads: checksum offload in both directions, TSO and GSO for IPv4
  * and IPv6, and large receive through mergeable receive buffers. The
- * others (vde, fd) carry plain Ethernet frames and offer none.
+ * others (vde, fd, udp) carry plain Ethernet frames and offer none.
  */
 
 /* Checksum offload in both directions (VIRTIO_NET_F_CSUM, GUEST_CSUM). */
@@ -344,6 +344,26 @@ int lkl_netdev_vde_create(const char *sock, struct lkl_netdev **nd);
 int lkl_netdev_fd_create(int fd, int vnet_hdr_len, struct lkl_netdev **nd);
 
 /**
+ * lkl_netdev_udp_create() - a backend on a UDP socket
+ * @local: "HOST:PORT" to bind to, "[HOST]:PORT" for IPv6; an empty HOST
+ *	(":PORT") binds to every address of the remote's family
+ * @remote: "HOST:PORT" or "[HOST]:PORT" of the peer
+ * @nd: receives the backend
+ *
+ * One plain Ethernet frame per datagram, no header, no offloads: the wire
+ * format of QEMU's "-netdev dgram" (inet) and "-netdev socket,udp=". The
+ * peer (another LKL, or QEMU) has the two addresses swapped. Addresses are
+ * numeric, both of one family; ports are 1 to 65535. Only datagrams from
+ * @remote are taken. No privilege is needed.
+ *
+ * Return: 0, or a negative LKL errno: -LKL_EINVAL for a malformed or
+ * missing address, -LKL_EADDRINUSE if the local port is taken,
+ * -LKL_EADDRNOTAVAIL if the local address is not the host's.
+ */
+int lkl_netdev_udp_create(const char *local, const char *remote,
+			  struct lkl_netdev **nd);
+
+/**
  * lkl_netdev_free() - release a backend
  * @nd: the backend, which is not added to the kernel (or was removed)
  */
@@ -434,14 +454,18 @@ int lkl_netdev_get_stats(struct lkl_netdev *nd, struct lkl_netdev_stats *stats);
  * - ``pipe:RX,TX``: two FIFO paths, split at the first comma, neither
  *   empty;
  * - ``fd:N`` or ``fd:N,HDRLEN``: a descriptor number and a virtio-net
- *   header length (0 by default), in decimal.
+ *   header length (0 by default), in decimal;
+ * - ``udp:LOCAL,REMOTE``: two numeric ``HOST:PORT`` addresses of one
+ *   family, split at the first comma, IPv6 ones as ``[HOST]:PORT``; the
+ *   local HOST may be empty.
  *
  * TYPE is lower case and ends at the first colon; PARAM is the rest.
  */
 
 /* The forms of a backend spec, for messages and usage texts. */
 #define LKL_NETDEV_SPEC_FORMS \
-	"tap:IFNAME, raw:IFNAME, macvtap:PATH, pipe:RX,TX, vde:DIR or fd:N[,HDRLEN]"
+	"tap:IFNAME, raw:IFNAME, macvtap:PATH, pipe:RX,TX, vde:DIR, fd:N[,HDRLEN] or " \
+	"udp:LOCAL,REMOTE"
 
 /**
  * lkl_netdev_spec_check() - check a backend spec without opening anything

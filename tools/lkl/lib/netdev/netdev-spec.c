@@ -11,6 +11,8 @@
 
 #include <lkl.h>
 
+#include "virtio/netdev.h"
+
 enum netdev_spec_type {
 	SPEC_TAP,
 	SPEC_RAW,
@@ -18,6 +20,7 @@ enum netdev_spec_type {
 	SPEC_PIPE,
 	SPEC_VDE,
 	SPEC_FD,
+	SPEC_UDP,
 	SPEC_NR_TYPES
 };
 
@@ -28,13 +31,14 @@ static const char * const netdev_spec_types[SPEC_NR_TYPES] = {
 	[SPEC_PIPE] = "pipe",
 	[SPEC_VDE] = "vde",
 	[SPEC_FD] = "fd",
+	[SPEC_UDP] = "udp",
 };
 
 /**
  * struct netdev_spec - a spec split into its parts
  * @type: the backend type
  * @param: PARAM, the text after the first colon
- * @comma: for pipe and fd, the first comma in @param, or NULL
+ * @comma: for pipe, fd and udp, the first comma in @param, or NULL
  * @fd: for fd, the descriptor number
  * @hdr_len: for fd, the virtio-net header length
  */
@@ -64,6 +68,28 @@ static int netdev_spec_number(const char *s, const char *end, int *val)
 	return 0;
 }
 
+/*
+ * Check the LOCAL,REMOTE of a udp spec and, if @nd, create the backend:
+ * the addresses hold no comma, so the first one splits them.
+ */
+static int netdev_spec_udp(const struct netdev_spec *p, struct lkl_netdev **nd)
+{
+	char *local;
+	int ret;
+
+	if (!p->comma)
+		return -LKL_EINVAL;
+	local = strndup(p->param, p->comma - p->param);
+	if (!local)
+		return -LKL_ENOMEM;
+	if (nd)
+		ret = lkl_netdev_udp_create(local, p->comma + 1, nd);
+	else
+		ret = netdev_udp_check(local, p->comma + 1) ? -LKL_EINVAL : 0;
+	free(local);
+	return ret;
+}
+
 static int netdev_spec_parse(const char *spec, struct netdev_spec *p)
 {
 	const char *colon = strchr(spec, ':');
@@ -91,6 +117,8 @@ static int netdev_spec_parse(const char *spec, struct netdev_spec *p)
 		if (!p->comma || p->comma == p->param || !p->comma[1])
 			return -LKL_EINVAL;
 		break;
+	case SPEC_UDP:
+		return netdev_spec_udp(p, NULL);
 	case SPEC_FD:
 		if (netdev_spec_number(p->param, p->comma ? p->comma :
 				       p->param + strlen(p->param), &p->fd))
@@ -134,6 +162,8 @@ int lkl_netdev_create(const char *spec, struct lkl_netdev **nd)
 		return lkl_netdev_vde_create(p.param, nd);
 	case SPEC_FD:
 		return lkl_netdev_fd_create(p.fd, p.hdr_len, nd);
+	case SPEC_UDP:
+		return netdev_spec_udp(&p, nd);
 	case SPEC_PIPE:
 		rx = strndup(p.param, p.comma - p.param);
 		if (!rx)

@@ -73,6 +73,17 @@ static inline int lkl_netdev_err(int host_errno)
 	return -host_errno;
 }
 
+/**
+ * netdev_udp_check() - check the addresses of a udp backend
+ * @local: the local "HOST:PORT", as for lkl_netdev_udp_create()
+ * @remote: the remote "HOST:PORT"
+ *
+ * Only the text is checked; nothing is opened. For lkl_netdev_spec_check().
+ *
+ * Return: 0, or -EINVAL.
+ */
+int netdev_udp_check(const char *local, const char *remote);
+
 #pragma GCC visibility pop
 
 #endif /* _LKL_LIB_NETDEV_H */
