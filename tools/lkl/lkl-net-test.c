@@ -121,6 +121,8 @@ static void usage(FILE *out)
 		"  vde:DIR           a vde_switch control directory\n"
 		"  fd:N[,HDRLEN]     an inherited descriptor, one frame per read;\n"
 		"                    HDRLEN is its virtio-net header: 0, 10 or 12\n"
+		"  udp:LOCAL,REMOTE  one frame per UDP datagram (QEMU -netdev dgram);\n"
+		"                    HOST:PORT each, [HOST]:PORT for IPv6\n"
 		"\n"
 		"Options:\n"
 		"  -b, --backend SPEC     the backend (required)\n"

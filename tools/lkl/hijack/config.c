@@ -21,7 +21,7 @@
 #include "hijack.h"
 #include "config.h"
 
-#define HIJACK_BACKENDS		"tap, raw, macvtap, pipe, vde or fd"
+#define HIJACK_BACKENDS		"tap, raw, macvtap, pipe, vde, fd or udp"
 
 void hijack_config_fail(const char *key, const char *fmt, ...)
 {
