@@ -79,6 +79,21 @@ FIXTURE_VARIANT_ADD(config, env_fd_not_open) {
 	.message = "LKL_HIJACK_NET.param: cannot open fd backend \"999\": Bad file descriptor",
 };
 
+FIXTURE_VARIANT_ADD(config, udp_no_remote) {
+	.json = "{ \"interfaces\": [ { \"type\": \"udp\", \"param\": \"127.0.0.1:7001\" } ] }",
+	.message = "interfaces[0].param: \"127.0.0.1:7001\" is not what the udp backend takes",
+};
+
+FIXTURE_VARIANT_ADD(config, env_udp_bad_address) {
+	.env = "LKL_HIJACK_NET_IFTYPE=udp LKL_HIJACK_NET_IFPARAMS=127.0.0.1:7001,127.0.0.256:7002",
+	.message = "LKL_HIJACK_NET.param: \"127.0.0.1:7001,127.0.0.256:7002\" is not what the udp",
+};
+
+FIXTURE_VARIANT_ADD(config, env_udp_not_local) {
+	.env = "LKL_HIJACK_NET_IFTYPE=udp LKL_HIJACK_NET_IFPARAMS=192.0.2.1:7,127.0.0.1:8",
+	.message = "udp backend \"192.0.2.1:7,127.0.0.1:8\": Cannot assign requested address",
+};
+
 FIXTURE_VARIANT_ADD(config, multicast_mac) {
 	.json =
 		"{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"t0\", \"mac\": \"01:00:5e:00:00:01\" } ] }",

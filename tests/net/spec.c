@@ -15,7 +15,9 @@ TEST(spec_good)
 	static const char * const good[] = {
 		"tap:tap0", "raw:eth0", "macvtap:/dev/tap5", "pipe:rx,tx",
 		"pipe:/tmp/a,b,c", "vde:/run/vde.ctl", "fd:3", "fd:3,12",
-		"tap:a:b",
+		"tap:a:b", "udp:127.0.0.1:7001,127.0.0.1:7002",
+		"udp::7001,10.0.0.2:7002", "udp:[::1]:7001,[::1]:7002",
+		"udp::7001,[fe80::1%1]:65535",
 	};
 	size_t i;
 
@@ -45,7 +47,14 @@ TEST(spec_bad_param)
 	static const char * const bad[] = {
 		"tap:", "raw:", "macvtap:", "vde:", "pipe:rx", "pipe:,tx",
 		"pipe:rx,", "fd:", "fd:x", "fd:-1", "fd:3,", "fd:3,x",
-		"fd:99999999999", "fd: 3",
+		"fd:99999999999", "fd: 3", "udp:127.0.0.1:7001",
+		"udp:127.0.0.1:7001,", "udp:,127.0.0.1:7002",
+		"udp:127.0.0.1:7001,:7002", "udp:127.0.0.1:0,127.0.0.1:1",
+		"udp:127.0.0.1:1,127.0.0.1:65536", "udp:127.0.0.1:1,127.0.0.1",
+		"udp:127.0.0.1:1,10.0.0.256:2", "udp:::1:1,::1:2",
+		"udp:[::1]:1,127.0.0.1:2", "udp:127.0.0.1:1,localhost:2",
+		"udp:[]:1,[::1]:2", "udp:[::1]1,[::1]:2",
+		"udp:127.0.0.1:1,127.0.0.1:2,3",
 	};
 	size_t i;
 
