@@ -18,11 +18,12 @@ build_pkgs="gcc make bc bison flex libelf-dev libssl-dev python3 perl xz-utils
 # pkg-config, with which tests/boot/promises.c builds against an install;
 # python3-docutils (rst2man) and man-db, with which tests/package checks
 # the man pages; git and the archive keyring (apt-get source of the
-# pristine tarball) for tests/series.
+# pristine tarball) for tests/series; qemu-system-x86, the peer of the udp
+# backend's tests (net/udp.c).
 test_pkgs="valgrind iproute2 procps e2fsprogs btrfs-progs xfsprogs dosfstools
 	fdisk fuse3 vde2 curl iputils-ping ethtool nginx-light wrk iperf3 socat
 	openssl util-linux jq pkg-config python3-docutils man-db git
-	debian-archive-keyring"
+	debian-archive-keyring qemu-system-x86"
 # make bench: jq (above) reads iperf3's JSON, gnuplot draws the plots,
 # sockperf times TCP request/response in the message-size sweep.
 bench_pkgs="gnuplot-nox sockperf"

@@ -15,12 +15,17 @@
  * datagram can be fails to send and is counted, while a short one that
  * follows arrives whole.
  *
+ * QEMU, with no guest, is the peer of the qemu tests: it forwards frames
+ * between its "-netdev dgram" and its older "-netdev socket,udp=", and
+ * its user-mode network answers a ping.
+ *
  * Ports are ones the host just handed out for a socket bound to port 0.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -191,6 +196,135 @@ TEST_F(udp, no_remote)
 		    "bad backend 'udp:127.0.0.1:7001'");
 	udp_refused(_metadata, &self->p, "udp:127.0.0.1:7001,",
 		    "bad backend 'udp:127.0.0.1:7001,'");
+}
+
+/*
+ * QEMU, with no guest (-M none), as the other end: its hub 0 joins a
+ * "-netdev dgram" facing run A and a "-netdev socket,udp=" facing run B,
+ * so a TCP stream between the two LKL processes crosses QEMU in both of
+ * its UDP formats; its hub 1 joins a third, "-netdev dgram", to QEMU's
+ * user-mode network (slirp), whose gateway answers a ping itself. QEMU
+ * runs under timeout(1); its pid is timeout's.
+ */
+#define QEMU		"qemu-system-x86_64"
+#define QEMU_GW		"10.77.0.3"
+
+/* Append to the command @cmd, a char[QEMU_CMD_LEN]. */
+#define QEMU_CMD_LEN	1024
+static __printf(2, 3) void cmd_add(char *cmd, const char *fmt, ...)
+{
+	size_t len = strlen(cmd);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd + len, QEMU_CMD_LEN - len, fmt, ap);
+	va_end(ap);
+}
+
+/* A "-netdev dgram" on hub @hub, from @local to @remote on the loopback. */
+static void qemu_dgram(char *cmd, const char *id, int hub, unsigned int local,
+		       unsigned int remote)
+{
+	cmd_add(cmd, " -netdev dgram,id=%s,local.type=inet,local.host=127.0.0.1", id);
+	cmd_add(cmd, ",local.port=%u,remote.type=inet,remote.host=127.0.0.1", local);
+	cmd_add(cmd, ",remote.port=%u -netdev hubport,id=h%s,hubid=%d,netdev=%s",
+		remote, id, hub, id);
+}
+
+FIXTURE(qemu) {
+	struct tool_pair p;
+	/* The ports of runs A, B and C, and of QEMU facing each. */
+	unsigned int port[6];
+};
+
+FIXTURE_SETUP(qemu)
+{
+	const char *why = pair_missing();
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	unsigned int *pt = self->port;
+	int i, j, s, up = 0;
+	char cmd[QEMU_CMD_LEN];
+
+	if (why)
+		SKIP(return, "%s", why);
+	if (!test_have(QEMU))
+		SKIP(return, "%s is not installed (qemu-system-x86)", QEMU);
+	ASSERT_EQ(0, pair_init(&self->p));
+	for (i = 0; i < 6; i++) {
+		pt[i] = free_port(AF_INET);
+		ASSERT_NE(0, pt[i]);
+		for (j = 0; j < i; j++)
+			ASSERT_NE(pt[j], pt[i]);
+	}
+	cmd[0] = 0;
+	cmd_add(cmd, "cd %s && { timeout 60 %s -M none -nodefaults", self->p.dir, QEMU);
+	cmd_add(cmd, " -display none -monitor none -serial none");
+	qemu_dgram(cmd, "a", 0, pt[3], pt[0]);
+	cmd_add(cmd, " -netdev socket,id=b,udp=127.0.0.1:%u,localaddr=127.0.0.1:%u",
+		pt[1], pt[4]);
+	cmd_add(cmd, " -netdev hubport,id=hb,hubid=0,netdev=b");
+	qemu_dgram(cmd, "c", 1, pt[5], pt[2]);
+	cmd_add(cmd, " -netdev user,id=u,net=10.77.0.0/24,host=%s,dns=10.77.0.4,restrict=on",
+		QEMU_GW);
+	cmd_add(cmd, " -netdev hubport,id=hu,hubid=1,netdev=u");
+	cmd_add(cmd, " >qemu.log 2>&1 & echo $! >qemu.pid; }");
+	ASSERT_EQ(0, test_run("%s", cmd));
+	/* QEMU is ready when its last socket is bound. */
+	a.sin_port = htons(pt[5]);
+	for (i = 0; i < 100 && !up; i++) {
+		s = socket(AF_INET, SOCK_DGRAM, 0);
+		ASSERT_LE(0, s);
+		up = bind(s, (struct sockaddr *)&a, sizeof(a)) && errno == EADDRINUSE;
+		close(s);
+		if (!up)
+			usleep(100 * 1000);
+	}
+	if (!up)
+		test_run("cat %s/qemu.log >&2", self->p.dir);
+	ASSERT_TRUE(up);
+}
+
+FIXTURE_TEARDOWN_PARENT(qemu)
+{
+	if (!self->p.dir[0])
+		return;
+	test_run("test -s %s/qemu.pid && kill $(cat %s/qemu.pid)", self->p.dir, self->p.dir);
+	pair_cleanup(&self->p);
+}
+
+TEST_F_TIMEOUT(qemu, tcp_through_hub, 60)
+{
+	struct pair_stream sent = { 0 }, got = { 0 };
+	char a[160], b[160], sink[64], source[128];
+	unsigned int *pt = self->port;
+
+	snprintf(a, sizeof(a), "-b udp:127.0.0.1:%u,127.0.0.1:%u", pt[0], pt[3]);
+	snprintf(b, sizeof(b), "-b udp:127.0.0.1:%u,127.0.0.1:%u", pt[1], pt[4]);
+	snprintf(sink, sizeof(sink), "--tcp-sink %d", PAIR_PORT);
+	snprintf(source, sizeof(source), "--tcp-source %s:%d --bytes " STREAM,
+		 PAIR_V4_A, PAIR_PORT);
+	ASSERT_EQ(0, udp_pair(&self->p, a, sink, b, source));
+	ASSERT_EQ(0, pair_stream(&self->p, "B", "sent", &sent));
+	ASSERT_EQ(0, pair_stream(&self->p, "A", "received", &got));
+	EXPECT_EQ(STREAM_BYTES, got.bytes);
+	EXPECT_EQ(sent.sum, got.sum);
+	TH_LOG("%llu bytes through QEMU, %.0f Mbit/s", got.bytes, got.mbit);
+}
+
+TEST_F_TIMEOUT(qemu, ping_user_net, 60)
+{
+	char out[1024];
+	int ret;
+
+	ret = test_run_out(out, sizeof(out),
+			   "timeout %d %s -b udp:127.0.0.1:%u,127.0.0.1:%u --ip %s/24 --ping %s -c 2",
+			   PAIR_TIMEOUT, self->p.tool, self->port[2], self->port[5], PAIR_V4_B,
+			   QEMU_GW);
+	EXPECT_EQ(0, ret);
+	EXPECT_NE(NULL, strstr(out, "reply from " QEMU_GW ":")) {
+		TH_LOG("%s", out);
+	}
 }
 
 /* What LKL printed, for the message about a datagram from elsewhere. */
