@@ -7,8 +7,9 @@
  *   bench-net native ROLE ARGS...
  *   bench-net lkl BACKEND ADDR/PREFIX OFFLOADS ROLE ARGS...
  *
- * BACKEND is tap:NAME or raw:IFNAME (opened in the caller's network
- * namespace), OFFLOADS is "on" or "off". The roles:
+ * BACKEND is a spec of lkl_netdev_create(), such as tap:NAME, raw:IFNAME
+ * (opened in the caller's network namespace) or udp:LOCAL,REMOTE for two
+ * LKL ends; OFFLOADS is "on" or "off". The roles:
  *
  *   sink PORT                 accept one connection, read to EOF
  *   source ADDR PORT BYTES    connect, write BYTES, wait for the close
@@ -368,12 +369,7 @@ static int lkl_setup(const char *backend, const char *cidr, bool offloads,
 	ret = lkl_start_kernel(&lkl_host_ops, cmdline);
 	if (ret < 0)
 		return fail("lkl_start_kernel", ret);
-	if (!strncmp(backend, "tap:", 4))
-		ret = lkl_netdev_tap_create(backend + 4, nd);
-	else if (!strncmp(backend, "raw:", 4))
-		ret = lkl_netdev_raw_create(backend + 4, nd);
-	else
-		ret = -EINVAL;
+	ret = lkl_netdev_create(backend, nd);
 	if (ret < 0)
 		return fail(backend, ret);
 	ifindex = lkl_netdev_add(*nd, &args);

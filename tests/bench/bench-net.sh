@@ -9,7 +9,9 @@
 # exit: "main" holds tap0 (LKL's tap backend), a veth pair vA/vB (LKL's raw
 # backend on vB) and nA, whose veth peer nB sits in "peer" for the
 # native-to-native figure. The native end of each LKL path is the main
-# namespace's own stack, reachable only through LKL's device.
+# namespace's own stack, reachable only through LKL's device. The udp
+# figure has LKL at both ends, joined by the udp backend over the main
+# namespace's loopback.
 #
 # Throughput: BYTES (default 1 GiB) each way, RUNS times (default 3),
 # median in MB/s (10^6 bytes per second) and as a ratio against native
@@ -115,6 +117,15 @@ for path in tap raw; do
 	done
 done
 offloads on
+
+# Two LKL ends over the udp backend on the main namespace's loopback: one
+# frame per datagram, no offloads, MTU 1500 (the QEMU-compatible path).
+udp_a=udp:127.0.0.1:5301,127.0.0.1:5302
+udp_b=udp:127.0.0.1:5302,127.0.0.1:5301
+udp=$(tput udp "$NS" "$(lkl_end $udp_a 10.80.0.1/24 off) sink $PORT" "$NS" \
+	"$(lkl_end $udp_b 10.80.0.2/24 off) source 10.80.0.1 $PORT $BYTES" server)
+printf '  %-28s %8s  %sx native\n' "LKL -> LKL, udp" "$udp" \
+	"$(ratio "$udp" "$NATIVE")"
 
 echo "bench-net: $RR_COUNT one-byte round trips, microseconds (median, p99)"
 r=$(pair "$PEER" "native rr-server $PORT" "$NS" \
