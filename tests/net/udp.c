@@ -5,8 +5,10 @@
  *
  * Two LKL processes (two runs of lkl-net-test) ping each other, over an
  * IPv4 and over an IPv6 transport, and exchange a TCP stream whose
- * checksum both ends print. Bad input gets a message and exit status 1:
- * a malformed address, a local port that is taken, a missing remote.
+ * checksum both ends print; a hijacked ping reaches one of them over an
+ * interface from the hijack's environment. Bad input gets a message and
+ * exit status 1: a malformed address, a local port that is taken, a
+ * missing remote.
  *
  * The wire test boots LKL in the test process and plays the peer itself
  * with a host UDP socket, as QEMU's "-netdev dgram" would: an ARP request
@@ -60,6 +62,18 @@ static unsigned int free_port(int family)
 			     ((struct sockaddr_in6 *)&ss)->sin6_port);
 	close(s);
 	return port;
+}
+
+/* Append to the command @cmd, a char[CMD_LEN]. */
+#define CMD_LEN	1024
+static __printf(2, 3) void cmd_add(char *cmd, const char *fmt, ...)
+{
+	size_t len = strlen(cmd);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd + len, CMD_LEN - len, fmt, ap);
+	va_end(ap);
 }
 
 FIXTURE(udp) {
@@ -149,6 +163,31 @@ TEST_F_TIMEOUT(udp, tcp, 60)
 	TH_LOG("%llu bytes, %.0f Mbit/s", got.bytes, got.mbit);
 }
 
+/* The hijack takes a udp interface from its environment. */
+TEST_F_TIMEOUT(udp, hijacked_ping, 60)
+{
+	char out[2048], cmd[CMD_LEN];
+	int ret;
+
+	if (access(LKL_HIJACK, X_OK))
+		SKIP(return, "%s is not built (needs libjson-c-dev)", LKL_HIJACK);
+	if (!test_have("ping"))
+		SKIP(return, "ping is not installed (iputils-ping)");
+	cmd[0] = 0;
+	cmd_add(cmd, "cd %s && { timeout %d %s %s --ip %s/24 --sleep 6 >A.out 2>&1 & } && ",
+		self->p.dir, PAIR_TIMEOUT, self->p.tool, self->a, PAIR_V4_A);
+	cmd_add(cmd, "LKL_HIJACK_NET_IFTYPE=udp LKL_HIJACK_NET_IFPARAMS=%s LKL_HIJACK_NET_IP=%s",
+		self->b + strlen("-b udp:"), PAIR_V4_B);
+	cmd_add(cmd, " timeout %d %s ping -c 2 -W 5 %s; rc=$?; wait; exit $rc",
+		PAIR_TIMEOUT, LKL_HIJACK, PAIR_V4_A);
+	ret = test_run_out(out, sizeof(out), "%s", cmd);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("%s", out);
+		pair_show(&self->p, "A");
+	}
+	EXPECT_NE(NULL, strstr(out, "2 received"));
+}
+
 /* Run lkl-net-test on @spec: exit status 1 and @message on stderr. */
 static void udp_refused(struct __test_metadata *_metadata, struct tool_pair *p,
 			const char *spec, const char *message)
@@ -209,18 +248,6 @@ TEST_F(udp, no_remote)
 #define QEMU		"qemu-system-x86_64"
 #define QEMU_GW		"10.77.0.3"
 
-/* Append to the command @cmd, a char[QEMU_CMD_LEN]. */
-#define QEMU_CMD_LEN	1024
-static __printf(2, 3) void cmd_add(char *cmd, const char *fmt, ...)
-{
-	size_t len = strlen(cmd);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd + len, QEMU_CMD_LEN - len, fmt, ap);
-	va_end(ap);
-}
-
 /* A "-netdev dgram" on hub @hub, from @local to @remote on the loopback. */
 static void qemu_dgram(char *cmd, const char *id, int hub, unsigned int local,
 		       unsigned int remote)
@@ -244,7 +271,7 @@ FIXTURE_SETUP(qemu)
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	unsigned int *pt = self->port;
 	int i, j, s, up = 0;
-	char cmd[QEMU_CMD_LEN];
+	char cmd[CMD_LEN];
 
 	if (why)
 		SKIP(return, "%s", why);
