@@ -12,7 +12,8 @@
  *   thread_detach() closes it.
  * - Thread stacks are committed up front (NT_THREAD_STACK): the kernel is
  *   built for an ELF target and does not probe its stack pages.
- * - Semaphores are kernel semaphores with a maximum of LONG_MAX.
+ * - Semaphores are a count and a condition variable, with no maximum
+ *   short of LLONG_MAX.
  * - TLS keys are fiber-local storage slots, whose callback runs on the
  *   exiting thread, so that the thread's LKL task ends with it.
  * - Jump buffers use GCC's __builtin_setjmp(), which restores the stack
@@ -24,7 +25,6 @@
  *   few microseconds of short waits.
  * - There are no fibers: the idle task gets a host thread of its own.
  */
-#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,10 +80,18 @@ static void nt_panic(const char *msg)
 		Sleep(INFINITE);
 }
 
-/* Semaphores */
+/*
+ * Semaphores: a count under an SRW lock, with a condition variable to
+ * wait on. Both stay in the process (wine builds them on futexes), where
+ * a kernel semaphore would cost a round trip to the host kernel, or to
+ * wineserver, on every up and down; and the count has no maximum short
+ * of LLONG_MAX.
+ */
 
 struct lkl_sem {
-	HANDLE handle;
+	SRWLOCK lock;
+	CONDITION_VARIABLE cond;
+	long long count;
 };
 
 static struct lkl_sem *nt_sem_alloc(int count)
@@ -95,31 +103,32 @@ static struct lkl_sem *nt_sem_alloc(int count)
 	sem = malloc(sizeof(*sem));
 	if (!sem)
 		return NULL;
-	sem->handle = CreateSemaphoreW(NULL, count, LONG_MAX, NULL);
-	if (!sem->handle) {
-		free(sem);
-		return NULL;
-	}
+	InitializeSRWLock(&sem->lock);
+	InitializeConditionVariable(&sem->cond);
+	sem->count = count;
 	return sem;
 }
 
 static void nt_sem_free(struct lkl_sem *sem)
 {
-	CloseHandle(sem->handle);
 	free(sem);
 }
 
 static void nt_sem_up(struct lkl_sem *sem)
 {
-	/* Fails only for a bad handle or past LONG_MAX: both are bugs. */
-	if (!ReleaseSemaphore(sem->handle, 1, NULL))
-		abort();
+	AcquireSRWLockExclusive(&sem->lock);
+	sem->count++;
+	ReleaseSRWLockExclusive(&sem->lock);
+	WakeConditionVariable(&sem->cond);
 }
 
 static void nt_sem_down(struct lkl_sem *sem)
 {
-	if (WaitForSingleObject(sem->handle, INFINITE) != WAIT_OBJECT_0)
-		abort();
+	AcquireSRWLockExclusive(&sem->lock);
+	while (!sem->count)
+		SleepConditionVariableSRW(&sem->cond, &sem->lock, INFINITE, 0);
+	sem->count--;
+	ReleaseSRWLockExclusive(&sem->lock);
 }
 
 /* Mutexes: an SRW lock, or a critical section when recursive. */
