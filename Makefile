@@ -117,9 +117,9 @@ test: test-deps tests kunit-build nt
 	@$(TOP)/scripts/lkl-run-tests.sh $(KSRC) $(TOBJ)/tests LKL_TOOLS=$(TOBJ) \
 		LKL_KOBJ=$(KOBJ)
 
-# The Windows build: its own kernel and host library in build/nt.
-nt: source
-	@CC="$(KCC)" $(TOP)/scripts/lkl-nt.sh "$(TOP)" "$(KSRC)" $(JOBS)
+# The Windows build, in build/nt, from the same lkl.o and headers.
+nt: kernel headers
+	@$(TOP)/scripts/lkl-nt.sh "$(TOP)" "$(KOBJ)" "$(TOBJ)" $(JOBS)
 
 # KUnit: its own kernel and host library in build/kunit and
 # build/kunit-tools, never build/kernel (Documentation/virt/lkl/kunit.rst).

@@ -47,6 +47,7 @@ import sys
 
 SHF_ALLOC = 0x2
 SHT_NOBITS = 8
+SHT_PROGBITS = 1
 SHT_RELA = 4
 SHT_SYMTAB = 2
 SHN_UNDEF = 0
@@ -60,6 +61,10 @@ R_X86_64_NONE = 0
 R_X86_64_64 = 1
 R_X86_64_PC32 = 2
 R_X86_64_PLT32 = 4
+R_X86_64_GOTPCREL = 9
+R_X86_64_GOTPCRELX = 41
+R_X86_64_REX_GOTPCRELX = 42
+GOT_TYPES = (R_X86_64_GOTPCREL, R_X86_64_GOTPCRELX, R_X86_64_REX_GOTPCRELX)
 
 IMAGE_FILE_MACHINE_AMD64 = 0x8664
 IMAGE_REL_AMD64_ADDR64 = 1
@@ -75,6 +80,9 @@ IMAGE_SYM_CLASS_STATIC = 3
 IMAGE_SYM_DTYPE_FUNCTION = 0x20
 # COFF alignment flags go up to 8192 bytes.
 MAX_ALIGN = 8192
+# What an undefined symbol is called in the COFF object: the kernel calls
+# it with the System V convention, so the host provides a wrapper.
+UNDEF_PREFIX = 'lkl_nt_sysv_'
 
 
 def fail(msg):
@@ -156,7 +164,10 @@ def convert(elf):
     base = {}
     max_align = 1
     for i, s in enumerate(elf.sections):
-        if not s['flags'] & SHF_ALLOC:
+        # Empty sections too: the linker script marks places with them
+        # (.lkl.init.end ...), and symbols in them must keep their place.
+        if not s['flags'] & SHF_ALLOC and \
+           (s['size'] or s['type'] not in (SHT_PROGBITS, SHT_NOBITS)):
             continue
         a = s['align']
         if a > MAX_ALIGN:
@@ -178,6 +189,8 @@ def convert(elf):
         """The COFF index of a global or undefined symbol."""
         nonlocal nsyms
         key = sym['name']
+        if sym['shndx'] == SHN_UNDEF:
+            key = UNDEF_PREFIX + key
         if key in extern:
             return extern[key]
         if sym['shndx'] == SHN_UNDEF:
@@ -199,6 +212,31 @@ def convert(elf):
                 external(sym)
 
     relocs = []
+    # The GOT: one 8-byte slot per symbol that code reaches through it,
+    # after the sections, each with an ADDR64 relocation to the symbol.
+    got = {}
+
+    def got_slot(rsym, sym):
+        nonlocal image
+        if rsym in got:
+            return got[rsym]
+        image += bytes(align(len(image), 8) - len(image))
+        got[rsym] = len(image)
+        image += bytes(8)
+        if sym['shndx'] == SHN_UNDEF:
+            relocs.append(struct.pack('<IIH', got[rsym], external(sym),
+                                      IMAGE_REL_AMD64_ADDR64))
+        elif sym['shndx'] in base:
+            struct.pack_into('<q', image, got[rsym],
+                             base[sym['shndx']] + sym['value'])
+            relocs.append(struct.pack('<IIH', got[rsym], 0,
+                                      IMAGE_REL_AMD64_ADDR64))
+        elif sym['shndx'] == SHN_ABS:
+            struct.pack_into('<Q', image, got[rsym], sym['value'])
+        else:
+            fail(f'GOT entry for {sym["name"]}, which is not loaded')
+        return got[rsym]
+
     for s in elf.sections:
         if s['type'] != SHT_RELA or s['info'] not in base:
             continue
@@ -211,6 +249,13 @@ def convert(elf):
                 continue
             sym = elf.symbols[rsym]
             where = tbase + r_offset
+            if rtype in GOT_TYPES:
+                # The address of the symbol's slot, PC-relative.
+                v = got_slot(rsym, sym) + addend + 4
+                struct.pack_into('<i', image, where, v)
+                relocs.append(struct.pack('<IIH', where, 0,
+                                          IMAGE_REL_AMD64_REL32))
+                continue
             if sym['shndx'] == SHN_UNDEF:
                 if sym['bind'] == STB_LOCAL:
                     fail(f'relocation against undefined local {sym["name"]}')

@@ -23,6 +23,14 @@ long of the kernel's ABI becomes long long here:
   becomes __SIZEOF_LONG_LONG__.
 
 Comments change too; that does no harm. The headers have no long double.
+
+The kernel is the same lkl.o as on Linux, so it keeps the System V calling
+convention, while Windows code uses the Microsoft one. In lkl/asm/host_ops.h,
+the one header whose functions cross between the two, every function
+pointer (the host operations and the callbacks they take) and every
+function the kernel exports gets LKL_KERNEL_ABI, which that header
+defines as __attribute__((sysv_abi)): the compiler then converts at each
+call, and a host operation or callback without it does not build.
 """
 
 import os
@@ -33,6 +41,24 @@ LONG = re.compile(r'\blong(\s+long)?\b')
 LITERAL = re.compile(r'\b(0[xX][0-9a-fA-F]+|[0-9]+)([uU]?)[lL]\b')
 UL_TOKEN = re.compile(r'(?<![\w])UL(?![\w])')
 SIZEOF_LONG = re.compile(r'\b__SIZEOF_LONG__\b')
+
+HOST_OPS = os.path.join('lkl', 'asm', 'host_ops.h')
+ABI = 'LKL_KERNEL_ABI'
+ABI_DEFINE = f"""
+/* The kernel's calling convention (System V), for Windows code. */
+#define {ABI} __attribute__((sysv_abi))
+"""
+TYPES_INCLUDE = '#include <lkl/linux/types.h>\n'
+PROTOTYPE = re.compile(r'^((?:int|void|long long)\s+)(lkl_\w+\()', re.M)
+
+
+def kernel_abi(text):
+    """Give the functions of host_ops.h the kernel's calling convention."""
+    if TYPES_INCLUDE not in text:
+        raise ValueError(f'no {TYPES_INCLUDE.strip()} to put {ABI} after')
+    text = text.replace(TYPES_INCLUDE, TYPES_INCLUDE + ABI_DEFINE, 1)
+    text = text.replace('(*', f'({ABI} *')
+    return PROTOTYPE.sub(ABI + r' \1\2', text)
 
 
 def rewrite(text):
@@ -59,6 +85,8 @@ def main():
             with open(os.path.join(src, rel), encoding='utf-8') as f:
                 try:
                     out = rewrite(f.read())
+                    if rel == HOST_OPS:
+                        out = kernel_abi(out)
                 except ValueError as e:
                     sys.exit(f'lkl-nt-headers.py: {rel}: {e}')
             path = os.path.join(dst, rel)

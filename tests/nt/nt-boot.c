@@ -80,7 +80,7 @@ static void test_host_semaphore(void)
 	result(true, "host_semaphore", NULL);
 }
 
-static void timer_fired(void *arg)
+static LKL_KERNEL_ABI void timer_fired(void *arg)
 {
 	SetEvent(arg);
 }

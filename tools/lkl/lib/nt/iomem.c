@@ -3,6 +3,8 @@
  * Device registers on the NT host. The virtio device model is not built
  * for Windows yet, so there is no device memory to read or write.
  */
+#include <lkl_host.h>
+
 #include "nt/nt.h"
 
 /**
@@ -14,7 +16,8 @@
  *
  * Return: -1: no address is device memory.
  */
-int lkl_nt_iomem_access(const void *addr, void *val, int size, int write)
+LKL_KERNEL_ABI int lkl_nt_iomem_access(const void *addr, void *val,
+				       int size, int write)
 {
 	(void)addr;
 	(void)val;

@@ -57,7 +57,7 @@ _Static_assert(sizeof(struct lkl_jmp_buf) == 48 * 8,
 _Static_assert(sizeof(DWORD) <= sizeof(lkl_thread_t),
 	       "lkl_thread_t cannot hold a thread ID");
 
-static void nt_print(const char *str, int len)
+static LKL_KERNEL_ABI void nt_print(const char *str, int len)
 {
 	HANDLE out = GetStdHandle(STD_ERROR_HANDLE);
 	DWORD done;
@@ -70,7 +70,7 @@ static void nt_print(const char *str, int len)
 	}
 }
 
-static void nt_panic(const char *msg)
+static LKL_KERNEL_ABI void nt_panic(const char *msg)
 {
 	fprintf(stderr, "lkl: kernel panic: %s\n", msg);
 	fflush(stderr);
@@ -94,7 +94,7 @@ struct lkl_sem {
 	long long count;
 };
 
-static struct lkl_sem *nt_sem_alloc(int count)
+static LKL_KERNEL_ABI struct lkl_sem *nt_sem_alloc(int count)
 {
 	struct lkl_sem *sem;
 
@@ -109,12 +109,12 @@ static struct lkl_sem *nt_sem_alloc(int count)
 	return sem;
 }
 
-static void nt_sem_free(struct lkl_sem *sem)
+static LKL_KERNEL_ABI void nt_sem_free(struct lkl_sem *sem)
 {
 	free(sem);
 }
 
-static void nt_sem_up(struct lkl_sem *sem)
+static LKL_KERNEL_ABI void nt_sem_up(struct lkl_sem *sem)
 {
 	AcquireSRWLockExclusive(&sem->lock);
 	sem->count++;
@@ -122,7 +122,7 @@ static void nt_sem_up(struct lkl_sem *sem)
 	WakeConditionVariable(&sem->cond);
 }
 
-static void nt_sem_down(struct lkl_sem *sem)
+static LKL_KERNEL_ABI void nt_sem_down(struct lkl_sem *sem)
 {
 	AcquireSRWLockExclusive(&sem->lock);
 	while (!sem->count)
@@ -139,7 +139,7 @@ struct lkl_mutex {
 	CRITICAL_SECTION cs;
 };
 
-static struct lkl_mutex *nt_mutex_alloc(int recursive)
+static LKL_KERNEL_ABI struct lkl_mutex *nt_mutex_alloc(int recursive)
 {
 	struct lkl_mutex *mutex = calloc(1, sizeof(*mutex));
 
@@ -153,14 +153,14 @@ static struct lkl_mutex *nt_mutex_alloc(int recursive)
 	return mutex;
 }
 
-static void nt_mutex_free(struct lkl_mutex *mutex)
+static LKL_KERNEL_ABI void nt_mutex_free(struct lkl_mutex *mutex)
 {
 	if (mutex->recursive)
 		DeleteCriticalSection(&mutex->cs);
 	free(mutex);
 }
 
-static void nt_mutex_lock(struct lkl_mutex *mutex)
+static LKL_KERNEL_ABI void nt_mutex_lock(struct lkl_mutex *mutex)
 {
 	if (mutex->recursive)
 		EnterCriticalSection(&mutex->cs);
@@ -168,7 +168,7 @@ static void nt_mutex_lock(struct lkl_mutex *mutex)
 		AcquireSRWLockExclusive(&mutex->srw);
 }
 
-static void nt_mutex_unlock(struct lkl_mutex *mutex)
+static LKL_KERNEL_ABI void nt_mutex_unlock(struct lkl_mutex *mutex)
 {
 	if (mutex->recursive)
 		LeaveCriticalSection(&mutex->cs);
@@ -195,7 +195,7 @@ static SRWLOCK nt_threads_lock = SRWLOCK_INIT;
 static struct nt_thread *nt_threads;
 
 struct nt_thread_start {
-	void (*fn)(void *arg);
+	LKL_KERNEL_ABI void (*fn)(void *arg);
 	void *arg;
 };
 
@@ -209,7 +209,7 @@ static DWORD WINAPI nt_thread_trampoline(void *data)
 }
 
 /* Start a thread; its handle is kept in nt_threads. 0 on failure. */
-static DWORD nt_thread_start(void (*fn)(void *), void *arg)
+static DWORD nt_thread_start(LKL_KERNEL_ABI void (*fn)(void *), void *arg)
 {
 	struct nt_thread_start *start;
 	struct nt_thread *thread;
@@ -257,12 +257,12 @@ static struct nt_thread *nt_thread_take(DWORD id)
 	return thread;
 }
 
-static lkl_thread_t nt_thread_create(void (*fn)(void *), void *arg)
+static LKL_KERNEL_ABI lkl_thread_t nt_thread_create(void (LKL_KERNEL_ABI *fn)(void *), void *arg)
 {
 	return nt_thread_start(fn, arg);
 }
 
-static void nt_thread_detach(void)
+static LKL_KERNEL_ABI void nt_thread_detach(void)
 {
 	struct nt_thread *thread = nt_thread_take(GetCurrentThreadId());
 
@@ -272,12 +272,12 @@ static void nt_thread_detach(void)
 	}
 }
 
-static void nt_thread_exit(void)
+static LKL_KERNEL_ABI void nt_thread_exit(void)
 {
 	ExitThread(0);
 }
 
-static int nt_thread_join(lkl_thread_t tid)
+static LKL_KERNEL_ABI int nt_thread_join(lkl_thread_t tid)
 {
 	struct nt_thread *thread = nt_thread_take((DWORD)tid);
 	DWORD ret;
@@ -290,12 +290,12 @@ static int nt_thread_join(lkl_thread_t tid)
 	return ret == WAIT_OBJECT_0 ? 0 : -1;
 }
 
-static lkl_thread_t nt_thread_self(void)
+static LKL_KERNEL_ABI lkl_thread_t nt_thread_self(void)
 {
 	return GetCurrentThreadId();
 }
 
-static int nt_cpu_count(void)
+static LKL_KERNEL_ABI int nt_cpu_count(void)
 {
 	DWORD_PTR proc, sys;
 
@@ -312,7 +312,7 @@ static int nt_cpu_count(void)
  */
 struct lkl_tls_key {
 	DWORD slot;
-	void (*destructor)(void *data);
+	LKL_KERNEL_ABI void (*destructor)(void *data);
 	bool dead;
 };
 
@@ -337,7 +337,7 @@ static void WINAPI nt_tls_callback(void *p)
 	free(box);
 }
 
-static struct lkl_tls_key *nt_tls_alloc(void (*destructor)(void *))
+static LKL_KERNEL_ABI struct lkl_tls_key *nt_tls_alloc(void (LKL_KERNEL_ABI *destructor)(void *))
 {
 	struct lkl_tls_key *key = calloc(1, sizeof(*key));
 
@@ -352,14 +352,14 @@ static struct lkl_tls_key *nt_tls_alloc(void (*destructor)(void *))
 	return key;
 }
 
-static void nt_tls_free(struct lkl_tls_key *key)
+static LKL_KERNEL_ABI void nt_tls_free(struct lkl_tls_key *key)
 {
 	key->dead = true;
 	FlsFree(key->slot);
 	free(key);
 }
 
-static int nt_tls_set(struct lkl_tls_key *key, void *data)
+static LKL_KERNEL_ABI int nt_tls_set(struct lkl_tls_key *key, void *data)
 {
 	struct nt_tls_box *box = FlsGetValue(key->slot);
 
@@ -379,7 +379,7 @@ static int nt_tls_set(struct lkl_tls_key *key, void *data)
 	return 0;
 }
 
-static void *nt_tls_get(struct lkl_tls_key *key)
+static LKL_KERNEL_ABI void *nt_tls_get(struct lkl_tls_key *key)
 {
 	struct nt_tls_box *box = FlsGetValue(key->slot);
 
@@ -388,13 +388,13 @@ static void *nt_tls_get(struct lkl_tls_key *key)
 
 /* Memory: the kernel asks for a few large blocks only (the pool). */
 
-static void *nt_mem_alloc(unsigned long long size)
+static LKL_KERNEL_ABI void *nt_mem_alloc(unsigned long long size)
 {
 	return VirtualAlloc(NULL, size ? size : 1, MEM_RESERVE | MEM_COMMIT,
 			    PAGE_READWRITE);
 }
 
-static void nt_mem_free(void *addr)
+static LKL_KERNEL_ABI void nt_mem_free(void *addr)
 {
 	if (addr)
 		VirtualFree(addr, 0, MEM_RELEASE);
@@ -427,7 +427,7 @@ unsigned long long lkl_nt_time(void)
 	return c / f * NSEC_PER_SEC + c % f * NSEC_PER_SEC / f;
 }
 
-static unsigned long long nt_realtime(void)
+static LKL_KERNEL_ABI unsigned long long nt_realtime(void)
 {
 	FILETIME ft;
 	unsigned long long t;
@@ -460,7 +460,7 @@ struct lkl_timer {
 	HANDLE wtimer;
 	DWORD thread;
 	HANDLE handle;
-	void (*fn)(void *arg);
+	LKL_KERNEL_ABI void (*fn)(void *arg);
 	void *arg;
 	unsigned long long deadline;
 	unsigned long seq;
@@ -509,7 +509,7 @@ static void nt_timer_wait(struct lkl_timer *timer, unsigned long long now)
 		YieldProcessor();
 }
 
-static void nt_timer_thread(void *data)
+static LKL_KERNEL_ABI void nt_timer_thread(void *data)
 {
 	struct lkl_timer *timer = data;
 	bool self_free;
@@ -563,7 +563,7 @@ HANDLE lkl_nt_waitable_timer(void)
 	return t;
 }
 
-static struct lkl_timer *nt_timer_alloc(void (*fn)(void *), void *arg)
+static LKL_KERNEL_ABI struct lkl_timer *nt_timer_alloc(void (LKL_KERNEL_ABI *fn)(void *), void *arg)
 {
 	struct lkl_timer *timer = calloc(1, sizeof(*timer));
 
@@ -592,7 +592,7 @@ out_free:
 	return NULL;
 }
 
-static int nt_timer_set_oneshot(struct lkl_timer *timer, unsigned long long ns)
+static LKL_KERNEL_ABI int nt_timer_set_oneshot(struct lkl_timer *timer, unsigned long long ns)
 {
 	AcquireSRWLockExclusive(&timer->lock);
 	timer->deadline = ns;
@@ -602,7 +602,7 @@ static int nt_timer_set_oneshot(struct lkl_timer *timer, unsigned long long ns)
 	return 0;
 }
 
-static void nt_timer_cancel(struct lkl_timer *timer)
+static LKL_KERNEL_ABI void nt_timer_cancel(struct lkl_timer *timer)
 {
 	AcquireSRWLockExclusive(&timer->lock);
 	timer->armed = false;
@@ -610,7 +610,7 @@ static void nt_timer_cancel(struct lkl_timer *timer)
 	ReleaseSRWLockExclusive(&timer->lock);
 }
 
-static void nt_timer_free(struct lkl_timer *timer)
+static LKL_KERNEL_ABI void nt_timer_free(struct lkl_timer *timer)
 {
 	bool self = GetCurrentThreadId() == timer->thread;
 	DWORD thread = timer->thread;
@@ -631,20 +631,21 @@ static void nt_timer_free(struct lkl_timer *timer)
 
 /* Jump buffers; see the top of this file. */
 
-static void nt_jmp_buf_set(struct lkl_jmp_buf *jmpb, void (*f)(void))
+static LKL_KERNEL_ABI void nt_jmp_buf_set(struct lkl_jmp_buf *jmpb,
+					  void (LKL_KERNEL_ABI *f)(void))
 {
 	if (!__builtin_setjmp((void **)jmpb))
 		f();
 }
 
-static void nt_jmp_buf_longjmp(struct lkl_jmp_buf *jmpb, int val)
+static LKL_KERNEL_ABI void nt_jmp_buf_longjmp(struct lkl_jmp_buf *jmpb, int val)
 {
 	/* __builtin_longjmp() takes 1 only; the kernel passes nothing else. */
 	(void)val;
 	__builtin_longjmp((void **)jmpb, 1);
 }
 
-static unsigned long long nt_time(void)
+static LKL_KERNEL_ABI unsigned long long nt_time(void)
 {
 	return lkl_nt_time();
 }
