@@ -7,18 +7,21 @@
  * the installed host interface header only. Where struct
  * lkl_host_operations leaves a choice:
  *
+ * - Every operation, and every kernel callback it stores, has
+ *   LKL_KERNEL_ABI: the kernel is the Linux build's lkl.o, which calls
+ *   and is called with the System V convention (nt-host.rst).
  * - lkl_thread_t is the Win32 thread ID. The handle of a thread made here
  *   is kept, so that the ID is not reused, until thread_join() or
  *   thread_detach() closes it.
  * - Thread stacks are committed up front (NT_THREAD_STACK): the kernel is
- *   built for an ELF target and does not probe its stack pages.
+ *   built for Linux and does not probe its stack pages.
  * - Semaphores are a count and a condition variable, with no maximum
  *   short of LLONG_MAX.
  * - TLS keys are fiber-local storage slots, whose callback runs on the
  *   exiting thread, so that the thread's LKL task ends with it.
  * - Jump buffers use GCC's __builtin_setjmp(), which restores the stack
  *   and frame pointers and jumps, instead of the C library's longjmp(),
- *   which unwinds with SEH through frames the ELF-built kernel describes
+ *   which unwinds with SEH through frames the Linux-built kernel describes
  *   no unwind data for. The kernel only ever jumps up its own stack.
  * - Each timer has one host thread that sleeps on a high-resolution
  *   waitable timer, where the host has them, and busy-waits the last
