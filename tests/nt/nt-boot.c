@@ -2,7 +2,8 @@
 /*
  * The boot suite of the NT host, built with mingw-w64 as nt-boot.exe and
  * run under wine by boot-test.sh: the host operations on their own, then
- * boot, system calls, threads, sleep accuracy and halt, in that order, in
+ * boot (and a second start, refused), system calls, threads, sleep
+ * accuracy and halt, in that order, in
  * one process (a process boots LKL once, and Windows has no fork() for
  * the kselftest harness to run each test apart). A test that cannot run
  * because an earlier one failed says so as a SKIP.
@@ -19,7 +20,7 @@
 #include <lkl.h>
 #include <lkl_host.h>
 
-#define NT_TESTS	8
+#define NT_TESTS	9
 #define NT_THREADS	8
 #define NT_CALLS	200
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -121,6 +122,17 @@ static void test_boot(void)
 		printf("# boot took %llu us\n", (now_ns() - start) / 1000);
 	if (!ret)
 		result(true, "boot", NULL);
+}
+
+/* One kernel per process: a second start fails and changes nothing. */
+static void test_boot_twice(void)
+{
+	int ret = lkl_start_kernel(&lkl_host_ops, "mem=32M loglevel=4");
+
+	if (ret != -LKL_EBUSY || lkl_sys_getpid() <= 0)
+		result(false, "boot_twice", "second start: %d", ret);
+	else
+		result(true, "boot_twice", NULL);
 }
 
 static void test_uname(void)
@@ -236,10 +248,11 @@ static void test_halt(void)
 int main(void)
 {
 	static void (*const after_boot[])(void) = {
-		test_uname, test_file_calls, test_threads, test_sleep, test_halt,
+		test_boot_twice, test_uname, test_file_calls, test_threads,
+		test_sleep, test_halt,
 	};
 	static const char *const names[] = {
-		"uname", "file_calls", "threads", "sleep", "halt",
+		"boot_twice", "uname", "file_calls", "threads", "sleep", "halt",
 	};
 	unsigned int i;
 
