@@ -3,6 +3,9 @@
 # LKL, the Linux Kernel Library: an overlay on a Linux 6.12 tree.
 #
 #   make            build lkl.o, liblkl.a, liblkl.so.0 and the lkl_ headers
+#   make HOST=nt    the same for 64-bit Windows, with mingw-w64, into
+#                   build/nt: lkl.dll, liblkl.a, the tests as .exe
+#                   (Documentation/virt/lkl/nt-host.rst)
 #   make run        build, then run the demo and programs under the hijack
 #   make test       build, then run every test suite (tests/, laid into the
 #                   tree as the kselftests tools/testing/selftests/lkl)
@@ -52,14 +55,14 @@ KMAKE		= $(MAKE) -C $(KSRC) O=$(KOBJ) ARCH=lkl CC="$(KCC)" \
 export CCACHE_DIR ?= $(BUILD)/ccache
 export CCACHE_BASEDIR := $(TOP)
 
-.PHONY: all deps source kernel headers tools tests run test test-deps check \
+.PHONY: all deps source kernel headers tools tests run test test-deps check nt \
 	kunit kunit-build \
 	bench-core bench-disk bench-net bench-timer bench-bbr bench-sweep \
 	bench-deps bench htmldocs docs-deps \
 	install deb clean distclean series series-check \
 	FORCE
 
-all: tools
+all: $(if $(filter nt,$(HOST)),nt,tools)
 
 deps:
 	@$(TOP)/scripts/lkl-deps.sh build
@@ -110,9 +113,13 @@ run: tools
 test-deps:
 	@$(TOP)/scripts/lkl-deps.sh test
 
-test: test-deps tests kunit-build
+test: test-deps tests kunit-build nt
 	@$(TOP)/scripts/lkl-run-tests.sh $(KSRC) $(TOBJ)/tests LKL_TOOLS=$(TOBJ) \
 		LKL_KOBJ=$(KOBJ)
+
+# The Windows build, in build/nt, from the same lkl.o and headers.
+nt: kernel headers
+	@$(TOP)/scripts/lkl-nt.sh "$(TOP)" "$(KOBJ)" "$(TOBJ)" $(JOBS)
 
 # KUnit: its own kernel and host library in build/kunit and
 # build/kunit-tools, never build/kernel (Documentation/virt/lkl/kunit.rst).

@@ -871,7 +871,8 @@ int lkl_sysctl_get(const char *name, char *buf, int len);
  */
 static inline long lkl_interrupt_thread(lkl_thread_t thread)
 {
-	long params[6] = { (long)thread };
+	/* The kernel's long: 64 bits also where the host's long is not. */
+	__lkl__kernel_long_t params[6] = { (__lkl__kernel_long_t)thread };
 
 	return lkl_syscall(LKL_NR_interrupt_thread, params);
 }

@@ -40,8 +40,21 @@ extern "C" {
  *   running callback, unless it is called from that callback.
  */
 
-/* The host operations for POSIX hosts, to pass to lkl_start_kernel(). */
-extern struct lkl_host_operations lkl_host_ops;
+/*
+ * A Windows program linked against lkl.dll defines LKL_DLL, so that the
+ * variables of the library are imported from the DLL.
+ */
+#if defined(_WIN32) && defined(LKL_DLL)
+#define LKL_DATA_IMPORT __declspec(dllimport)
+#else
+#define LKL_DATA_IMPORT
+#endif
+
+/*
+ * The host operations for POSIX hosts (or Windows, in the NT build), to
+ * pass to lkl_start_kernel().
+ */
+extern LKL_DATA_IMPORT struct lkl_host_operations lkl_host_ops;
 
 /**
  * lkl_host_interrupt_on_signals() - let host signals interrupt LKL calls

@@ -4,6 +4,7 @@
  * network interfaces by name.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,7 +209,7 @@ static int lkl_ifreq_ioctl(unsigned int cmd, struct lkl_ifreq *ifr)
 	sock = lkl_sys_socket(LKL_AF_INET, LKL_SOCK_DGRAM | LKL_SOCK_CLOEXEC, 0);
 	if (sock < 0)
 		return (int)sock;
-	ret = lkl_sys_ioctl((unsigned int)sock, cmd, (unsigned long)ifr);
+	ret = lkl_sys_ioctl((unsigned int)sock, cmd, (uintptr_t)ifr);
 	lkl_sys_close((unsigned int)sock);
 	return (int)ret;
 }
