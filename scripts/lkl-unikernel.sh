@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lkl-unikernel.sh run IMAGE [--no-disk] [--mem SIZE] [--timeout SECONDS]
+#                            [--append ARGS]
+#
+# Boot the LKL unikernel image (build/unikernel/lkl-unikernel.elf) under
+# qemu-system-x86_64 -M microvm,acpi=off: with KVM when /dev/kvm is usable,
+# else TCG. Unless --no-disk, it gets a virtio-blk ext4 image made by
+# mkfs.ext4 -d from a directory holding hello.txt, and uk.disk= with that
+# file's FNV-1a checksum. The serial console (KTAP) is printed; the last
+# line is "N passed, N failed" from the guest's results.
+#
+# --mem sets QEMU's -m (default 256M); the guest's LKL gets mem=64M.
+# --append adds to the guest's command line.
+# Every QEMU run is bounded by --timeout (default 120 s).
+#
+# Exit status: 0 when the guest ran every test and none failed (QEMU's
+# isa-debug-exit status 1), 1 otherwise, 2 for bad usage.
+set -u
+
+usage() {
+	echo "usage: lkl-unikernel.sh run IMAGE [--no-disk] [--mem SIZE] [--timeout SECONDS] [--append ARGS]" >&2
+	exit 2
+}
+
+[ "${1:-}" = run ] || usage
+image=${2:-}
+[ -n "$image" ] || usage
+shift 2
+disk=1 mem=256M limit=120 extra=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--no-disk) disk=0 ;;
+	--mem) mem=${2:?--mem needs a size}; shift ;;
+	--timeout) limit=${2:?--timeout needs seconds}; shift ;;
+	--append) extra=${2:?--append needs arguments}; shift ;;
+	*) usage ;;
+	esac
+	shift
+done
+
+if [ ! -f "$image" ]; then
+	echo "lkl-unikernel.sh: $image is missing: run 'make unikernel'" >&2
+	exit 1
+fi
+qemu=$(command -v qemu-system-x86_64) || {
+	echo "lkl-unikernel.sh: qemu-system-x86_64 is missing: install qemu-system-x86" >&2
+	exit 1
+}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+accel=(-accel tcg)
+if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+	accel=(-accel kvm -cpu host)
+fi
+
+append="mem=64M"
+drive=()
+if [ "$disk" = 1 ]; then
+	mkdir -p "$tmp/root"
+	echo "hello from the LKL unikernel, $$" > "$tmp/root/hello.txt"
+	if ! mkfs.ext4 -q -F -d "$tmp/root" "$tmp/disk.img" 16M >"$tmp/mkfs.log" 2>&1; then
+		cat "$tmp/mkfs.log" >&2
+		echo "lkl-unikernel.sh: mkfs.ext4 -d failed" >&2
+		exit 1
+	fi
+	sum=$(python3 -c '
+import sys
+h = 2166136261
+for b in open(sys.argv[1], "rb").read():
+    h = ((h ^ b) * 16777619) & 0xffffffff
+print(hex(h))' "$tmp/root/hello.txt")
+	append="$append uk.disk=$sum"
+	# shellcheck disable=SC2054 # QEMU's option values have commas
+	drive=(-drive "id=d0,file=$tmp/disk.img,format=raw,if=none"
+	       -device virtio-blk-device,drive=d0)
+fi
+
+append="$append${extra:+ $extra}"
+timeout --kill-after=5 "$limit" "$qemu" -M microvm,acpi=off "${accel[@]}" -m "$mem" \
+	-nographic -no-reboot -nodefaults -serial stdio \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x01 \
+	-kernel "$image" -append "$append" "${drive[@]}" </dev/null >"$tmp/console" 2>&1
+status=$?
+tr -d '\r' < "$tmp/console"
+passed=$(grep -c '^ok ' "$tmp/console" | tr -d '\r')
+failed=$(grep -c '^not ok ' "$tmp/console" | tr -d '\r')
+case $status in
+1) ;;
+124|137)
+	echo "# QEMU did not finish within $limit s"
+	failed=$((failed + 1)) ;;
+*)
+	echo "# QEMU exited with status $status"
+	[ "$failed" -gt 0 ] || failed=1 ;;
+esac
+echo "$passed passed, $failed failed"
+[ "$status" = 1 ] && [ "$failed" = 0 ]

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The application of the LKL unikernel: boots LKL on the rump host over
+ * the bare-metal platform, adds QEMU's virtio-mmio devices, and checks
+ * that it all works, in KTAP on the serial console. The result is QEMU's
+ * exit status through isa-debug-exit: 1 when every test passed, 3 when
+ * one failed (the device makes it (status << 1) | 1).
+ *
+ * Command line (QEMU's -append, plus the virtio_mmio.device=SIZE@ADDR:IRQ
+ * entries that QEMU adds for its devices): everything is passed to LKL;
+ * uk.disk=SUM names the checksum (FNV-1a, hex) that /hello.txt on the
+ * first disk must have.
+ */
+#include "uk.h"
+
+#include <lkl.h>
+#include <lkl_rump.h>
+
+#define UK_MAX_DEVICES	8
+
+static int uk_test_no, uk_failed;
+
+static void ktap(bool ok, const char *name, const char *why)
+{
+	uk_test_no++;
+	if (!ok)
+		uk_failed++;
+	uk_puts(ok ? "ok " : "not ok ");
+	uk_put_dec(uk_test_no);
+	uk_puts(" ");
+	uk_puts(name);
+	if (why && *why) {
+		uk_puts(" # ");
+		uk_puts(why);
+	}
+	uk_puts("\n");
+}
+
+static void diag_num(const char *what, long long val)
+{
+	uk_puts("# ");
+	uk_puts(what);
+	if (val < 0) {
+		uk_puts("-");
+		val = -val;
+	}
+	uk_put_dec(val);
+	uk_puts("\n");
+}
+
+/* Parsing the command line */
+
+static const char *uk_param_value(const char *cmdline, const char *key, const char **next)
+{
+	size_t klen = strlen(key);
+	const char *p = cmdline;
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!memcmp(p, key, klen)) {
+			if (next) {
+				*next = p + klen;
+				while (**next && **next != ' ')
+					(*next)++;
+			}
+			return p + klen;
+		}
+		while (*p && *p != ' ')
+			p++;
+	}
+	return NULL;
+}
+
+static uint64_t uk_parse_num(const char **s)
+{
+	uint64_t v = 0;
+	int base = 10;
+
+	if ((*s)[0] == '0' && ((*s)[1] == 'x' || (*s)[1] == 'X')) {
+		base = 16;
+		*s += 2;
+	}
+	for (;; (*s)++) {
+		char c = **s;
+		int d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (base == 16 && c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			break;
+		v = v * base + d;
+	}
+	if (**s == 'K' || **s == 'k') {
+		v <<= 10;
+		(*s)++;
+	} else if (**s == 'M' || **s == 'm') {
+		v <<= 20;
+		(*s)++;
+	}
+	return v;
+}
+
+struct uk_device {
+	uint64_t base, size;
+	int irq;
+};
+
+static int uk_devices(struct uk_device *dev, int max)
+{
+	const char *p = uk_cmdline(), *v;
+	int n = 0;
+
+	while (n < max && (v = uk_param_value(p, "virtio_mmio.device=", &p))) {
+		dev[n].size = uk_parse_num(&v);
+		if (*v++ != '@')
+			break;
+		dev[n].base = uk_parse_num(&v);
+		if (*v++ != ':')
+			break;
+		dev[n].irq = uk_parse_num(&v);
+		n++;
+	}
+	return n;
+}
+
+/* Interrupts: IOAPIC pin n is LKL's interrupt n. */
+static void uk_irq(int pin)
+{
+	lkl_trigger_irq(pin);
+}
+
+/* Tests */
+
+static void uk_thread_fn(void *arg)
+{
+	long *pid = arg;
+
+	*pid = lkl_sys_getpid();
+}
+
+static void test_threads(void)
+{
+	long pid[2] = { 0, 0 };
+	lkl_thread_t t[2];
+	int i, ok = 1;
+
+	for (i = 0; i < 2; i++)
+		t[i] = lkl_rump_host_ops.thread_create(uk_thread_fn, &pid[i]);
+	for (i = 0; i < 2; i++) {
+		if (!t[i] || lkl_rump_host_ops.thread_join(t[i]))
+			ok = 0;
+		else if (pid[i] <= 0)
+			ok = 0;
+	}
+	ktap(ok, "threads", NULL);
+}
+
+static void test_sleep(void)
+{
+	struct __lkl__kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 10000000 };
+	unsigned long long t0, dt;
+	long ret;
+
+	t0 = lkl_rump_host_ops.time();
+	ret = lkl_sys_nanosleep(&ts, NULL);
+	dt = lkl_rump_host_ops.time() - t0;
+	diag_num("sleep of 10 ms took us ", dt / 1000);
+	ktap(ret == 0 && dt >= 10000000ULL, "sleep_10ms_not_early", NULL);
+}
+
+static uint32_t fnv1a(uint32_t h, const void *buf, long len)
+{
+	const uint8_t *p = buf;
+
+	while (len-- > 0)
+		h = (h ^ *p++) * 16777619U;
+	return h;
+}
+
+static long read_small(const char *path, char *buf, long len)
+{
+	long fd = lkl_sys_openat(LKL_AT_FDCWD, path, LKL_O_RDONLY, 0), n;
+
+	if (fd < 0)
+		return fd;
+	n = lkl_sys_read(fd, buf, len - 1);
+	lkl_sys_close(fd);
+	if (n >= 0)
+		buf[n] = 0;
+	return n;
+}
+
+static void test_disk(void)
+{
+	const char *want = uk_param_value(uk_cmdline(), "uk.disk=", NULL);
+	char buf[4096], dev[32];
+	unsigned int major = 0, minor = 0;
+	uint32_t sum = 2166136261U;
+	const char *p;
+	long fd, n, ret;
+
+	if (!want) {
+		ktap(true, "disk_read_checksum", "SKIP no uk.disk= on the command line");
+		ktap(true, "disk_umount", "SKIP no uk.disk= on the command line");
+		return;
+	}
+	lkl_sys_mkdirat(LKL_AT_FDCWD, "/sys", 0755);
+	lkl_sys_mount("sysfs", "/sys", "sysfs", 0, NULL);
+	ret = read_small("/sys/block/vda/dev", dev, sizeof(dev));
+	if (ret <= 0) {
+		diag_num("reading /sys/block/vda/dev: ", ret);
+		ktap(false, "disk_read_checksum", "no virtio disk");
+		ktap(false, "disk_umount", "no virtio disk");
+		return;
+	}
+	p = dev;
+	major = uk_parse_num(&p);
+	if (*p == ':') {
+		p++;
+		minor = uk_parse_num(&p);
+	}
+	ret = lkl_sys_mknodat(LKL_AT_FDCWD, "/vda", LKL_S_IFBLK | 0600,
+			      (minor & 0xff) | (major << 8) | ((minor & ~0xffU) << 12));
+	if (!ret)
+		ret = lkl_sys_mkdirat(LKL_AT_FDCWD, "/mnt", 0755);
+	if (!ret)
+		ret = lkl_sys_mount("/vda", "/mnt", "ext4", 0, NULL);
+	if (ret) {
+		diag_num("mounting the disk: ", ret);
+		ktap(false, "disk_read_checksum", "mount failed");
+		ktap(false, "disk_umount", "mount failed");
+		return;
+	}
+	fd = lkl_sys_openat(LKL_AT_FDCWD, "/mnt/hello.txt", LKL_O_RDONLY, 0);
+	while (fd >= 0 && (n = lkl_sys_read(fd, buf, sizeof(buf))) > 0)
+		sum = fnv1a(sum, buf, n);
+	if (fd >= 0)
+		lkl_sys_close(fd);
+	p = want;
+	ret = fd >= 0 && uk_parse_num(&p) == sum;
+	uk_puts("# /hello.txt: FNV-1a ");
+	uk_put_hex(sum);
+	uk_puts("\n");
+	ktap(ret, "disk_read_checksum", NULL);
+	ktap(lkl_sys_umount2("/mnt", 0) == 0, "disk_umount", NULL);
+}
+
+void uk_main(uint32_t start_paddr);
+void uk_main(uint32_t start_paddr)
+{
+	const struct uk_pvh_start *start = (const void *)(uintptr_t)start_paddr;
+	struct uk_device devs[UK_MAX_DEVICES];
+	struct lkl_new_utsname uts;
+	unsigned long long t0;
+	int ndev, i, ok;
+	long ret;
+
+	uk_hw_init(start);
+	uk_sched_init();
+	uk_puts("KTAP version 1\n1..9\n");
+	uk_puts("# cmdline: ");
+	uk_puts(uk_cmdline());
+	uk_puts("\n");
+	diag_num("free memory, KiB: ", uk_mem_free_bytes() >> 10);
+	uk_irq_thread_start(uk_irq);
+
+	t0 = lkl_rump_host_ops.time();
+	/* The kernel log would break the KTAP stream: only with uk.verbose. */
+	if (!uk_param_value(uk_cmdline(), "uk.verbose", NULL))
+		lkl_rump_host_ops.print = NULL;
+	ret = lkl_start_kernel(&lkl_rump_host_ops, uk_cmdline());
+	diag_num("lkl_start_kernel, us: ", (lkl_rump_host_ops.time() - t0) / 1000);
+	ktap(ret == 0, "boot", NULL);
+	if (ret) {
+		diag_num("lkl_start_kernel: ", ret);
+		uk_puts("# 0 passed, 1 failed\n");
+		uk_halt(1);
+	}
+
+	ret = lkl_sys_getpid();
+	ktap(ret > 0, "syscall_getpid", NULL);
+	memset(&uts, 0, sizeof(uts));
+	ok = !lkl_sys_uname(&uts) && !memcmp(uts.sysname, "Linux", 6);
+	ktap(ok, "syscall_uname", NULL);
+	test_threads();
+	test_sleep();
+
+	ndev = uk_devices(devs, UK_MAX_DEVICES);
+	for (i = 0, ok = 1; i < ndev; i++) {
+		long params[6] = { (long)devs[i].base, (long)devs[i].size, devs[i].irq };
+
+		uk_ioapic_route(devs[i].irq);
+		ret = lkl_syscall(LKL_NR_virtio_mmio_add, params);
+		if (ret < 0) {
+			diag_num("virtio_mmio_add: ", ret);
+			ok = 0;
+		}
+	}
+	diag_num("virtio-mmio devices: ", ndev);
+	ktap(ok, "virtio_mmio_add", NULL);
+	test_disk();
+
+	ret = lkl_sys_halt();
+	ktap(ret == 0, "halt", NULL);
+	uk_puts("# ");
+	uk_put_dec(uk_test_no - uk_failed);
+	uk_puts(" passed, ");
+	uk_put_dec(uk_failed);
+	uk_puts(" failed\n");
+	uk_halt(uk_failed ? 1 : 0);
+}
