@@ -22,7 +22,7 @@ build_pkgs="gcc make bc bison flex libelf-dev libssl-dev python3 perl xz-utils
 test_pkgs="valgrind iproute2 procps e2fsprogs btrfs-progs xfsprogs dosfstools
 	fdisk fuse3 vde2 curl iputils-ping ethtool nginx-light wrk iperf3 socat
 	openssl util-linux jq pkg-config python3-docutils man-db git
-	debian-archive-keyring"
+	debian-archive-keyring qemu-system-x86"
 # make bench: jq (above) reads iperf3's JSON, gnuplot draws the plots,
 # sockperf times TCP request/response in the message-size sweep.
 bench_pkgs="gnuplot-nox sockperf"

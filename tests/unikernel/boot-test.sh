@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The LKL unikernel in QEMU (scripts/lkl-unikernel.sh): the image boots
+# on microvm and runs its own KTAP tests on the serial console (boot,
+# system calls, threads, a 10 ms sleep that is never early, the
+# virtio-blk ext4 disk, halt), each counted here as guest:<name>, and it
+# ends QEMU through isa-debug-exit. Bad input ends with a message and a
+# non-zero status, never a hang: too little memory, a disk that is
+# missing. Runs under TCG where /dev/kvm is missing.
+#
+# The image is build/unikernel/lkl-unikernel.elf of this repository
+# ("make unikernel"), or $LKL_UNIKERNEL.
+set -u
+here=$(dirname "$(readlink -f "$0")")
+top=$(readlink -f "$here/../..")
+# shellcheck source=tests/lib/ktap.sh
+. "$here/../lib/ktap.sh"
+run=$top/scripts/lkl-unikernel.sh
+image=${LKL_UNIKERNEL:-$top/build/unikernel/lkl-unikernel.elf}
+
+echo "KTAP version 1"
+if [ ! -f "$image" ] || ! command -v qemu-system-x86_64 >/dev/null; then
+	echo "1..0 # SKIP no unikernel image ($image: make unikernel) or no qemu-system-x86_64"
+	exit 4
+fi
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+# The guest's own results, then whether QEMU ended as it should.
+"$run" run "$image" --timeout 150 > "$out"
+status=$?
+sed -n 's/^# /# guest: /p' "$out"
+mapfile -t results < <(grep -E '^(not )?ok [0-9]+ ' "$out")
+echo "1..$(( ${#results[@]} + 3 ))"
+for line in "${results[@]}"; do
+	name=${line#* }
+	[ "${line%% *}" = not ] && name=${name#* }
+	name=${name#* }
+	case $line in
+	"not ok"*) ktap_result 1 "guest:$name" ;;
+	*"# SKIP"*) ktap_n=$((ktap_n + 1)); echo "ok $ktap_n guest:${name% # SKIP*} # SKIP${name#*# SKIP}" ;;
+	*) ktap_result 0 "guest:$name" ;;
+	esac
+done
+ktap_result "$status" "clean_halt_all_passed"
+
+# Too little memory for LKL's 64M: a message and a failure, not a hang.
+"$run" run "$image" --no-disk --mem 24M --timeout 60 > "$out"
+status=$?
+grep '^# lkl_start_kernel: ' "$out"
+[ "$status" != 0 ] && grep -q '^# lkl_start_kernel: -12' "$out"
+ktap_result $? "too_little_memory_fails_cleanly"
+
+# A disk asked for but missing.
+"$run" run "$image" --no-disk --append uk.disk=0x1 --timeout 120 > "$out"
+status=$?
+grep '^not ok' "$out" | sed 's/^/# /'
+[ "$status" != 0 ] && grep -q 'no virtio disk' "$out"
+ktap_result $? "missing_disk_fails_cleanly"
+
+echo "# $((ktap_n - ktap_failed)) passed, $ktap_failed failed"
+[ "$ktap_failed" = 0 ]
