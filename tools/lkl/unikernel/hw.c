@@ -200,20 +200,17 @@ static uint16_t pit_read(void)
 	return lo | (hi << 8);
 }
 
-static void uk_clock_init(void)
+/*
+ * One calibration window: PIT channel 0 in mode 0, counting down from
+ * 0xffff; 5 ms of it against the TSC and the LAPIC timer.
+ */
+static void uk_calibrate(uint64_t *tsc_hz, uint64_t *lapic_hz)
 {
-	uint64_t tsc_start, tsc_end, tsc_hz;
+	uint64_t tsc_start, tsc_end;
 	uint32_t lapic_start, lapic_end;
 	uint16_t pit_start, pit_now;
 	unsigned int ticks;
 
-	uk_lapic = (uint32_t *)(rdmsr(MSR_APIC_BASE) & ~0xfffULL);
-	lapic_write(LAPIC_SVR, 0x100 | UK_VEC_SPURIOUS);
-	lapic_write(LAPIC_TPR, 0);
-	lapic_write(LAPIC_TIMER_DIV, 0x0b);	/* divide by 1 */
-	lapic_write(LAPIC_LVT_TIMER, LAPIC_MASKED | UK_VEC_TIMER);
-
-	/* PIT channel 0, mode 0, counting down from 0xffff: 10 ms of it. */
 	uk_outb(PIT_CMD, 0x30);
 	uk_outb(PIT_CH0, 0xff);
 	uk_outb(PIT_CH0, 0xff);
@@ -223,14 +220,41 @@ static void uk_clock_init(void)
 	tsc_start = rdtsc();
 	do {
 		pit_now = pit_read();
-	} while ((uint16_t)(pit_start - pit_now) < PIT_HZ / 100);
+	} while ((uint16_t)(pit_start - pit_now) < PIT_HZ / 200);
 	tsc_end = rdtsc();
 	lapic_end = lapic_read(LAPIC_TIMER_CUR);
 	ticks = (uint16_t)(pit_start - pit_now);
 	lapic_write(LAPIC_TIMER_INIT, 0);
 
-	tsc_hz = (tsc_end - tsc_start) * PIT_HZ / ticks;
-	uk_lapic_hz = (uint64_t)(lapic_start - lapic_end) * PIT_HZ / ticks;
+	*tsc_hz = (tsc_end - tsc_start) * PIT_HZ / ticks;
+	*lapic_hz = (uint64_t)(lapic_start - lapic_end) * PIT_HZ / ticks;
+}
+
+static void uk_clock_init(void)
+{
+	uint64_t tsc_hz = 0, lapic_hz = 0, t, l;
+	int i;
+
+	uk_lapic = (uint32_t *)(rdmsr(MSR_APIC_BASE) & ~0xfffULL);
+	lapic_write(LAPIC_SVR, 0x100 | UK_VEC_SPURIOUS);
+	lapic_write(LAPIC_TPR, 0);
+	lapic_write(LAPIC_TIMER_DIV, 0x0b);	/* divide by 1 */
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_MASKED | UK_VEC_TIMER);
+
+	/*
+	 * A virtual CPU that the host stops for longer than the PIT's 55 ms
+	 * period sees the counter wrap, and the window look shorter than it
+	 * was: the rates come out too high, never too low. The lowest of a
+	 * few windows is the right one.
+	 */
+	for (i = 0; i < 3; i++) {
+		uk_calibrate(&t, &l);
+		if (!tsc_hz || t < tsc_hz) {
+			tsc_hz = t;
+			lapic_hz = l;
+		}
+	}
+	uk_lapic_hz = lapic_hz;
 	uk_tsc_mult = (uint64_t)(((__uint128_t)NSEC_PER_SEC << 32) / tsc_hz);
 	uk_tsc0 = rdtsc();
 	uk_puts("# uk: TSC ");
