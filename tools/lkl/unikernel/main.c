@@ -9,14 +9,19 @@
  * Command line (QEMU's -append, plus the virtio_mmio.device=SIZE@ADDR:IRQ
  * entries that QEMU adds for its devices): everything is passed to LKL;
  * uk.disk=SUM names the checksum (FNV-1a, hex) that /hello.txt on the
- * first disk must have.
+ * first disk must have; uk.http=N brings eth0 up as 10.0.2.15/24 (QEMU's
+ * user network) and serves N HTTP requests on port 80 with the files of
+ * that disk, a small demo of a server with no operating system under it.
  */
 #include "uk.h"
 
 #include <lkl.h>
 #include <lkl_rump.h>
+#include <lkl/asm/socket.h>
 
 #define UK_MAX_DEVICES	8
+#define UK_GUEST_IP	0x0a00020fU	/* 10.0.2.15 */
+#define UK_NETMASK	0xffffff00U
 
 static int uk_test_no, uk_failed;
 
@@ -195,6 +200,171 @@ static long read_small(const char *path, char *buf, long len)
 	return n;
 }
 
+static uint16_t uk_htons(uint16_t v)
+{
+	return (v << 8) | (v >> 8);
+}
+
+static uint32_t uk_htonl(uint32_t v)
+{
+	return __builtin_bswap32(v);
+}
+
+static void uk_sin(struct lkl_sockaddr *sa, uint32_t addr, uint16_t port)
+{
+	struct lkl_sockaddr_in sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = LKL_AF_INET;
+	sin.sin_port = uk_htons(port);
+	sin.sin_addr.s_addr = uk_htonl(addr);
+	memcpy(sa, &sin, sizeof(sin));
+}
+
+/* eth0 up with the guest address of QEMU's user network. */
+static long uk_net_up(void)
+{
+	struct lkl_ifreq ifr;
+	long fd, ret;
+
+	fd = lkl_sys_socket(LKL_AF_INET, LKL_SOCK_DGRAM, 0);
+	if (fd < 0)
+		return fd;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_ifrn.ifrn_name, "eth0", 5);
+	uk_sin(&ifr.ifr_ifru.ifru_addr, UK_GUEST_IP, 0);
+	ret = lkl_sys_ioctl(fd, LKL_SIOCSIFADDR, (long)&ifr);
+	if (!ret) {
+		uk_sin(&ifr.ifr_ifru.ifru_netmask, UK_NETMASK, 0);
+		ret = lkl_sys_ioctl(fd, LKL_SIOCSIFNETMASK, (long)&ifr);
+	}
+	if (!ret)
+		ret = lkl_sys_ioctl(fd, LKL_SIOCGIFFLAGS, (long)&ifr);
+	if (!ret) {
+		ifr.ifr_ifru.ifru_flags |= LKL_IFF_UP;
+		ret = lkl_sys_ioctl(fd, LKL_SIOCSIFFLAGS, (long)&ifr);
+	}
+	lkl_sys_close(fd);
+	return ret;
+}
+
+static void uk_write_all(long fd, const char *buf, long len)
+{
+	while (len > 0) {
+		long n = lkl_sys_write(fd, buf, len);
+
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= n;
+	}
+}
+
+static void uk_put_num(char *buf, long *len, unsigned long v)
+{
+	char tmp[24];
+	int i = 0;
+
+	do {
+		tmp[i++] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	while (i)
+		buf[(*len)++] = tmp[--i];
+}
+
+/* One request: GET /NAME serves /mnt/NAME, anything else is a 404. */
+static void uk_http_serve(long conn)
+{
+	static char req[2048], body[4096];
+	char head[160], path[80] = "/mnt";
+	long len = 0, n, fd, blen = 0, hlen;
+	int i;
+
+	while (len < (long)sizeof(req) - 1) {
+		n = lkl_sys_read(conn, req + len, sizeof(req) - 1 - len);
+		if (n <= 0)
+			break;
+		len += n;
+		req[len] = 0;
+		if (len >= 4 && !memcmp(req + len - 4, "\r\n\r\n", 4))
+			break;
+	}
+	fd = -1;
+	if (len > 5 && !memcmp(req, "GET /", 5)) {
+		for (i = 0; i < 70 && req[4 + i] && req[4 + i] != ' ' && req[4 + i] != '?'; i++)
+			path[4 + i] = req[4 + i];
+		path[4 + i] = 0;
+		/* No way out of /mnt. */
+		if (!uk_param_value(path, "..", NULL))
+			fd = lkl_sys_openat(LKL_AT_FDCWD, path, LKL_O_RDONLY, 0);
+	}
+	if (fd >= 0) {
+		blen = lkl_sys_read(fd, body, sizeof(body));
+		lkl_sys_close(fd);
+	}
+	if (fd < 0 || blen < 0) {
+		static const char nf[] = "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+
+		uk_write_all(conn, nf, sizeof(nf) - 1);
+		return;
+	}
+	hlen = 0;
+	memcpy(head, "HTTP/1.0 200 OK\r\nContent-Length: ", 33);
+	hlen = 33;
+	uk_put_num(head, &hlen, blen);
+	memcpy(head + hlen, "\r\nConnection: close\r\n\r\n", 23);
+	hlen += 23;
+	uk_write_all(conn, head, hlen);
+	uk_write_all(conn, body, blen);
+}
+
+static void test_http(void)
+{
+	const char *n = uk_param_value(uk_cmdline(), "uk.http=", NULL);
+	struct lkl_sockaddr sa;
+	long fd, conn, ret;
+	int one = 1, served = 0, want;
+
+	if (!n) {
+		ktap(true, "net_up", "SKIP no uk.http= on the command line");
+		ktap(true, "http_served", "SKIP no uk.http= on the command line");
+		return;
+	}
+	want = uk_parse_num(&n);
+	ret = uk_net_up();
+	if (ret)
+		diag_num("bringing eth0 up: ", ret);
+	ktap(ret == 0, "net_up", ret ? "no network device" : NULL);
+	if (ret) {
+		ktap(false, "http_served", "no network");
+		return;
+	}
+	fd = lkl_sys_socket(LKL_AF_INET, LKL_SOCK_STREAM, 0);
+	lkl_sys_setsockopt(fd, LKL_SOL_SOCKET, LKL_SO_REUSEADDR, (char *)&one, sizeof(one));
+	uk_sin(&sa, 0, 80);
+	ret = fd < 0 ? fd : lkl_sys_bind(fd, &sa, sizeof(struct lkl_sockaddr_in));
+	if (!ret)
+		ret = lkl_sys_listen(fd, 8);
+	if (ret) {
+		diag_num("listening on port 80: ", ret);
+		ktap(false, "http_served", "cannot listen");
+		return;
+	}
+	uk_puts("# http: listening on 10.0.2.15:80\n");
+	while (served < want) {
+		conn = lkl_sys_accept4(fd, NULL, NULL, 0);
+		if (conn < 0)
+			break;
+		uk_http_serve(conn);
+		lkl_sys_close(conn);
+		served++;
+	}
+	lkl_sys_close(fd);
+	diag_num("http: requests served: ", served);
+	ktap(served == want, "http_served", NULL);
+}
+
 static void test_disk(void)
 {
 	const char *want = uk_param_value(uk_cmdline(), "uk.disk=", NULL);
@@ -206,6 +376,7 @@ static void test_disk(void)
 
 	if (!want) {
 		ktap(true, "disk_read_checksum", "SKIP no uk.disk= on the command line");
+		test_http();
 		ktap(true, "disk_umount", "SKIP no uk.disk= on the command line");
 		return;
 	}
@@ -215,6 +386,7 @@ static void test_disk(void)
 	if (ret <= 0) {
 		diag_num("reading /sys/block/vda/dev: ", ret);
 		ktap(false, "disk_read_checksum", "no virtio disk");
+		test_http();
 		ktap(false, "disk_umount", "no virtio disk");
 		return;
 	}
@@ -233,6 +405,7 @@ static void test_disk(void)
 	if (ret) {
 		diag_num("mounting the disk: ", ret);
 		ktap(false, "disk_read_checksum", "mount failed");
+		test_http();
 		ktap(false, "disk_umount", "mount failed");
 		return;
 	}
@@ -247,6 +420,7 @@ static void test_disk(void)
 	uk_put_hex(sum);
 	uk_puts("\n");
 	ktap(ret, "disk_read_checksum", NULL);
+	test_http();
 	ktap(lkl_sys_umount2("/mnt", 0) == 0, "disk_umount", NULL);
 }
 
@@ -262,7 +436,7 @@ void uk_main(uint32_t start_paddr)
 
 	uk_hw_init(start);
 	uk_sched_init();
-	uk_puts("KTAP version 1\n1..9\n");
+	uk_puts("KTAP version 1\n1..11\n");
 	uk_puts("# cmdline: ");
 	uk_puts(uk_cmdline());
 	uk_puts("\n");
