@@ -4,10 +4,12 @@
 # The LKL unikernel in QEMU (scripts/lkl-unikernel.sh): the image boots
 # on microvm and runs its own KTAP tests on the serial console (boot,
 # system calls, threads, a 10 ms sleep that is never early, the
-# virtio-blk ext4 disk, halt), each counted here as guest:<name>, and it
-# ends QEMU through isa-debug-exit. Bad input ends with a message and a
-# non-zero status, never a hang: too little memory, a disk that is
-# missing. Runs under TCG where /dev/kvm is missing.
+# virtio-blk ext4 disk, eth0 on QEMU's user network and an HTTP server
+# that serves the disk, halt), each counted here as guest:<name>; curl
+# on the host fetches a file from that server through a port forward;
+# and it ends QEMU through isa-debug-exit. Bad input ends with a message
+# and a non-zero status, never a hang: too little memory, a disk that is
+# missing, no network device. Runs under TCG where /dev/kvm is missing.
 #
 # The image is build/unikernel/lkl-unikernel.elf of this repository
 # ("make unikernel"), or $LKL_UNIKERNEL.
@@ -33,7 +35,7 @@ trap 'rm -f "$out"' EXIT
 status=$?
 sed -n 's/^# /# guest: /p' "$out"
 mapfile -t results < <(grep -E '^(not )?ok [0-9]+ ' "$out")
-echo "1..$(( ${#results[@]} + 3 ))"
+echo "1..$(( ${#results[@]} + 5 ))"
 for line in "${results[@]}"; do
 	name=${line#* }
 	[ "${line%% *}" = not ] && name=${name#* }
@@ -44,21 +46,30 @@ for line in "${results[@]}"; do
 	*) ktap_result 0 "guest:$name" ;;
 	esac
 done
+grep -q '^# host: curl fetched' "$out"
+ktap_result $? "host_curl_fetch"
 ktap_result "$status" "clean_halt_all_passed"
 
 # Too little memory for LKL's 64M: a message and a failure, not a hang.
-"$run" run "$image" --no-disk --mem 24M --timeout 60 > "$out"
+"$run" run "$image" --no-disk --no-net --mem 24M --timeout 60 > "$out"
 status=$?
 grep '^# lkl_start_kernel: ' "$out"
 [ "$status" != 0 ] && grep -q '^# lkl_start_kernel: -12' "$out"
 ktap_result $? "too_little_memory_fails_cleanly"
 
 # A disk asked for but missing.
-"$run" run "$image" --no-disk --append uk.disk=0x1 --timeout 120 > "$out"
+"$run" run "$image" --no-disk --no-net --append uk.disk=0x1 --timeout 120 > "$out"
 status=$?
 grep '^not ok' "$out" | sed 's/^/# /'
 [ "$status" != 0 ] && grep -q 'no virtio disk' "$out"
 ktap_result $? "missing_disk_fails_cleanly"
+
+# A network asked for, but no network device.
+"$run" run "$image" --no-net --append uk.http=1 --timeout 120 > "$out"
+status=$?
+grep '^not ok' "$out" | sed 's/^/# /'
+[ "$status" != 0 ] && grep -q 'no network device' "$out"
+ktap_result $? "missing_network_fails_cleanly"
 
 echo "# $((ktap_n - ktap_failed)) passed, $ktap_failed failed"
 [ "$ktap_failed" = 0 ]
