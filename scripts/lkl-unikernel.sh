@@ -3,6 +3,7 @@
 #
 # lkl-unikernel.sh run IMAGE [--no-disk] [--no-net] [--mem SIZE]
 #                            [--timeout SECONDS] [--append ARGS]
+#                            [--disk-dir DIR] [--corrupt-disk]
 #
 # Boot the LKL unikernel image (build/unikernel/lkl-unikernel.elf) under
 # qemu-system-x86_64 -M microvm,acpi=off: with KVM when /dev/kvm is usable,
@@ -16,7 +17,9 @@
 # the host's check; the last line is "N passed, N failed" over both.
 #
 # --mem sets QEMU's -m (default 256M); the guest's LKL gets mem=64M.
-# --append adds to the guest's command line.
+# --append adds to the guest's command line. --disk-dir keeps the disk
+# (DIR/disk.img, made there if missing, and DIR/root) for another run;
+# --corrupt-disk overwrites the new image's superblock.
 # Every QEMU run is bounded by --timeout (default 120 s).
 #
 # Exit status: 0 when the guest ran every test and none failed (QEMU's
@@ -25,7 +28,7 @@ set -u
 
 usage() {
 	echo "usage: lkl-unikernel.sh run IMAGE [--no-disk] [--no-net] [--mem SIZE]" \
-		"[--timeout SECONDS] [--append ARGS]" >&2
+		"[--timeout SECONDS] [--append ARGS] [--disk-dir DIR] [--corrupt-disk]" >&2
 	exit 2
 }
 
@@ -33,7 +36,7 @@ usage() {
 image=${2:-}
 [ -n "$image" ] || usage
 shift 2
-disk=1 net=1 mem=256M limit=120 extra=
+disk=1 net=1 mem=256M limit=120 extra='' diskdir='' corrupt=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--no-disk) disk=0 ;;
@@ -41,6 +44,8 @@ while [ $# -gt 0 ]; do
 	--mem) mem=${2:?--mem needs a size}; shift ;;
 	--timeout) limit=${2:?--timeout needs seconds}; shift ;;
 	--append) extra=${2:?--append needs arguments}; shift ;;
+	--disk-dir) diskdir=${2:?--disk-dir needs a directory}; shift ;;
+	--corrupt-disk) corrupt=1 ;;
 	*) usage ;;
 	esac
 	shift
@@ -65,23 +70,30 @@ fi
 
 append="mem=64M"
 drive=()
-if [ "$disk" = 1 ]; then
-	mkdir -p "$tmp/root"
-	echo "hello from the LKL unikernel, $$" > "$tmp/root/hello.txt"
-	if ! mkfs.ext4 -q -F -d "$tmp/root" "$tmp/disk.img" 16M >"$tmp/mkfs.log" 2>&1; then
+ddir=${diskdir:-$tmp}
+if [ "$disk" = 1 ] && [ ! -f "$ddir/disk.img" ]; then
+	mkdir -p "$ddir/root"
+	echo "hello from the LKL unikernel, $$" > "$ddir/root/hello.txt"
+	if ! mkfs.ext4 -q -F -d "$ddir/root" "$ddir/disk.img" 16M >"$tmp/mkfs.log" 2>&1; then
 		cat "$tmp/mkfs.log" >&2
 		echo "lkl-unikernel.sh: mkfs.ext4 -d failed" >&2
 		exit 1
 	fi
+	if [ "$corrupt" = 1 ]; then
+		dd if=/dev/urandom of="$ddir/disk.img" bs=1024 seek=1 count=4 \
+			conv=notrunc status=none
+	fi
+fi
+if [ "$disk" = 1 ]; then
 	sum=$(python3 -c '
 import sys
 h = 2166136261
 for b in open(sys.argv[1], "rb").read():
     h = ((h ^ b) * 16777619) & 0xffffffff
-print(hex(h))' "$tmp/root/hello.txt")
+print(hex(h))' "$ddir/root/hello.txt")
 	append="$append uk.disk=$sum"
 	# shellcheck disable=SC2054 # QEMU's option values have commas
-	drive=(-drive "id=d0,file=$tmp/disk.img,format=raw,if=none"
+	drive=(-drive "id=d0,file=$ddir/disk.img,format=raw,if=none"
 	       -device virtio-blk-device,drive=d0)
 fi
 
@@ -117,7 +129,7 @@ if [ "$net" = 1 ]; then
 	done
 	if grep -q '^# http: listening' "$tmp/console" &&
 	   curl -s --max-time 30 -o "$tmp/fetched" "http://127.0.0.1:$port/hello.txt" &&
-	   cmp -s "$tmp/fetched" "$tmp/root/hello.txt"; then
+	   cmp -s "$tmp/fetched" "$ddir/root/hello.txt"; then
 		host_ok=0
 	else
 		# The server would wait for the request until the timeout.

@@ -11,7 +11,9 @@
  * uk.disk=SUM names the checksum (FNV-1a, hex) that /hello.txt on the
  * first disk must have; uk.http=N brings eth0 up as 10.0.2.15/24 (QEMU's
  * user network) and serves N HTTP requests on port 80 with the files of
- * that disk, a small demo of a server with no operating system under it.
+ * that disk, a small demo of a server with no operating system under it;
+ * uk.write writes /written.txt on the disk, and uk.written=SUM checks that
+ * it is there with that checksum (after a reboot).
  */
 #include "uk.h"
 
@@ -20,6 +22,7 @@
 #include <lkl/asm/socket.h>
 
 #define UK_MAX_DEVICES	8
+#define UK_WRITTEN	"written by the LKL unikernel\n"
 #define UK_GUEST_IP	0x0a00020fU	/* 10.0.2.15 */
 #define UK_NETMASK	0xffffff00U
 
@@ -365,6 +368,38 @@ static void test_http(void)
 	ktap(served == want, "http_served", NULL);
 }
 
+/* /mnt/written.txt: written with uk.write, checked with uk.written=SUM. */
+static void test_written(bool mounted)
+{
+	const char *sum = uk_param_value(uk_cmdline(), "uk.written=", NULL);
+	bool write = uk_param_value(uk_cmdline(), "uk.write", NULL);
+	char buf[256];
+	long fd, n, ret;
+
+	if (!mounted) {
+		if (write)
+			ktap(false, "disk_write", "no disk");
+		if (sum)
+			ktap(false, "disk_written_survives", "no disk");
+		return;
+	}
+	if (write) {
+		fd = lkl_sys_openat(LKL_AT_FDCWD, "/mnt/written.txt",
+				    LKL_O_WRONLY | LKL_O_CREAT | LKL_O_TRUNC, 0644);
+		ret = fd < 0 ? fd : lkl_sys_write(fd, UK_WRITTEN, sizeof(UK_WRITTEN) - 1);
+		if (fd >= 0 && lkl_sys_fsync(fd))
+			ret = -1;
+		if (fd >= 0)
+			lkl_sys_close(fd);
+		ktap(ret == sizeof(UK_WRITTEN) - 1, "disk_write", NULL);
+	}
+	if (sum) {
+		n = read_small("/mnt/written.txt", buf, sizeof(buf));
+		ret = n > 0 && uk_parse_num(&sum) == fnv1a(2166136261U, buf, n);
+		ktap(ret, "disk_written_survives", n > 0 ? NULL : "no /written.txt");
+	}
+}
+
 static void test_disk(void)
 {
 	const char *want = uk_param_value(uk_cmdline(), "uk.disk=", NULL);
@@ -376,6 +411,7 @@ static void test_disk(void)
 
 	if (!want) {
 		ktap(true, "disk_read_checksum", "SKIP no uk.disk= on the command line");
+		test_written(false);
 		test_http();
 		ktap(true, "disk_umount", "SKIP no uk.disk= on the command line");
 		return;
@@ -386,6 +422,7 @@ static void test_disk(void)
 	if (ret <= 0) {
 		diag_num("reading /sys/block/vda/dev: ", ret);
 		ktap(false, "disk_read_checksum", "no virtio disk");
+		test_written(false);
 		test_http();
 		ktap(false, "disk_umount", "no virtio disk");
 		return;
@@ -405,6 +442,7 @@ static void test_disk(void)
 	if (ret) {
 		diag_num("mounting the disk: ", ret);
 		ktap(false, "disk_read_checksum", "mount failed");
+		test_written(false);
 		test_http();
 		ktap(false, "disk_umount", "mount failed");
 		return;
@@ -420,6 +458,7 @@ static void test_disk(void)
 	uk_put_hex(sum);
 	uk_puts("\n");
 	ktap(ret, "disk_read_checksum", NULL);
+	test_written(true);
 	test_http();
 	ktap(lkl_sys_umount2("/mnt", 0) == 0, "disk_umount", NULL);
 }
@@ -436,7 +475,10 @@ void uk_main(uint32_t start_paddr)
 
 	uk_hw_init(start);
 	uk_sched_init();
-	uk_puts("KTAP version 1\n1..11\n");
+	uk_puts("KTAP version 1\n1..");
+	uk_put_dec(11 + !!uk_param_value(uk_cmdline(), "uk.write", NULL) +
+		   !!uk_param_value(uk_cmdline(), "uk.written=", NULL));
+	uk_puts("\n");
 	uk_puts("# cmdline: ");
 	uk_puts(uk_cmdline());
 	uk_puts("\n");
