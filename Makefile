@@ -185,7 +185,7 @@ series-check: series
 	@python3 $(TOP)/scripts/lkl-series.py check $(TOP) $(BUILD)/series-check
 
 clean:
-	rm -rf $(KOBJ) $(TOBJ) $(BUILD)/kunit $(BUILD)/kunit-tools
+	rm -rf $(KOBJ) $(TOBJ) $(BUILD)/kunit $(BUILD)/kunit-tools $(BUILD)/unikernel
 
 distclean:
 	rm -rf $(BUILD)
