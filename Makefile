@@ -24,6 +24,10 @@
 #                   tap, raw and pipe, offloads on and off (root, ~15 minutes)
 #   make bench      all of the above, into build/bench: CSV, JSON, Markdown
 #                   and plots (not part of make test; up to 30 minutes)
+#   make unikernel build/unikernel/lkl-unikernel.elf: lkl.o, the rump host
+#                   and the bare-metal x86_64 platform in one PVH image
+#   make unikernel-run boot it under qemu-system-x86_64 -M microvm with a
+#                   virtio-blk disk; ends with "N passed, N failed"
 #   make install PREFIX=/usr/local [DESTDIR=<staging dir>]; writes lkl.pc too,
 #                   and the man pages when rst2man is installed
 #   make deb        liblkl0, liblkl-dev and lkl-tools packages into build/deb,
@@ -58,7 +62,7 @@ export CCACHE_BASEDIR := $(TOP)
 .PHONY: all deps source kernel headers tools tests run test test-deps check nt \
 	kunit kunit-build \
 	bench-core bench-disk bench-net bench-timer bench-bbr bench-sweep \
-	bench-deps bench htmldocs docs-deps \
+	bench-deps bench htmldocs docs-deps unikernel unikernel-run \
 	install deb clean distclean series series-check \
 	FORCE
 
@@ -113,13 +117,21 @@ run: tools
 test-deps:
 	@$(TOP)/scripts/lkl-deps.sh test
 
-test: test-deps tests kunit-build nt
+test: test-deps tests kunit-build nt unikernel
 	@$(TOP)/scripts/lkl-run-tests.sh $(KSRC) $(TOBJ)/tests LKL_TOOLS=$(TOBJ) \
 		LKL_KOBJ=$(KOBJ)
 
 # The Windows build, in build/nt, from the same lkl.o and headers.
 nt: kernel headers
 	@$(TOP)/scripts/lkl-nt.sh "$(TOP)" "$(KOBJ)" "$(TOBJ)" $(JOBS)
+
+# The unikernel: the same lkl.o, linked with the bare-metal platform.
+unikernel: kernel headers
+	+$(MAKE) -C $(TOP)/tools/lkl/unikernel O=$(BUILD)/unikernel LKL_KOBJ=$(KOBJ) \
+		LKL_TOOLS=$(TOBJ) $(if $(V),V=$(V))
+
+unikernel-run: unikernel
+	@$(TOP)/scripts/lkl-unikernel.sh run $(BUILD)/unikernel/lkl-unikernel.elf
 
 # KUnit: its own kernel and host library in build/kunit and
 # build/kunit-tools, never build/kernel (Documentation/virt/lkl/kunit.rst).
@@ -180,7 +192,7 @@ series-check: series
 	@python3 $(TOP)/scripts/lkl-series.py check $(TOP) $(BUILD)/series-check
 
 clean:
-	rm -rf $(KOBJ) $(TOBJ) $(BUILD)/kunit $(BUILD)/kunit-tools
+	rm -rf $(KOBJ) $(TOBJ) $(BUILD)/kunit $(BUILD)/kunit-tools $(BUILD)/unikernel
 
 distclean:
 	rm -rf $(BUILD)
