@@ -101,6 +101,24 @@ static void hijack_helper_free(void *arg)
 	free(h);
 }
 
+/**
+ * hijack_poll_atfork_child() - forget the parent's helper threads
+ *
+ * Called in a forked child before the library's data is put back: the
+ * calling thread's helper is a thread of the parent that the child does
+ * not have.
+ */
+void hijack_poll_atfork_child(void)
+{
+	struct hijack_helper *h = hijack_my_helper;
+
+	if (!h)
+		return;
+	hijack_my_helper = NULL;
+	pthread_setspecific(hijack_helper_key, NULL);
+	hijack_host.close(h->host_efd);
+}
+
 static void hijack_helper_key_init(void)
 {
 	pthread_key_create(&hijack_helper_key, hijack_helper_free);
