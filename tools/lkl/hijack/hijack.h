@@ -220,7 +220,6 @@ int hijack_fd_release(int fd);
 void hijack_fd_table_orphan(void);
 
 /* The library's data as it was before the boot, in snapshot.c. */
-#define HIJACK_KEEP_MAX		4
 struct hijack_keep {
 	void *addr;
 	size_t len;
