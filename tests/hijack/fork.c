@@ -89,6 +89,26 @@ static const char exec_py[] =
 	"r = subprocess.run(['/bin/true'], close_fds=True)\n"
 	"print('exec', r.returncode)\n";
 
+/*
+ * The parent waits on a host pipe and an LKL socket at once (which gives
+ * its thread a poll helper) before it forks; the child does the same on a
+ * socket of its own kernel.
+ */
+static const char poll_py[] =
+	"import os, select, socket\n"
+	"r, w = os.pipe()\n"
+	"def mixed():\n"
+	"    s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n"
+	"    c = socket.create_connection(s.getsockname()); a, _ = s.accept()\n"
+	"    quiet = select.select([r, a], [], [], 0.05)[0] == []\n"
+	"    c.send(b'p')\n"
+	"    return quiet and select.select([r, a], [], [], 5)[0] == [a]\n"
+	"print('parent', mixed())\n"
+	"pid = os.fork()\n"
+	"if pid == 0:\n"
+	"    os._exit(0 if mixed() else 1)\n"
+	"print('child', os.waitpid(pid, 0)[1])\n";
+
 FIXTURE(fork) {
 	char dir[64];
 	char *out;
@@ -103,6 +123,7 @@ FIXTURE_SETUP(fork)
 		{ "nested.py", nested_py },
 		{ "threads.py", threads_py },
 		{ "exec.py", exec_py },
+		{ "poll.py", poll_py },
 	};
 	char path[128];
 	size_t i;
@@ -180,6 +201,13 @@ TEST_F(fork, child_that_execs_boots_nothing)
 	EXPECT_EQ(0, count(self->out, "forked child"));
 	/* The parent and /bin/true. */
 	EXPECT_EQ(2, count(self->out, "booting LKL:"));
+}
+
+TEST_F(fork, child_poll_helper_is_its_own)
+{
+	ASSERT_EQ(0, run_py(_metadata, self->out, self->dir, "poll.py"));
+	EXPECT_NE(NULL, strstr(self->out, "parent True"));
+	EXPECT_NE(NULL, strstr(self->out, "child 0"));
 }
 
 TEST_HARNESS_MAIN

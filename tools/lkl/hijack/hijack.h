@@ -122,6 +122,7 @@ extern __thread int hijack_errno;
 
 void hijack_init_once(void);
 extern int hijack_ready;
+extern int hijack_fork_gen;
 enum hijack_state hijack_state_for_new(void);
 
 /**
@@ -234,7 +235,6 @@ int hijack_bridge_wait(struct pollfd *hfds, nfds_t hn,
 		       struct lkl_pollfd *lfds, nfds_t ln,
 		       const struct timespec *ts, const sigset_t *mask);
 void hijack_epoll_forget(int fd);
-void hijack_poll_atfork_child(void);
 
 /* Messages and the kernel log, in log.c. */
 void hijack_log(int level, const char *fmt, ...);

@@ -137,6 +137,8 @@ static void hijack_use_host_io(void)
 
 /* Set in a forked child whose library data was put back (see fork.rst). */
 static int hijack_forked;
+/* How many forks this process is from the one that took the snapshot. */
+int hijack_fork_gen;
 static pthread_once_t hijack_child_once = PTHREAD_ONCE_INIT;
 
 /*
@@ -144,7 +146,8 @@ static pthread_once_t hijack_child_once = PTHREAD_ONCE_INIT;
  * threads. Put the library's data back as it was before the boot, so that
  * the child's first new socket boots a kernel of its own; the descriptors
  * it inherited belong to the parent's kernel and fail with EBADF. The
- * configuration read by the parent stays.
+ * configuration read by the parent stays. hijack_fork_gen tells poll.c
+ * that the calling thread's poll helper is a thread of the parent.
  */
 static void hijack_atfork_child(void)
 {
@@ -152,12 +155,12 @@ static void hijack_atfork_child(void)
 		{ hijack_fd_map, sizeof(hijack_fd_map) },
 		{ &hijack_debug_level, sizeof(hijack_debug_level) },
 		{ &hijack_lkl_pipes, sizeof(hijack_lkl_pipes) },
+		{ &hijack_fork_gen, sizeof(hijack_fork_gen) },
 	};
 
 	if (__atomic_load_n(&hijack_global_state, __ATOMIC_ACQUIRE) !=
 	    HIJACK_LKL)
 		return;
-	hijack_poll_atfork_child();
 	if (hijack_snapshot_restore(keep, ARRAY_SIZE(keep)) < 0) {
 		hijack_log(0, "forked child %d has no LKL: no snapshot of the library to boot from",
 			   (int)getpid());
@@ -166,6 +169,7 @@ static void hijack_atfork_child(void)
 		return;
 	}
 	hijack_fd_table_orphan();
+	hijack_fork_gen++;
 	hijack_once = (pthread_once_t)PTHREAD_ONCE_INIT;
 	hijack_child_once = (pthread_once_t)PTHREAD_ONCE_INIT;
 	hijack_forked = 1;

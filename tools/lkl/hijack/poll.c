@@ -42,6 +42,7 @@ struct hijack_helper {
 	int done;
 	int quit;
 	long result;
+	int fork_gen;		/* hijack_fork_gen when it was made */
 };
 
 static pthread_key_t hijack_helper_key;
@@ -101,24 +102,6 @@ static void hijack_helper_free(void *arg)
 	free(h);
 }
 
-/**
- * hijack_poll_atfork_child() - forget the parent's helper threads
- *
- * Called in a forked child before the library's data is put back: the
- * calling thread's helper is a thread of the parent that the child does
- * not have.
- */
-void hijack_poll_atfork_child(void)
-{
-	struct hijack_helper *h = hijack_my_helper;
-
-	if (!h)
-		return;
-	hijack_my_helper = NULL;
-	pthread_setspecific(hijack_helper_key, NULL);
-	hijack_host.close(h->host_efd);
-}
-
 static void hijack_helper_key_init(void)
 {
 	pthread_key_create(&hijack_helper_key, hijack_helper_free);
@@ -130,7 +113,8 @@ static struct hijack_helper *hijack_helper_get(void)
 	struct hijack_helper *h = hijack_my_helper;
 	int err;
 
-	if (h)
+	/* One made before a fork() is a thread of the parent: leave it. */
+	if (h && h->fork_gen == hijack_fork_gen)
 		return h;
 	pthread_once(&hijack_helper_once, hijack_helper_key_init);
 	h = calloc(1, sizeof(*h));
@@ -156,6 +140,7 @@ static struct hijack_helper *hijack_helper_get(void)
 		lkl_sys_close(h->lkl_efd);
 		goto err_close;
 	}
+	h->fork_gen = hijack_fork_gen;
 	pthread_setspecific(hijack_helper_key, h);
 	hijack_my_helper = h;
 	return h;
