@@ -51,18 +51,18 @@ passing=(
 	"ipv6_flowlabel|$reflect|-l 1 -p"
 	"ipv6_flowlabel||-l 1 -s"
 	"ipv6_flowlabel|$reflect|-l 1 -p -s"
+	"bind_timewait||"
+	"bind_wildcard||"
+	"netlink-dumps||"
 )
 failing=(
 	"reuseport_bpf||"
 	"reuseport_bpf_cpu||"
 	"so_netns_cookie||"
 	"ipv6_flowlabel_mgr||"
-	"bind_timewait||"
-	"bind_wildcard||"
 	"ip_local_port_range|net.ipv4.ip_local_port_range=40000 49999|"
 	"reuseaddr_ports_exhausted|$one_port|"
 	"so_incoming_cpu||"
-	"netlink-dumps||"
 )
 
 echo "KTAP version 1"

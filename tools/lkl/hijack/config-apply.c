@@ -258,7 +258,6 @@ void hijack_config_unmount(void)
 void hijack_config_apply(const struct hijack_config *cfg)
 {
 	long ifindex[HIJACK_MAX_IFACES];
-	char key[HIJACK_KEY_LEN + 64];
 	long ret;
 	int i;
 
@@ -284,6 +283,23 @@ void hijack_config_apply(const struct hijack_config *cfg)
 	}
 	for (i = 0; i < cfg->nroutes; i++)
 		hijack_route_apply(&cfg->routes[i], ifindex);
+	hijack_config_apply_sysctls(cfg);
+}
+
+/**
+ * hijack_config_apply_sysctls() - set the sysctls of the configuration
+ * @cfg: the configuration from hijack_config_load()
+ *
+ * The part of hijack_config_apply() that a forked child, which has a
+ * loopback device only, applies too. Exits with a message naming the key
+ * on the first failure.
+ */
+void hijack_config_apply_sysctls(const struct hijack_config *cfg)
+{
+	char key[HIJACK_KEY_LEN + 64];
+	long ret;
+	int i;
+
 	for (i = 0; i < cfg->nsysctls; i++) {
 		snprintf(key, sizeof(key), "sysctl.%s", cfg->sysctls[i].name);
 		ret = lkl_sysctl_set(cfg->sysctls[i].name,

@@ -81,7 +81,7 @@ int hijack_fd_install_at(long lkl_fd, int fd)
 	hijack_epoll_forget(fd);
 	old = __atomic_exchange_n(&hijack_fd_map[fd], (int)lkl_fd + 1,
 				  __ATOMIC_ACQ_REL);
-	if (old)
+	if (old > 0)
 		lkl_sys_close(old - 1);
 	return fd;
 }
@@ -99,4 +99,20 @@ int hijack_fd_release(int fd)
 	if (fd < 0 || fd >= HIJACK_MAX_FDS)
 		return -1;
 	return __atomic_exchange_n(&hijack_fd_map[fd], 0, __ATOMIC_ACQ_REL) - 1;
+}
+
+/**
+ * hijack_fd_table_orphan() - mark every placeholder as inherited
+ *
+ * Called in a forked child whose LKL descriptors belong to the parent's
+ * kernel: each placeholder stays open and fails with EBADF until the
+ * program closes it or reuses its number.
+ */
+void hijack_fd_table_orphan(void)
+{
+	int fd;
+
+	for (fd = 0; fd < HIJACK_MAX_FDS; fd++)
+		if (hijack_fd_map[fd])
+			hijack_fd_map[fd] = HIJACK_FD_ORPHAN;
 }

@@ -213,7 +213,9 @@ int pipe2(int fds[2], int flags)
 	int lfds[2];
 	long ret;
 
-	if (hijack_state() != HIJACK_LKL || !hijack_lkl_pipes)
+	/* The first call boots LKL, which reads LKL_HIJACK_PIPE. */
+	hijack_state();
+	if (!hijack_lkl_pipes || hijack_state_for_new() != HIJACK_LKL)
 		return hijack_host.pipe2(fds, flags);
 	ret = lkl_sys_pipe2(lfds, flags);
 	if (ret < 0)

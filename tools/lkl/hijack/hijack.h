@@ -35,6 +35,9 @@ enum hijack_state {
 	HIJACK_DEAD,	/* a forked child, or after halt: LKL fds are EBADF */
 };
 
+/* A hijack_fd_map[] entry for a descriptor inherited from the parent. */
+#define HIJACK_FD_ORPHAN	(-1)
+
 /*
  * The host's version of every call the library interposes, looked up with
  * dlsym(RTLD_NEXT) before anything else runs.
@@ -119,6 +122,8 @@ extern __thread int hijack_errno;
 
 void hijack_init_once(void);
 extern int hijack_ready;
+extern int hijack_fork_gen;
+enum hijack_state hijack_state_for_new(void);
 
 /**
  * hijack_state() - what an interposed call should do now
@@ -151,8 +156,8 @@ static inline enum hijack_state hijack_state(void)
  * @fd: a descriptor number the program uses
  *
  * Return: the LKL descriptor (>= 0) if @fd is a placeholder, or -1 if @fd
- * is the host's. In a forked child or after halt, a placeholder gives -2:
- * the caller fails with EBADF.
+ * is the host's. After halt, or in a forked child for a placeholder it
+ * inherited, a placeholder gives -2: the caller fails with EBADF.
  */
 static inline int hijack_lkl_fd(int fd)
 {
@@ -163,7 +168,8 @@ static inline int hijack_lkl_fd(int fd)
 	v = __atomic_load_n(&hijack_fd_map[fd], __ATOMIC_ACQUIRE);
 	if (!v)
 		return -1;
-	if (__atomic_load_n(&hijack_global_state, __ATOMIC_ACQUIRE) !=
+	if (v == HIJACK_FD_ORPHAN ||
+	    __atomic_load_n(&hijack_global_state, __ATOMIC_ACQUIRE) !=
 	    HIJACK_LKL)
 		return -2;
 	return v - 1;
@@ -212,6 +218,16 @@ void hijack_fd_table_init(void);
 int hijack_fd_install(long lkl_fd, int min);
 int hijack_fd_install_at(long lkl_fd, int fd);
 int hijack_fd_release(int fd);
+void hijack_fd_table_orphan(void);
+
+/* The library's data as it was before the boot, in snapshot.c. */
+struct hijack_keep {
+	void *addr;
+	size_t len;
+};
+
+int hijack_snapshot_take(void);
+int hijack_snapshot_restore(const struct hijack_keep *keep, int n);
 
 int hijack_poll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 		const sigset_t *mask);
@@ -235,6 +251,7 @@ struct hijack_config *hijack_config_load(void);
 int hijack_config_cmdline(const struct hijack_config *cfg, char *buf,
 			  size_t len);
 void hijack_config_apply(const struct hijack_config *cfg);
+void hijack_config_apply_sysctls(const struct hijack_config *cfg);
 void hijack_config_mount(struct hijack_config *cfg);
 void hijack_config_unmount(void);
 void hijack_config_free(struct hijack_config *cfg);

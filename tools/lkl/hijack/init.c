@@ -6,8 +6,10 @@
  * boots LKL, brings up the loopback device and the configured interfaces,
  * and only then lets the interposed calls send sockets to LKL. Calls made
  * before the constructor (from another library's constructor) boot LKL
- * first. The destructor halts LKL; a forked child never touches the
- * parent's kernel, whose threads it does not have.
+ * first. The destructor halts LKL. A forked child never touches the
+ * parent's kernel, whose threads it does not have: it boots a kernel of
+ * its own from a snapshot of the library's data (snapshot.c) when it
+ * first makes a socket.
  *
  * The configuration is in config*.c, the descriptor table in fdtable.c,
  * messages in log.c and the work done at exit before the halt in exit.c.
@@ -22,6 +24,8 @@
 
 #include "hijack.h"
 #include "posix/host_io.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct hijack_host_calls hijack_host;
 int hijack_lkl_pipes;
@@ -131,16 +135,46 @@ static void hijack_use_host_io(void)
 	lkl_host_io.recvmsg = hijack_host.recvmsg;
 }
 
+/* Set in a forked child whose library data was put back (see fork.rst). */
+static int hijack_forked;
+/* How many forks this process is from the one that took the snapshot. */
+int hijack_fork_gen;
+static pthread_once_t hijack_child_once = PTHREAD_ONCE_INIT;
+
 /*
- * A forked child has the parent's memory but none of LKL's threads: its
- * inherited LKL descriptors fail with EBADF and its new sockets with
- * EAFNOSUPPORT. A child that execs boots a kernel of its own.
+ * A forked child has a copy of the parent's booted kernel but none of its
+ * threads. Put the library's data back as it was before the boot, so that
+ * the child's first new socket boots a kernel of its own; the descriptors
+ * it inherited belong to the parent's kernel and fail with EBADF. The
+ * configuration read by the parent stays. hijack_fork_gen tells poll.c
+ * that the calling thread's poll helper is a thread of the parent.
  */
 static void hijack_atfork_child(void)
 {
-	if (hijack_global_state == HIJACK_LKL)
+	struct hijack_keep keep[] = {
+		{ hijack_fd_map, sizeof(hijack_fd_map) },
+		{ &hijack_debug_level, sizeof(hijack_debug_level) },
+		{ &hijack_lkl_pipes, sizeof(hijack_lkl_pipes) },
+		{ &hijack_fork_gen, sizeof(hijack_fork_gen) },
+	};
+
+	if (__atomic_load_n(&hijack_global_state, __ATOMIC_ACQUIRE) !=
+	    HIJACK_LKL)
+		return;
+	if (hijack_snapshot_restore(keep, ARRAY_SIZE(keep)) < 0) {
+		hijack_log(0, "forked child %d has no LKL: no snapshot of the library to boot from",
+			   (int)getpid());
 		__atomic_store_n(&hijack_global_state, HIJACK_DEAD,
 				 __ATOMIC_RELEASE);
+		return;
+	}
+	hijack_fd_table_orphan();
+	hijack_fork_gen++;
+	hijack_once = (pthread_once_t)PTHREAD_ONCE_INIT;
+	hijack_child_once = (pthread_once_t)PTHREAD_ONCE_INIT;
+	hijack_forked = 1;
+	hijack_global_state = HIJACK_DEAD;
+	__atomic_store_n(&hijack_ready, 1, __ATOMIC_RELEASE);
 }
 
 /* Boot and configure LKL; the configuration is returned for the mounts. */
@@ -153,6 +187,12 @@ static struct hijack_config *hijack_setup(void)
 	hijack_in_setup = 1;
 	hijack_lookup_host();
 	hijack_use_host_io();
+	/* Once per program: a forked child restarts from this point. */
+	if (!hijack_forked) {
+		if (hijack_snapshot_take() < 0)
+			hijack_log(0, "no snapshot of the library: forked children get no LKL");
+		pthread_atfork(NULL, NULL, hijack_atfork_child);
+	}
 
 	cfg = hijack_config_load();
 	if (hijack_config_cmdline(cfg, cmdline, sizeof(cmdline)) < 0) {
@@ -188,9 +228,10 @@ static struct hijack_config *hijack_setup(void)
 			lkl_strerror((int)ret));
 		exit(1);
 	}
-	hijack_config_apply(cfg);
-
-	pthread_atfork(NULL, NULL, hijack_atfork_child);
+	if (hijack_forked)
+		hijack_config_apply_sysctls(cfg);
+	else
+		hijack_config_apply(cfg);
 	return cfg;
 }
 
@@ -198,7 +239,8 @@ static void hijack_run_setup(void)
 {
 	struct hijack_config *cfg = hijack_setup();
 
-	hijack_config_mount(cfg);
+	if (!hijack_forked)
+		hijack_config_mount(cfg);
 	hijack_config_free(cfg);
 	hijack_in_setup = 0;
 	__atomic_store_n(&hijack_ready, 1, __ATOMIC_RELEASE);
@@ -212,6 +254,34 @@ static void hijack_run_setup(void)
 void hijack_init_once(void)
 {
 	pthread_once(&hijack_once, hijack_run_setup);
+}
+
+/* A forked child's first new LKL descriptor: boot its own kernel. */
+static void hijack_child_boot(void)
+{
+	hijack_log(1, "forked child %d: booting a fresh kernel, loopback only",
+		   (int)getpid());
+	hijack_run_setup();
+}
+
+/**
+ * hijack_state_for_new() - hijack_state() for a call that makes a new
+ * LKL descriptor (socket, socketpair, eventfd, an LKL pipe)
+ *
+ * In a forked child that has not booted a kernel yet, boots one first
+ * (with the loopback interface only); other threads of the child wait
+ * for it.
+ *
+ * Return: as hijack_state().
+ */
+enum hijack_state hijack_state_for_new(void)
+{
+	enum hijack_state st = hijack_state();
+
+	if (st != HIJACK_DEAD || !hijack_forked)
+		return st;
+	pthread_once(&hijack_child_once, hijack_child_boot);
+	return hijack_state();
 }
 
 __attribute__((constructor))

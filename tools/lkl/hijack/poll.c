@@ -42,6 +42,7 @@ struct hijack_helper {
 	int done;
 	int quit;
 	long result;
+	int fork_gen;		/* hijack_fork_gen when it was made */
 };
 
 static pthread_key_t hijack_helper_key;
@@ -112,7 +113,8 @@ static struct hijack_helper *hijack_helper_get(void)
 	struct hijack_helper *h = hijack_my_helper;
 	int err;
 
-	if (h)
+	/* One made before a fork() is a thread of the parent: leave it. */
+	if (h && h->fork_gen == hijack_fork_gen)
 		return h;
 	pthread_once(&hijack_helper_once, hijack_helper_key_init);
 	h = calloc(1, sizeof(*h));
@@ -138,6 +140,7 @@ static struct hijack_helper *hijack_helper_get(void)
 		lkl_sys_close(h->lkl_efd);
 		goto err_close;
 	}
+	h->fork_gen = hijack_fork_gen;
 	pthread_setspecific(hijack_helper_key, h);
 	hijack_my_helper = h;
 	return h;

@@ -21,7 +21,7 @@
 
 int socket(int domain, int type, int protocol)
 {
-	switch (hijack_state()) {
+	switch (domain == AF_UNIX ? hijack_state() : hijack_state_for_new()) {
 	case HIJACK_HOST:
 		break;
 	case HIJACK_LKL:
@@ -43,7 +43,7 @@ int socketpair(int domain, int type, int protocol, int sv[2])
 	int lsv[2];
 	long ret;
 
-	if (hijack_state() != HIJACK_LKL || domain == AF_UNIX)
+	if (domain == AF_UNIX || hijack_state_for_new() != HIJACK_LKL)
 		return hijack_host.socketpair(domain, type, protocol, sv);
 	ret = lkl_sys_socketpair(domain, type, protocol, lsv);
 	if (ret < 0)
@@ -351,7 +351,7 @@ int dup2(int fd, int newfd)
 
 int eventfd(unsigned int count, int flags)
 {
-	if (hijack_state() != HIJACK_LKL)
+	if (hijack_state_for_new() != HIJACK_LKL)
 		return hijack_host.eventfd(count, flags);
 	return hijack_fd_install(lkl_sys_eventfd2(count, flags), 0);
 }
