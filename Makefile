@@ -18,6 +18,8 @@
 #   make bench-disk cptofs, cpfromfs and lklfuse throughput against dd
 #   make bench-net  TCP throughput and latency, LKL against native (root)
 #   make bench-timer timer wake delay, LKL against the host
+#   make bench-threads 1 to 64 threads making system calls on one kernel,
+#                   LKL against the host, plus a blocking mix (~5 minutes)
 #   make bench-bbr  BBR and cubic goodput through a lossy middlebox (root)
 #   make bench-sweep TCP stream both ways, UDP stream and TCP request/response
 #                   at message sizes 64 to 65507, native veth against LKL over
@@ -61,8 +63,8 @@ export CCACHE_BASEDIR := $(TOP)
 
 .PHONY: all deps source kernel headers tools tests run test test-deps check nt \
 	kunit kunit-build \
-	bench-core bench-disk bench-net bench-timer bench-bbr bench-sweep \
-	bench-deps bench htmldocs docs-deps unikernel unikernel-run \
+	bench-core bench-disk bench-net bench-timer bench-threads bench-bbr \
+	bench-sweep bench-deps bench htmldocs docs-deps unikernel unikernel-run \
 	install deb clean distclean series series-check \
 	FORCE
 
@@ -163,6 +165,9 @@ bench-net: tests
 
 bench-timer: tests
 	@$(TOBJ)/tests/bench-timer
+
+bench-threads: tests
+	@$(TOBJ)/tests/bench-threads $(BENCH_THREADS_ARGS)
 
 bench-bbr: tools
 	@$(TOP)/tests/bench/bench-bbr.sh $(TOBJ) $(BUILD)/bench

@@ -13,13 +13,18 @@
 #include <asm/host_ops.h>
 #include "atomic.h"
 #include "host.h"
+#include "poll.h"
 
 /**
  * struct lkl_cpu - the state of the virtual CPU
  * @lock: guards the fields below; held only for a few instructions
  * @sem: host threads waiting for the CPU sleep here
  * @held: somebody holds the CPU, or it is being handed over
- * @sleepers: the number of threads waiting on @sem
+ * @sleepers: the number of threads waiting on @sem, not yet woken
+ * @woken: a sleeper was woken to try again, and has not looked yet
+ * @starving: a sleeper has been refused the CPU for LKL_CPU_STARVE_NS
+ * @handed: the CPU was handed to whichever sleeper wakes next
+ * @handed_at: when the CPU was last handed to a sleeper
  * @shutdown: the kernel has halted; nobody may enter any more
  * @irq_mask: interrupts raised while the CPU was held
  */
@@ -28,6 +33,10 @@ static struct lkl_cpu {
 	struct lkl_sem *sem;
 	bool held;
 	unsigned int sleepers;
+	bool woken;
+	bool starving;
+	bool handed;
+	u64 handed_at;
 	bool shutdown;
 	unsigned long irq_mask;
 } cpu;
@@ -61,32 +70,81 @@ void lkl_cpu_cleanup(void)
 /**
  * lkl_cpu_get() - take the CPU, waiting for it if it is held
  *
+ * The CPU is not fair: a thread that finds it free takes it, even while
+ * others sleep. A thread that is refused sleeps until a release wakes it
+ * to try again; once it has been refused for LKL_CPU_STARVE_NS, it asks
+ * for the CPU to be handed to a sleeper instead.
+ *
  * Return: 0 once the calling thread holds the CPU, -ENODEV after halt.
  */
 int lkl_cpu_get(void)
 {
-	lkl_ops->mutex_lock(cpu.lock);
-	if (cpu.shutdown) {
-		lkl_ops->mutex_unlock(cpu.lock);
-		return -ENODEV;
-	}
-	if (!cpu.held) {
-		cpu.held = true;
-		lkl_ops->mutex_unlock(cpu.lock);
-		return 0;
-	}
-	cpu.sleepers++;
-	lkl_ops->mutex_unlock(cpu.lock);
+	u64 refused = 0;
 
-	/* The releasing thread hands the CPU over: held stays true. */
-	lkl_ops->sem_down(cpu.sem);
+	lkl_ops->mutex_lock(cpu.lock);
+	for (;;) {
+		if (cpu.shutdown) {
+			lkl_ops->mutex_unlock(cpu.lock);
+			return -ENODEV;
+		}
+		if (!cpu.held) {
+			cpu.held = true;
+			break;
+		}
+		if (!refused)
+			refused = lkl_ops->time();
+		else if (lkl_ops->time() - refused >= LKL_CPU_STARVE_NS)
+			cpu.starving = true;
+		cpu.sleepers++;
+		lkl_ops->mutex_unlock(cpu.lock);
+
+		lkl_ops->sem_down(cpu.sem);
+
+		lkl_ops->mutex_lock(cpu.lock);
+		if (cpu.handed) {
+			/* Handed over: held stayed true. */
+			cpu.handed = false;
+			break;
+		}
+		cpu.woken = false;
+	}
+	lkl_ops->mutex_unlock(cpu.lock);
 	return 0;
+}
+
+/*
+ * Release the CPU, with its lock taken. A thread that is about to come
+ * back takes the CPU again without a host wakeup: handing it to a
+ * sleeper at every release would cost one each time, and a switch between
+ * tasks. One sleeper at a time is woken to try again instead, and the CPU
+ * is handed over only to end a sleeper's starvation, at most once per
+ * LKL_CPU_SLICE_NS.
+ */
+static void lkl_cpu_release(void)
+{
+	u64 now;
+
+	if (cpu.starving && cpu.sleepers) {
+		now = lkl_ops->time();
+		if (now - cpu.handed_at >= LKL_CPU_SLICE_NS) {
+			cpu.starving = false;
+			cpu.handed = true;
+			cpu.handed_at = now;
+			cpu.sleepers--;
+			lkl_ops->sem_up(cpu.sem);
+			return;
+		}
+	}
+	cpu.held = false;
+	if (cpu.sleepers && !cpu.woken) {
+		cpu.woken = true;
+		cpu.sleepers--;
+		lkl_ops->sem_up(cpu.sem);
+	}
 }
 
 /**
  * lkl_cpu_try_put() - release the CPU unless an interrupt is pending
- *
- * The CPU goes straight to a thread waiting in lkl_cpu_get(), if any.
  *
  * Return: true if the CPU was released; false, with the CPU still held,
  * if the caller has to run interrupts first.
@@ -98,12 +156,7 @@ bool lkl_cpu_try_put(void)
 		lkl_ops->mutex_unlock(cpu.lock);
 		return false;
 	}
-	if (cpu.sleepers) {
-		cpu.sleepers--;
-		lkl_ops->sem_up(cpu.sem);
-	} else {
-		cpu.held = false;
-	}
+	lkl_cpu_release();
 	lkl_ops->mutex_unlock(cpu.lock);
 	return true;
 }

@@ -43,6 +43,14 @@ extern u64 lkl_poll_idle_max_ns;
 /* How late the host timer fires for a deadline that is polled for. */
 #define LKL_POLL_BACKSTOP_NS	(20 * NSEC_PER_USEC)
 
+/*
+ * A thread refused the CPU for this long asks for it to be handed over;
+ * the CPU is handed over to end such a wait at most once per slice. In
+ * between, whoever finds it free takes it.
+ */
+#define LKL_CPU_STARVE_NS	(1000 * NSEC_PER_USEC)
+#define LKL_CPU_SLICE_NS	(2000 * NSEC_PER_USEC)
+
 /* How many times a task's thread offers itself for a poke per wait. */
 #define LKL_POLL_OFFERS		3
 
