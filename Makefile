@@ -21,6 +21,9 @@
 #                   tap, raw and pipe, offloads on and off (root, ~15 minutes)
 #   make bench      all of the above, into build/bench: CSV, JSON, Markdown
 #                   and plots (not part of make test; up to 30 minutes)
+#   make soak       a hijacked nginx under wrk -c 1000 for 10 minutes, then
+#                   1 MiB files checked, against native nginx (root; not in
+#                   make test; SOAK_SECONDS=N shortens it)
 #   make install PREFIX=/usr/local [DESTDIR=<staging dir>]; writes lkl.pc too,
 #                   and the man pages when rst2man is installed
 #   make deb        liblkl0, liblkl-dev and lkl-tools packages into build/deb,
@@ -55,7 +58,7 @@ export CCACHE_BASEDIR := $(TOP)
 .PHONY: all deps source kernel headers tools tests run test test-deps check \
 	kunit kunit-build \
 	bench-core bench-disk bench-net bench-timer bench-bbr bench-sweep \
-	bench-deps bench htmldocs docs-deps \
+	bench-deps bench soak htmldocs docs-deps \
 	install deb clean distclean series series-check \
 	FORCE
 
@@ -153,6 +156,9 @@ bench-sweep: tools
 
 bench-deps:
 	@$(TOP)/scripts/lkl-deps.sh bench
+
+soak: tools
+	@$(TOP)/scripts/lkl-soak.sh $(TOBJ)
 
 bench: bench-deps tests
 	@$(TOP)/tests/bench/bench-all.sh $(TOBJ) $(BUILD)/bench
