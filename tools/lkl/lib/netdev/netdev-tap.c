@@ -111,8 +111,9 @@ static int tap_setup(int fd, struct ifreq *ifr, struct lkl_netdev **ndp)
 	tap->nd.rx_fd = fd;
 	tap->nd.vnet_hdr_len = hdr;
 	tap->nd.offloads = LKL_NETDEV_OFFLOAD_ALL;
-	/* The descriptor is non-blocking: a write never waits. */
+	/* The descriptor is non-blocking: neither a write nor a read waits. */
 	tap->nd.tx_nonblock = true;
+	tap->nd.rx_nonblock = true;
 	*ndp = &tap->nd;
 	return 0;
 }
