@@ -48,6 +48,7 @@ port=8080
 sample=10
 
 say() { echo "# $*"; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 cant_run() {
 	if [ "$ktap" = 1 ]; then
@@ -222,6 +223,14 @@ wait_http() {
 	return 1
 }
 
+# tcp_stats NAME NS: the client's TCP counters that show losses.
+tcp_stats() {
+	say "$1: client TCP: $(ip netns exec "$2" nstat -s -a -z 2>/dev/null | awk '
+		$1 ~ /^(TcpActiveOpens|TcpAttemptFails|TcpRetransSegs|TcpExtTCPTimeouts|TcpExtTCPSynRetrans)$/ {
+			printf "%s %s ", $1, $2
+		}')"
+}
+
 # report NAME OUT: wrk's figures in one line.
 report() {
 	say "$1: $(wrk_field "$2" requests) requests, $(wrk_field "$2" rps) requests/s," \
@@ -246,9 +255,11 @@ if [ "$native" = 1 ]; then
 		> "$tmp/native.log" 2>&1 &
 	pids+=($!)
 	wait_http "$ns_cli" 10.13.0.1 || give_up "native nginx does not answer: $(cat "$tmp/native.log")"
-	say "native nginx over veth: wrk -c $conns for $secs s"
+	say "native nginx over veth: wrk -c $conns for $secs s; load average $(loadavg)"
 	wrk_run "$ns_cli" "http://10.13.0.1:$port/small" "$secs" "$tmp/wrk-native"
 	report native "$tmp/wrk-native"
+	say "native: load average at the end $(loadavg)"
+	tcp_stats native "$ns_cli"
 	native_rps=$(wrk_field "$tmp/wrk-native" rps)
 	nat_files=$(fetch "$ns_cli" 10.13.0.1)
 	say "native: $nat_files of $nfiles files of 1 MiB intact over $fconns connections"
@@ -280,7 +291,7 @@ lkl_pid=$!
 pids+=("$lkl_pid")
 wait_http "$ns_lkl" 10.14.0.2 || give_up "hijacked nginx does not answer: $(tail -20 "$tmp/lkl.log")"
 
-say "hijacked nginx over tap: wrk -c $conns for $secs s; RSS every $sample s"
+say "hijacked nginx over tap: wrk -c $conns for $secs s; RSS every $sample s; load average $(loadavg)"
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$lkl_pid/status" 2>/dev/null; }
 wrk_run "$ns_lkl" "http://10.14.0.2:$port/small" "$secs" "$tmp/wrk-lkl" &
 wrk_pid=$!
@@ -296,8 +307,9 @@ done
 wait "$wrk_pid"
 echo "$t $(rss)" >> "$tmp/rss"
 report lkl "$tmp/wrk-lkl"
-say "tap, host side: $(ip -n "$ns_lkl" -s -o link show "$tap" | awk '{ print "to LKL", $(NF - 4), "packets,", $(NF - 2), "dropped; from LKL", $(NF - 19), "packets,", $(NF - 17), "dropped" }')"
-say "client TCP: $(ip netns exec "$ns_lkl" nstat -a -z 2>/dev/null | awk '$1 ~ /^(TcpRetransSegs|TcpExtTCPSynRetrans|TcpExtTCPTimeouts|TcpExtListenOverflows|TcpActiveOpens|TcpAttemptFails)$/ { printf "%s %s ", $1, $2 }')"
+say "lkl: load average at the end $(loadavg)"
+say "lkl: tap, host side: $(ip -n "$ns_lkl" -s -o link show "$tap" | awk '{ print "to LKL", $(NF - 4), "packets,", $(NF - 2), "dropped; from LKL", $(NF - 19), "packets,", $(NF - 17), "dropped" }')"
+tcp_stats lkl "$ns_lkl"
 say "RSS of the hijacked nginx, every $sample s:"
 awk '{ printf "#   %5d s %8d kB\n", $1, $2 }' "$tmp/rss"
 lkl_files=$(fetch "$ns_lkl" 10.14.0.2)
