@@ -30,6 +30,9 @@
 #                   and the bare-metal x86_64 platform in one PVH image
 #   make unikernel-run boot it under qemu-system-x86_64 -M microvm with a
 #                   virtio-blk disk; ends with "N passed, N failed"
+#   make soak       a hijacked nginx under wrk -c 1000 for 10 minutes, then
+#                   1 MiB files checked, against native nginx (root; not in
+#                   make test; SOAK_SECONDS=N shortens it)
 #   make install PREFIX=/usr/local [DESTDIR=<staging dir>]; writes lkl.pc too,
 #                   and the man pages when rst2man is installed
 #   make deb        liblkl0, liblkl-dev and lkl-tools packages into build/deb,
@@ -64,7 +67,8 @@ export CCACHE_BASEDIR := $(TOP)
 .PHONY: all deps source kernel headers tools tests run test test-deps check nt \
 	kunit kunit-build \
 	bench-core bench-disk bench-net bench-timer bench-threads bench-bbr \
-	bench-sweep bench-deps bench htmldocs docs-deps unikernel unikernel-run \
+	bench-sweep bench-deps bench soak htmldocs docs-deps unikernel \
+	unikernel-run \
 	install deb clean distclean series series-check \
 	FORCE
 
@@ -177,6 +181,9 @@ bench-sweep: tools
 
 bench-deps:
 	@$(TOP)/scripts/lkl-deps.sh bench
+
+soak: tools
+	@$(TOP)/scripts/lkl-soak.sh $(TOBJ)
 
 bench: bench-deps tests
 	@$(TOP)/tests/bench/bench-all.sh $(TOBJ) $(BUILD)/bench

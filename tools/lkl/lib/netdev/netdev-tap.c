@@ -14,13 +14,26 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <linux/if_tun.h>
+#include <linux/sockios.h>
 
 #include <lkl.h>
 
 #include "virtio/netdev.h"
 #include "posix/host_io.h"
+
+/*
+ * The least transmit queue, in frames, of a tap that LKL attaches to. The
+ * host's side queues the frames for LKL there, and drops what does not
+ * fit. LKL takes frames off it no faster than its one CPU handles them,
+ * so a burst from many connections waits in this queue rather than in
+ * socket buffers as on the host; the default 1000 drops requests and
+ * ACKs from 1000 busy connections, whose retransmissions then back off
+ * for seconds.
+ */
+#define TAP_MIN_TXQLEN		10000
 
 struct tap_netdev {
 	struct lkl_netdev nd;
@@ -98,10 +111,30 @@ static int tap_setup(int fd, struct ifreq *ifr, struct lkl_netdev **ndp)
 	tap->nd.rx_fd = fd;
 	tap->nd.vnet_hdr_len = hdr;
 	tap->nd.offloads = LKL_NETDEV_OFFLOAD_ALL;
-	/* The descriptor is non-blocking: a write never waits. */
+	/* The descriptor is non-blocking: neither a write nor a read waits. */
 	tap->nd.tx_nonblock = true;
+	tap->nd.rx_nonblock = true;
 	*ndp = &tap->nd;
 	return 0;
+}
+
+/*
+ * Lengthen the transmit queue of the tap @ifr names to TAP_MIN_TXQLEN
+ * frames, if it is shorter and the caller may (CAP_NET_ADMIN); a shorter
+ * queue only drops more under load, so failing is no error.
+ */
+static void tap_grow_queue(struct ifreq *ifr)
+{
+	int s = lkl_host_io.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (s < 0)
+		return;
+	if (!lkl_host_io.ioctl(s, SIOCGIFTXQLEN, ifr) &&
+	    ifr->ifr_qlen < TAP_MIN_TXQLEN) {
+		ifr->ifr_qlen = TAP_MIN_TXQLEN;
+		lkl_host_io.ioctl(s, SIOCSIFTXQLEN, ifr);
+	}
+	lkl_host_io.close(s);
 }
 
 int lkl_netdev_tap_create(const char *ifname, struct lkl_netdev **nd)
@@ -121,9 +154,12 @@ int lkl_netdev_tap_create(const char *ifname, struct lkl_netdev **nd)
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, ifname, strlen(ifname));
 	ret = tap_setup(fd, &ifr, nd);
-	if (ret)
+	if (ret) {
 		lkl_host_io.close(fd);
-	return ret;
+		return ret;
+	}
+	tap_grow_queue(&ifr);
+	return 0;
 }
 
 int lkl_netdev_macvtap_create(const char *path, struct lkl_netdev **nd)

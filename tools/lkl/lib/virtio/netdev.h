@@ -56,6 +56,9 @@ struct lkl_netdev_ops {
  * @tx_nonblock: @ops->tx never waits (it drops a frame it has no room
  *	for), so the device may call it from the kernel's own thread, with
  *	the kernel's CPU held, for a short frame
+ * @rx_nonblock: @ops->rx never waits either (it returns -EAGAIN when no
+ *	frame is there), so the receive thread reads the next frame of a
+ *	batch without polling @rx_fd first
  * @dev: the virtio-net device while added, private to virtio_net.c
  */
 struct lkl_netdev {
@@ -64,6 +67,7 @@ struct lkl_netdev {
 	int vnet_hdr_len;
 	unsigned int offloads;
 	bool tx_nonblock;
+	bool rx_nonblock;
 	void *dev;
 };
 

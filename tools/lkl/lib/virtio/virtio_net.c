@@ -408,7 +408,7 @@ static enum vnet_rx vnet_rx_batch(struct vnet_dev *vd)
 		return VNET_RX_STARVED;
 	vnet_read_features(vd);
 	for (n = 0; n < VNET_RX_BATCH; n++) {
-		if (n && !vnet_readable(vd->nd->rx_fd))
+		if (n && !vd->nd->rx_nonblock && !vnet_readable(vd->nd->rx_fd))
 			break;
 		ret = vnet_rx_one(vd);
 		if (ret != VNET_RX_FRAME)
