@@ -21,6 +21,10 @@
 #                   tap, raw and pipe, offloads on and off (root, ~15 minutes)
 #   make bench      all of the above, into build/bench: CSV, JSON, Markdown
 #                   and plots (not part of make test; up to 30 minutes)
+#   make fuzz       libFuzzer harnesses against a clang-14 kernel with
+#                   coverage and debug checks (build/fuzz-kernel), each run
+#                   for FUZZ_SECONDS (60); a table of execs/s, coverage and
+#                   crashes (not part of make test)
 #   make install PREFIX=/usr/local [DESTDIR=<staging dir>]; writes lkl.pc too,
 #                   and the man pages when rst2man is installed
 #   make deb        liblkl0, liblkl-dev and lkl-tools packages into build/deb,
@@ -55,7 +59,7 @@ export CCACHE_BASEDIR := $(TOP)
 .PHONY: all deps source kernel headers tools tests run test test-deps check \
 	kunit kunit-build \
 	bench-core bench-disk bench-net bench-timer bench-bbr bench-sweep \
-	bench-deps bench htmldocs docs-deps \
+	bench-deps bench htmldocs docs-deps fuzz \
 	install deb clean distclean series series-check \
 	FORCE
 
@@ -156,6 +160,12 @@ bench-deps:
 
 bench: bench-deps tests
 	@$(TOP)/tests/bench/bench-all.sh $(TOBJ) $(BUILD)/bench
+
+# Fuzzing: its own kernel, host library and harnesses in build/fuzz*
+# (Documentation/virt/lkl/reliability.rst).
+fuzz: source
+	@$(TOP)/scripts/lkl-deps.sh fuzz
+	@$(TOP)/scripts/lkl-fuzz.sh "$(TOP)" "$(KSRC)"
 
 install: tools
 	+$(MAKE) -C $(TOP)/tools/lkl O=$(TOBJ) LKL_KOBJ=$(KOBJ) \
