@@ -145,7 +145,10 @@ run() {
 	fs-*) src=fs env=(LKL_FUZZ_FS="${name#fs-}") ;;
 	esac
 	case $src in
-	hijack-config) opts=(-close_fd_mask=2 -detect_leaks=0) ;;
+	# A failed load leaks what it allocated: the hijack exits then.
+	hijack-config)
+		opts=(-close_fd_mask=2 -detect_leaks=0 -rss_limit_mb=4096)
+		env+=(ASAN_OPTIONS=detect_leaks=0) ;;
 	tool-args) opts=(-close_fd_mask=3) ;;
 	fs) opts=(-max_len=1048576 -timeout=60 -rss_limit_mb=4096) ;;
 	esac

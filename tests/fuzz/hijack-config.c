@@ -36,17 +36,46 @@ static _Noreturn void fuzz_config_exit(int code)
 	longjmp(config_failed, code ? code : 256);
 }
 
+/*
+ * The images that "mounts" opens: a failed load leaves them open (the
+ * process would exit), so the harness closes them after each input.
+ */
+#define MAX_OPEN	64
+static int open_fds[MAX_OPEN];
+static int nopen;
+
+static int fuzz_config_open(const char *path, int flags)
+{
+	int fd = open(path, flags);
+
+	if (fd >= 0 && nopen < MAX_OPEN)
+		open_fds[nopen++] = fd;
+	return fd;
+}
+
+static int fuzz_config_close(int fd)
+{
+	int i;
+
+	for (i = 0; i < nopen; i++)
+		if (open_fds[i] == fd)
+			open_fds[i] = open_fds[--nopen];
+	return close(fd);
+}
+
 /* The configuration code, with its exit() turned into the longjmp. */
 #define exit(code)	fuzz_config_exit(code)
+#define open(path, flags)	fuzz_config_open(path, flags)
 #include "config.c"
 #include "config-env.c"
 #include "config-json.c"
+#undef open
 #undef exit
 
 /* What the rest of liblkl-hijack.so defines (log.c, init.c). */
 int hijack_debug_level;
 int hijack_lkl_pipes;
-struct hijack_host_calls hijack_host = { .close = close };
+struct hijack_host_calls hijack_host = { .close = fuzz_config_close };
 
 const char *const fuzz_name = "hijack-config";
 
@@ -54,17 +83,12 @@ const char *const fuzz_name = "hijack-config";
 
 static char *vars[MAX_VARS];
 static int nvars;
-/* The lowest descriptor that an input may leave open (a mount's image). */
-static int first_free_fd;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
 	fuzz_seeds_requested();
-	first_free_fd = dup(0);
-	if (first_free_fd >= 0)
-		close(first_free_fd);
 	return 0;
 }
 
@@ -131,9 +155,8 @@ out:
 	clear_vars();
 	if (fd >= 0)
 		close(fd);
-	/* A failed load leaves the images of its mounts open. */
-	for (fd = first_free_fd; fd >= 0 && fd < first_free_fd + 64; fd++)
-		close(fd);
+	while (nopen > 0)
+		close(open_fds[--nopen]);
 	return 0;
 }
 
