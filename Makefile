@@ -33,6 +33,10 @@
 #   make soak       a hijacked nginx under wrk -c 1000 for 10 minutes, then
 #                   1 MiB files checked, against native nginx (root; not in
 #                   make test; SOAK_SECONDS=N shortens it)
+#   make fuzz       libFuzzer harnesses against a clang-14 kernel with
+#                   coverage and debug checks (build/fuzz-kernel), each run
+#                   for FUZZ_SECONDS (60); a table of execs/s, coverage and
+#                   crashes (not part of make test)
 #   make install PREFIX=/usr/local [DESTDIR=<staging dir>]; writes lkl.pc too,
 #                   and the man pages when rst2man is installed
 #   make deb        liblkl0, liblkl-dev and lkl-tools packages into build/deb,
@@ -68,7 +72,7 @@ export CCACHE_BASEDIR := $(TOP)
 	kunit kunit-build \
 	bench-core bench-disk bench-net bench-timer bench-threads bench-bbr \
 	bench-sweep bench-deps bench soak htmldocs docs-deps unikernel \
-	unikernel-run \
+	unikernel-run fuzz \
 	install deb clean distclean series series-check \
 	FORCE
 
@@ -187,6 +191,12 @@ soak: tools
 
 bench: bench-deps tests
 	@$(TOP)/tests/bench/bench-all.sh $(TOBJ) $(BUILD)/bench
+
+# Fuzzing: its own kernel, host library and harnesses in build/fuzz*
+# (Documentation/virt/lkl/reliability.rst).
+fuzz: source
+	@$(TOP)/scripts/lkl-deps.sh fuzz
+	@$(TOP)/scripts/lkl-fuzz.sh "$(TOP)" "$(KSRC)"
 
 install: tools
 	+$(MAKE) -C $(TOP)/tools/lkl O=$(TOBJ) LKL_KOBJ=$(KOBJ) \

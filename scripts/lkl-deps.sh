@@ -7,6 +7,7 @@
 #   lkl-deps.sh bench   what make bench needs on top of that
 #   lkl-deps.sh docs    what make htmldocs needs on top of the build's
 #   lkl-deps.sh deb     what make deb needs on top of the build
+#   lkl-deps.sh fuzz    what make fuzz needs on top of the tests'
 set -e
 
 # curl and iproute2 are for "make run", whose demo runs them under the hijack.
@@ -19,8 +20,10 @@ build_pkgs="gcc make bc bison flex libelf-dev libssl-dev python3 perl xz-utils
 # python3-docutils (rst2man) and man-db, with which tests/package checks
 # the man pages; git and the archive keyring (apt-get source of the
 # pristine tarball) for tests/series; qemu-system-x86, the peer of the udp
-# backend's tests (net/udp.c).
+# backend's tests (net/udp.c); genisoimage for the iso9660 seed of the
+# fuzz suite.
 test_pkgs="valgrind iproute2 procps e2fsprogs btrfs-progs xfsprogs dosfstools
+	genisoimage
 	fdisk fuse3 vde2 curl iputils-ping ethtool nginx-light wrk iperf3 socat
 	openssl util-linux jq pkg-config python3-docutils man-db git
 	debian-archive-keyring qemu-system-x86 gcc-mingw-w64-x86-64 wine
@@ -36,12 +39,15 @@ docs_pkgs="python3-sphinx python3-yaml graphviz"
 # linux-source-6.12 (a build dependency even with LINUX_SRC), rst2man
 # makes the man pages, lintian checks the result.
 deb_pkgs="dpkg-dev debhelper lintian python3-docutils pkg-config linux-source-6.12"
+# make fuzz: clang and libFuzzer for the harnesses and the kernel.
+fuzz_pkgs="clang-14 llvm-14 libfuzzer-14-dev libclang-rt-14-dev"
 
 want=$build_pkgs
 [ "$1" = test ] && want="$build_pkgs $test_pkgs $docs_pkgs"
 [ "$1" = bench ] && want="$build_pkgs $test_pkgs $docs_pkgs $bench_pkgs"
 [ "$1" = docs ] && want="$build_pkgs $docs_pkgs"
 [ "$1" = deb ] && want="$build_pkgs $deb_pkgs"
+[ "$1" = fuzz ] && want="$build_pkgs $test_pkgs $fuzz_pkgs"
 [ -z "$LINUX_SRC" ] && [ "$1" = build ] && [ ! -e /usr/src/linux-source-6.12.tar.xz ] &&
 	want="$want linux-source-6.12"
 

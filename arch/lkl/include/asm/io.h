@@ -2,6 +2,7 @@
 #ifndef _ASM_LKL_IO_H
 #define _ASM_LKL_IO_H
 
+#include <linux/string.h>
 #include <linux/types.h>
 #include <asm/host_ops.h>
 
@@ -33,6 +34,82 @@ static inline void lkl_iomem_write(void __iomem *addr, u64 val, int size)
 #define __raw_writew(val, addr)	lkl_iomem_write((void __iomem *)(addr), (u16)(val), 2)
 #define __raw_writel(val, addr)	lkl_iomem_write((void __iomem *)(addr), (u32)(val), 4)
 #define __raw_writeq(val, addr)	lkl_iomem_write((void __iomem *)(addr), (u64)(val), 8)
+
+/*
+ * LKL has no I/O ports: no bus behind them and no PCI I/O space, so
+ * there is no PCI_IOBASE for asm-generic/io.h to add a port number to
+ * (its default, NULL, makes that arithmetic on a null pointer, which
+ * clang rightly flags). A port read finds nothing there and reads all
+ * ones, as on a bus where no device answers; a port write goes nowhere.
+ */
+#define _inb _inb
+static inline u8 _inb(unsigned long port)
+{
+	return 0xff;
+}
+
+#define _inw _inw
+static inline u16 _inw(unsigned long port)
+{
+	return 0xffff;
+}
+
+#define _inl _inl
+static inline u32 _inl(unsigned long port)
+{
+	return 0xffffffff;
+}
+
+#define _outb _outb
+static inline void _outb(u8 value, unsigned long port)
+{
+}
+
+#define _outw _outw
+static inline void _outw(u16 value, unsigned long port)
+{
+}
+
+#define _outl _outl
+static inline void _outl(u32 value, unsigned long port)
+{
+}
+
+#define insb lkl_insb
+static inline void lkl_insb(unsigned long port, void *buf, unsigned int count)
+{
+	memset(buf, 0xff, count);
+}
+
+#define insw lkl_insw
+static inline void lkl_insw(unsigned long port, void *buf, unsigned int count)
+{
+	memset(buf, 0xff, count * 2UL);
+}
+
+#define insl lkl_insl
+static inline void lkl_insl(unsigned long port, void *buf, unsigned int count)
+{
+	memset(buf, 0xff, count * 4UL);
+}
+
+#define outsb lkl_outsb
+static inline void lkl_outsb(unsigned long port, const void *buf,
+			     unsigned int count)
+{
+}
+
+#define outsw lkl_outsw
+static inline void lkl_outsw(unsigned long port, const void *buf,
+			     unsigned int count)
+{
+}
+
+#define outsl lkl_outsl
+static inline void lkl_outsl(unsigned long port, const void *buf,
+			     unsigned int count)
+{
+}
 
 #include <asm-generic/io.h>
 
