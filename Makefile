@@ -6,6 +6,9 @@
 #   make run        build, then run the demo and programs under the hijack
 #   make test       build, then run every test suite (tests/, laid into the
 #                   tree as the kselftests tools/testing/selftests/lkl)
+#   make SANITIZE=address,undefined test  the same with the host side (tools
+#                   and tests, not lkl.o) built with ASan and UBSan, into
+#                   build/tools-san (Documentation/virt/lkl/reliability.rst)
 #   make check      checkpatch --strict and sparse on the overlay
 #   make htmldocs   the kernel's htmldocs for Documentation/virt, into
 #                   build/docs; fails on any warning from LKL's pages
@@ -36,6 +39,12 @@ BUILD		:= $(TOP)/build
 KSRC		:= $(BUILD)/linux
 KOBJ		:= $(BUILD)/kernel
 TOBJ		:= $(BUILD)/tools
+# SANITIZE=address,undefined (gcc's -fsanitize= list): the host side is
+# built with the sanitizers in its own directory; lkl.o stays as it is.
+ifneq ($(SANITIZE),)
+TOBJ		:= $(BUILD)/tools-san
+SAN_VARS	:= $(shell $(TOP)/scripts/lkl-sanitize.sh flags "$(SANITIZE)")
+endif
 PREFIX		?= /usr/local
 DEBIAN_TARBALL	:= /usr/src/linux-source-6.12.tar.xz
 
@@ -96,12 +105,12 @@ headers: $(KOBJ)/.config
 
 tools: kernel headers
 	+$(MAKE) -C $(TOP)/tools/lkl O=$(TOBJ) LKL_KOBJ=$(KOBJ) \
-		LINUX_SRC=$(KSRC) $(if $(V),V=$(V))
+		LINUX_SRC=$(KSRC) $(if $(V),V=$(V)) $(SAN_VARS)
 
 # The selftests build in the tree, as tools/testing/selftests/lkl.
 tests: tools
 	+$(MAKE) -C $(KSRC)/tools/testing/selftests/lkl OUTPUT=$(TOBJ)/tests \
-		LKL_TOOLS=$(TOBJ) LKL_KOBJ=$(KOBJ) $(if $(V),V=$(V))
+		LKL_TOOLS=$(TOBJ) LKL_KOBJ=$(KOBJ) $(if $(V),V=$(V)) $(SAN_VARS)
 
 # The demo, then unmodified programs under liblkl-hijack.so; no root.
 run: tools
@@ -111,8 +120,9 @@ test-deps:
 	@$(TOP)/scripts/lkl-deps.sh test
 
 test: test-deps tests kunit-build
-	@$(TOP)/scripts/lkl-run-tests.sh $(KSRC) $(TOBJ)/tests LKL_TOOLS=$(TOBJ) \
-		LKL_KOBJ=$(KOBJ)
+	@$(if $(SANITIZE),$(TOP)/scripts/lkl-sanitize.sh run "$(SANITIZE)") \
+		$(TOP)/scripts/lkl-run-tests.sh $(KSRC) $(TOBJ)/tests LKL_TOOLS=$(TOBJ) \
+		LKL_KOBJ=$(KOBJ) $(SAN_VARS)
 
 # KUnit: its own kernel and host library in build/kunit and
 # build/kunit-tools, never build/kernel (Documentation/virt/lkl/kunit.rst).
