@@ -12,6 +12,9 @@
 #   make check      checkpatch --strict and sparse on the overlay
 #   make htmldocs   the kernel's htmldocs for Documentation/virt, into
 #                   build/docs; fails on any warning from LKL's pages
+#   make crash      kill cptofs and lklfuse 20 times each while they write
+#                   ext4, xfs and btrfs images, then fsck and check every
+#                   synced file (a short run is part of make test)
 #   make kunit      build a KUnit kernel (build/kunit), boot its suites in a
 #                   process and parse the KTAP with kunit.py
 #   make bench-core boot, syscall, context switch and RSS figures
@@ -62,7 +65,7 @@ export CCACHE_DIR ?= $(BUILD)/ccache
 export CCACHE_BASEDIR := $(TOP)
 
 .PHONY: all deps source kernel headers tools tests run test test-deps check \
-	kunit kunit-build \
+	kunit kunit-build crash \
 	bench-core bench-disk bench-net bench-timer bench-bbr bench-sweep \
 	bench-deps bench htmldocs docs-deps \
 	install deb clean distclean series series-check \
@@ -132,6 +135,10 @@ kunit-build: source
 
 kunit: kunit-build
 	@$(TOP)/scripts/lkl-kunit.sh run "$(TOP)" "$(KSRC)"
+
+# Crash consistency, the long run (Documentation/virt/lkl/reliability.rst).
+crash: tools
+	@$(TOP)/tests/disk/crash-test.sh $(TOBJ) 20
 
 check: $(KOBJ)/.config
 	@$(TOP)/scripts/lkl-check.sh "$(TOP)" "$(KSRC)" "$(KOBJ)" CC="$(KCC)" -j$(JOBS)
