@@ -154,11 +154,16 @@ struct blocked_reader {
 static void *blocked_reader_fn(void *arg)
 {
 	struct blocked_reader *r = arg;
+	sigset_t usr1;
 
 	__atomic_store_n(&r->self, lkl_host_ops.thread_self(),
 			 __ATOMIC_RELEASE);
 	__atomic_store_n(&r->first, lkl_sys_read(r->fd, &r->c, 1),
 			 __ATOMIC_RELEASE);
+	/* A SIGUSR1 still on its way must not end the second read. */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
 	r->second = lkl_sys_read(r->fd, &r->c, 1);
 	return NULL;
 }
