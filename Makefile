@@ -9,9 +9,15 @@
 #   make run        build, then run the demo and programs under the hijack
 #   make test       build, then run every test suite (tests/, laid into the
 #                   tree as the kselftests tools/testing/selftests/lkl)
+#   make SANITIZE=address,undefined test  the same with the host side (tools
+#                   and tests, not lkl.o) built with ASan and UBSan, into
+#                   build/tools-san (Documentation/virt/lkl/reliability.rst)
 #   make check      checkpatch --strict and sparse on the overlay
 #   make htmldocs   the kernel's htmldocs for Documentation/virt, into
 #                   build/docs; fails on any warning from LKL's pages
+#   make crash      kill cptofs and lklfuse 20 times each while they write
+#                   ext4, xfs and btrfs images, then fsck and check every
+#                   synced file (a short run is part of make test)
 #   make kunit      build a KUnit kernel (build/kunit), boot its suites in a
 #                   process and parse the KTAP with kunit.py
 #   make bench-core boot, syscall, context switch and RSS figures
@@ -52,6 +58,12 @@ BUILD		:= $(TOP)/build
 KSRC		:= $(BUILD)/linux
 KOBJ		:= $(BUILD)/kernel
 TOBJ		:= $(BUILD)/tools
+# SANITIZE=address,undefined (gcc's -fsanitize= list): the host side is
+# built with the sanitizers in its own directory; lkl.o stays as it is.
+ifneq ($(SANITIZE),)
+TOBJ		:= $(BUILD)/tools-san
+SAN_VARS	:= $(shell $(TOP)/scripts/lkl-sanitize.sh flags "$(SANITIZE)")
+endif
 PREFIX		?= /usr/local
 DEBIAN_TARBALL	:= /usr/src/linux-source-6.12.tar.xz
 
@@ -69,7 +81,7 @@ export CCACHE_DIR ?= $(BUILD)/ccache
 export CCACHE_BASEDIR := $(TOP)
 
 .PHONY: all deps source kernel headers tools tests run test test-deps check nt \
-	kunit kunit-build \
+	kunit kunit-build crash \
 	bench-core bench-disk bench-net bench-timer bench-threads bench-bbr \
 	bench-sweep bench-deps bench soak htmldocs docs-deps unikernel \
 	unikernel-run fuzz \
@@ -113,12 +125,12 @@ headers: $(KOBJ)/.config
 
 tools: kernel headers
 	+$(MAKE) -C $(TOP)/tools/lkl O=$(TOBJ) LKL_KOBJ=$(KOBJ) \
-		LINUX_SRC=$(KSRC) $(if $(V),V=$(V))
+		LINUX_SRC=$(KSRC) $(if $(V),V=$(V)) $(SAN_VARS)
 
 # The selftests build in the tree, as tools/testing/selftests/lkl.
 tests: tools
 	+$(MAKE) -C $(KSRC)/tools/testing/selftests/lkl OUTPUT=$(TOBJ)/tests \
-		LKL_TOOLS=$(TOBJ) LKL_KOBJ=$(KOBJ) $(if $(V),V=$(V))
+		LKL_TOOLS=$(TOBJ) LKL_KOBJ=$(KOBJ) $(if $(V),V=$(V)) $(SAN_VARS)
 
 # The demo, then unmodified programs under liblkl-hijack.so; no root.
 run: tools
@@ -128,8 +140,9 @@ test-deps:
 	@$(TOP)/scripts/lkl-deps.sh test
 
 test: test-deps tests kunit-build nt unikernel
-	@$(TOP)/scripts/lkl-run-tests.sh $(KSRC) $(TOBJ)/tests LKL_TOOLS=$(TOBJ) \
-		LKL_KOBJ=$(KOBJ)
+	@$(if $(SANITIZE),$(TOP)/scripts/lkl-sanitize.sh run "$(SANITIZE)") \
+		$(TOP)/scripts/lkl-run-tests.sh $(KSRC) $(TOBJ)/tests LKL_TOOLS=$(TOBJ) \
+		LKL_KOBJ=$(KOBJ) $(SAN_VARS)
 
 # The Windows build, in build/nt, from the same lkl.o and headers.
 nt: kernel headers
@@ -151,6 +164,10 @@ kunit-build: source
 
 kunit: kunit-build
 	@$(TOP)/scripts/lkl-kunit.sh run "$(TOP)" "$(KSRC)"
+
+# Crash consistency, the long run (Documentation/virt/lkl/reliability.rst).
+crash: tools
+	@$(TOP)/tests/disk/crash-test.sh $(TOBJ) 20
 
 check: $(KOBJ)/.config
 	@$(TOP)/scripts/lkl-check.sh "$(TOP)" "$(KSRC)" "$(KOBJ)" CC="$(KCC)" -j$(JOBS)

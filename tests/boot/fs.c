@@ -61,12 +61,18 @@ static int has_name(char **names, int count, const char *name)
 TEST_F(fs, tmpfs)
 {
 	static const char text[] = "hello from inside the kernel";
+	/*
+	 * The kernel copies a whole page of mount data (copy_mount_options());
+	 * LKL has no fault to stop it at the end of a short string, so the
+	 * options go in a page, as lkl_mount_dev() passes them.
+	 */
+	static char opts[4096] = "size=8M";
 	struct lkl_stat st;
 	char buf[64], *names[16];
 	long fd, count, i;
 
 	ASSERT_EQ(0, lkl_test_mkdir("/tmp"));
-	ASSERT_EQ(0, lkl_sys_mount("tmpfs", "/tmp", "tmpfs", 0, "size=8M"));
+	ASSERT_EQ(0, lkl_sys_mount("tmpfs", "/tmp", "tmpfs", 0, opts));
 
 	fd = lkl_sys_open("/tmp/a", LKL_O_CREAT | LKL_O_RDWR | LKL_O_TRUNC,
 			  0644);

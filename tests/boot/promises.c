@@ -365,6 +365,9 @@ TEST_F_TIMEOUT(slow, valgrind_boot_halt, 150)
 	char cmd[4096];
 	int status, fd;
 
+	if (test_sanitizers())
+		SKIP(return, "known: valgrind cannot run a program built with -fsanitize=%s",
+		     test_sanitizers());
 	if (!in_path("valgrind"))
 		SKIP(return, "valgrind is not installed");
 	ASSERT_NE(NULL, helper);

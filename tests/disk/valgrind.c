@@ -44,6 +44,9 @@ FIXTURE(vg) {
 
 FIXTURE_SETUP(vg)
 {
+	if (test_sanitizers())
+		SKIP(return, "known: valgrind cannot run a program built with -fsanitize=%s",
+		     test_sanitizers());
 	if (!test_have("valgrind"))
 		SKIP(return, "valgrind is not installed");
 	if (!test_have("mkfs.ext4") || !test_have("sfdisk") || !test_have("setpriv"))

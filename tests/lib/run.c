@@ -205,6 +205,13 @@ bool test_have(const char *prog)
 	return test_run("command -v %s >/dev/null 2>&1", prog) == 0;
 }
 
+const char *test_sanitizers(void)
+{
+	const char *list = getenv("LKL_SANITIZE");
+
+	return list && *list ? list : NULL;
+}
+
 bool test_have_all(const char *progs)
 {
 	return test_run("for t in %s; do command -v $t >/dev/null || exit 1; done",

@@ -104,6 +104,17 @@ bool test_have(const char *prog);
 bool test_have_all(const char *progs);
 
 /**
+ * test_sanitizers() - the sanitizers the tests were built with
+ *
+ * "make SANITIZE=LIST test" runs the tests with LKL_SANITIZE=LIST
+ * (scripts/lkl-sanitize.sh). A test that cannot work under them, such as
+ * one that runs a program under valgrind, skips with a "known:" reason.
+ *
+ * Return: the list, or NULL in an ordinary build.
+ */
+const char *test_sanitizers(void);
+
+/**
  * test_helper() - the path of a helper program built with the tests
  * @name: its file name
  *

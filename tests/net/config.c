@@ -677,6 +677,9 @@ TEST_F_TIMEOUT(slow, bad_input_valgrind, 120)
 	char cmd[1024];
 	int status;
 
+	if (test_sanitizers())
+		SKIP(return, "known: valgrind cannot run a program built with -fsanitize=%s",
+		     test_sanitizers());
 	if (!test_have("valgrind"))
 		SKIP(return, "valgrind is not installed");
 	ASSERT_NE(NULL, helper);

@@ -65,6 +65,9 @@ TEST_F_TIMEOUT(netdev_bad, valgrind, 120)
 	char *helper = test_helper("netdev-bad-helper");
 	int status;
 
+	if (test_sanitizers())
+		SKIP(return, "known: valgrind cannot run a program built with -fsanitize=%s",
+		     test_sanitizers());
 	if (!test_have("valgrind"))
 		SKIP(return, "valgrind is not installed");
 	ASSERT_NE(NULL, helper);

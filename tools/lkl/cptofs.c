@@ -16,6 +16,12 @@
  * buffer. For large ranges the two run side by side: a helper thread makes
  * the host's calls and the main thread makes LKL's, and they pass the
  * buffers around a ring (struct copy_ring).
+ *
+ * With --sync-log, cptofs makes each regular file durable as soon as it
+ * is copied (fsync of the file, and of each directory it creates) and
+ * then appends the file's path to a log on the host: a file in the log
+ * survives the process being killed at any later moment, which the crash
+ * tests check (Documentation/virt/lkl/reliability.rst).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -51,6 +57,7 @@ static int set_owner;		/* -o given */
 static uid_t owner_uid;
 static gid_t owner_gid;
 static int keep_owner;		/* cpfromfs: chown on the host */
+static FILE *sync_log;		/* --sync-log: the log of durable files */
 
 static void usage(FILE *out)
 {
@@ -61,7 +68,8 @@ static void usage(FILE *out)
 			prog);
 	else
 		fprintf(out,
-			"Usage: %s -i IMAGE -t FSTYPE [-P PART] [-o OWNER:GROUP] [-m MEM] SRC... DST\n"
+			"Usage: %s -i IMAGE -t FSTYPE [-P PART] [-o OWNER:GROUP] [-m MEM]\n"
+			"       [-s LOG] SRC... DST\n"
 			"Copy SRC (host paths) to DST inside the image.\n",
 			prog);
 	fprintf(out,
@@ -70,7 +78,12 @@ static void usage(FILE *out)
 		"  -t, --type FSTYPE     its file system type, e.g. ext4\n"
 		"  -P, --partition PART  the partition number (default: whole disk)\n"
 		"  -o, --owner U:G       owner and group of the copies (names or ids)\n"
-		"  -m, --mem SIZE        LKL memory, e.g. 64M (default 64M)\n"
+		"  -m, --mem SIZE        LKL memory, e.g. 64M (default 64M)\n");
+	if (!from_fs)
+		fprintf(out,
+			"  -s, --sync-log LOG    fsync each file once copied, then append its\n"
+			"                        path in the image to LOG (\"-\": standard output)\n");
+	fprintf(out,
 		"  -h, --help            show this help\n"
 		"\n"
 		"Directories are copied recursively. Modes, times, symbolic links and\n"
@@ -497,6 +510,65 @@ static int set_attrs_in(const char *dst, const struct stat *st)
 	return 0;
 }
 
+/* fsync the LKL file or directory @path. */
+static int sync_path(const char *path)
+{
+	long fd, ret;
+
+	fd = lkl_sys_open(path, LKL_O_RDONLY | LKL_O_NOFOLLOW, 0);
+	if (fd < 0) {
+		err_lkl(path, "open", fd);
+		return -1;
+	}
+	ret = lkl_sys_fsync(fd);
+	lkl_sys_close(fd);
+	if (ret < 0) {
+		err_lkl(path, "fsync", ret);
+		return -1;
+	}
+	return 0;
+}
+
+/* fsync the directory that holds the LKL path @path. */
+static int sync_parent(const char *path)
+{
+	char *dir = strdup(path), *slash;
+	int ret;
+
+	if (!dir) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return -1;
+	}
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	ret = sync_path(dir);
+	free(dir);
+	return ret;
+}
+
+/*
+ * --sync-log: the regular file @dst is copied with its attributes. Make
+ * it and its name durable, then log it: the log only ever names files
+ * that a crash can no longer take away. The directories above it were
+ * made durable as they were created (see copy_in()).
+ */
+static int log_synced(const char *dst)
+{
+	size_t len = strlen(mnt);
+
+	if (sync_path(dst) || sync_parent(dst))
+		return -1;
+	if (fprintf(sync_log, "%s\n", dst[len] ? dst + len : "/") < 0 ||
+	    fflush(sync_log)) {
+		fprintf(stderr, "%s: sync log: %s\n", prog, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int copy_in(const char *src, const char *dst);
 
 static int copy_dir_in(const char *src, const char *dst)
@@ -555,6 +627,9 @@ static int copy_in(const char *src, const char *dst)
 			err_lkl(dst, "mkdir", ret);
 			return -1;
 		}
+		/* Its name, before any file in it is logged. */
+		if (sync_log && sync_parent(dst))
+			return -1;
 		if (copy_dir_in(src, dst))
 			return -1;
 	} else if (S_ISREG(st.st_mode)) {
@@ -583,7 +658,9 @@ static int copy_in(const char *src, const char *dst)
 			return -1;
 		}
 	}
-	return set_attrs_in(dst, &st);
+	if (set_attrs_in(dst, &st))
+		return -1;
+	return sync_log && S_ISREG(st.st_mode) ? log_synced(dst) : 0;
 }
 
 /*
@@ -913,10 +990,11 @@ int main(int argc, char **argv)
 		{ "partition", required_argument, NULL, 'P' },
 		{ "owner", required_argument, NULL, 'o' },
 		{ "mem", required_argument, NULL, 'm' },
+		{ "sync-log", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fstype = NULL, *mem = "64M";
+	const char *fstype = NULL, *mem = "64M", *log = NULL;
 	unsigned long part = 0;
 	int opt, status = 1;
 	char *end;
@@ -925,7 +1003,7 @@ int main(int argc, char **argv)
 	prog = prog ? prog + 1 : argv[0];
 	from_fs = !strcmp(prog, "cpfromfs");
 
-	while ((opt = getopt_long(argc, argv, "i:t:P:o:m:h", longopts,
+	while ((opt = getopt_long(argc, argv, "i:t:P:o:m:s:h", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'i':
@@ -953,6 +1031,9 @@ int main(int argc, char **argv)
 		case 'm':
 			mem = optarg;
 			break;
+		case 's':
+			log = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -970,6 +1051,18 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	keep_owner = from_fs && geteuid() == 0;
+	if (log && from_fs) {
+		fprintf(stderr, "%s: --sync-log is for copies into an image\n",
+			prog);
+		return 1;
+	}
+	/* Appended to, so that several runs can share one log. */
+	if (log)
+		sync_log = strcmp(log, "-") ? fopen(log, "a") : stdout;
+	if (log && !sync_log) {
+		fprintf(stderr, "%s: %s: %s\n", prog, log, strerror(errno));
+		return 1;
+	}
 
 	td.prog = prog;
 	td.image = image;
@@ -985,6 +1078,10 @@ int main(int argc, char **argv)
 
 	if (tool_disk_close(&td))
 		status = 1;
+	if (sync_log && sync_log != stdout && fclose(sync_log)) {
+		fprintf(stderr, "%s: %s: %s\n", prog, log, strerror(errno));
+		status = 1;
+	}
 	free(copy_buf);
 	return status;
 }

@@ -42,6 +42,7 @@ struct lklfuse {
 	int ro;
 	int help;
 	int failed;
+	int closed;		/* destroy ran and the image was closed cleanly */
 	struct tool_disk td;
 };
 
@@ -501,11 +502,23 @@ static void *lf_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	return NULL;
 }
 
-/* Unmount, remove the disk, halt and fsync: the image is clean on exit. */
+/*
+ * Unmount, remove the disk, halt and fsync: the image is clean on exit.
+ * The host kernel sends RELEASE asynchronously, so when a signal (SIGTERM,
+ * SIGINT) ends the loop, files the application has closed may still be
+ * open here, and the unmount would fail with EBUSY and leave the image
+ * dirty: close whatever is still open first. Their data is written out
+ * by the unmount like any other.
+ */
 static void lf_destroy(void *data)
 {
+	int ret;
+
 	(void)data;
-	tool_disk_close(&lf.td);
+	if (lf.td.mounted)
+		lkl_sys_close_range(0, ~0U, 0);
+	ret = tool_disk_close(&lf.td);
+	lf.closed = !lf.failed && !ret;
 }
 
 static const struct fuse_operations lf_ops = {
@@ -599,5 +612,10 @@ int main(int argc, char **argv)
 	fuse_opt_free_args(&args);
 	if (lf.td.disk.fd >= 0)
 		close(lf.td.disk.fd);
-	return ret || lf.failed ? 1 : 0;
+	/*
+	 * libfuse reports a loop ended by SIGTERM, SIGINT or SIGHUP as an
+	 * error; for lklfuse that is the orderly way out, and what counts is
+	 * that the image was closed cleanly.
+	 */
+	return (ret && !lf.closed) || lf.failed ? 1 : 0;
 }

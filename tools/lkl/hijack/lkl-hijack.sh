@@ -36,4 +36,13 @@ if [ ! -f "$lib" ]; then
 	exit 1
 fi
 
+# A library built with AddressSanitizer (make SANITIZE=address) works
+# only with the sanitizer's runtime first in the list of libraries.
+case $LKL_SANITIZE in
+*address*)
+	asan=$(ldd "$lib" 2>/dev/null | awk '/libasan/ { print $3; exit }')
+	[ -z "$asan" ] || lib="$asan $lib"
+	;;
+esac
+
 LD_PRELOAD="$lib${LD_PRELOAD:+ $LD_PRELOAD}" exec "$@"

@@ -617,13 +617,57 @@ static void posix_jmp_buf_longjmp(struct lkl_jmp_buf *jmpb, int val)
  * fiber_enter() puts the thread's own there first. An application thread
  * blocked in a system call must still take the signal that interrupts it
  * (see lkl_host_interrupt_on_signals()) while it runs the idle task.
+ *
+ * Built with AddressSanitizer, each switch is announced to it
+ * (sanitizer/common_interface_defs.h), or it would take the fiber's stack
+ * for a wild part of the thread's and report false overflows. Any thread
+ * may enter the fiber, so the stack to go back to is learnt at each entry.
  */
+#if defined(__SANITIZE_ADDRESS__)
+#define POSIX_FIBER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define POSIX_FIBER_ASAN 1
+#endif
+#endif
+
+#ifdef POSIX_FIBER_ASAN
+#include <sanitizer/common_interface_defs.h>
+
+static void posix_asan_switch(void **fake, const void *bottom, size_t size)
+{
+	__sanitizer_start_switch_fiber(fake, bottom, size);
+}
+
+static void posix_asan_switched(void *fake, const void **bottom, size_t *size)
+{
+	__sanitizer_finish_switch_fiber(fake, bottom, size);
+}
+#else
+static void posix_asan_switch(void **fake, const void *bottom, size_t size)
+{
+	(void)fake;
+	(void)bottom;
+	(void)size;
+}
+
+static void posix_asan_switched(void *fake, const void **bottom, size_t *size)
+{
+	(void)fake;
+	(void)bottom;
+	(void)size;
+}
+#endif
+
 struct lkl_fiber {
 	ucontext_t ctx;
 	ucontext_t *ret;
 	void *stack;
 	void (*fn)(void *arg);
 	void *arg;
+	/* For AddressSanitizer: the stack of the thread that entered. */
+	const void *ret_stack;
+	size_t ret_stack_size;
 };
 
 /* makecontext() passes ints: the fiber comes in two halves. */
@@ -632,6 +676,8 @@ static void posix_fiber_start(unsigned int hi, unsigned int lo)
 	struct lkl_fiber *fiber;
 
 	fiber = (struct lkl_fiber *)(((uintptr_t)hi << 16 << 16) | lo);
+	/* On the fiber's stack now: learn the one we came from. */
+	posix_asan_switched(NULL, &fiber->ret_stack, &fiber->ret_stack_size);
 	fiber->fn(fiber->arg);
 	abort();
 }
@@ -675,15 +721,23 @@ out_free:
 static void posix_fiber_enter(struct lkl_fiber *fiber)
 {
 	ucontext_t here;
+	void *fake = NULL;
 
 	fiber->ret = &here;
 	pthread_sigmask(SIG_BLOCK, NULL, &fiber->ctx.uc_sigmask);
+	posix_asan_switch(&fake, fiber->stack, POSIX_THREAD_STACK);
 	swapcontext(&here, &fiber->ctx);
+	posix_asan_switched(fake, NULL, NULL);
 }
 
 static void posix_fiber_leave(struct lkl_fiber *fiber)
 {
+	void *fake = NULL;
+
+	posix_asan_switch(&fake, fiber->ret_stack, fiber->ret_stack_size);
 	swapcontext(&fiber->ctx, fiber->ret);
+	/* Back on the fiber, maybe entered by another thread. */
+	posix_asan_switched(fake, &fiber->ret_stack, &fiber->ret_stack_size);
 }
 
 static void posix_fiber_free(struct lkl_fiber *fiber)
