@@ -189,7 +189,8 @@ int fuzz_make_seeds(const char *dir)
 		    "    \"netmask6_len\": 64, \"qdisc\": \"root|fq\",\n"
 		    "    \"neighbours\": [ { \"ip\": \"10.0.0.9\", \"mac\": \"02:00:00:00:00:09\" } ] } ],\n"
 		    "  \"routes\": [ { \"dst\": \"10.1.0.0/16\", \"gw\": \"10.0.0.1\" } ],\n"
-		    "  \"mounts\": [ { \"image\": \"/nonexistent.img\", \"fstype\": \"ext4\", \"readonly\": true } ] }\n",
+		    "  \"mounts\": [ { \"image\": \"/nonexistent.img\", \"fstype\": \"ext4\",\n"
+		    "    \"readonly\": true } ] }\n",
 		    NULL);
 	err |= seed(dir, "env", "",
 		    "LKL_HIJACK_NET_IFTYPE=pipe\nLKL_HIJACK_NET_IFPARAMS=/tmp/rx|/tmp/tx\n"
