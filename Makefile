@@ -167,7 +167,7 @@ kunit: kunit-build
 
 # Crash consistency, the long run (Documentation/virt/lkl/reliability.rst).
 crash: tools
-	@$(TOP)/tests/disk/crash-test.sh $(TOBJ) 20
+	@LKL_TOOLS=$(TOBJ) $(TOP)/tests/disk/crash-test.sh 20
 
 check: $(KOBJ)/.config
 	@$(TOP)/scripts/lkl-check.sh "$(TOP)" "$(KSRC)" "$(KOBJ)" CC="$(KCC)" -j$(JOBS)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck disable=SC2317 # functions run through variables and traps
 #
-# crash-test.sh TOOLS_DIR [KILLS]
+# LKL_TOOLS=DIR crash-test.sh [KILLS]
 # Crash consistency of the tools that write images: for ext4, xfs and
 # btrfs images made by the host's mkfs, KILLS times per file system (1 by
 # default; "make crash" runs 20):
@@ -24,8 +24,8 @@
 # "# crash: ..." line with the counts; exit 0 only if nothing failed.
 # LKL_CRASH_FS="ext4 ..." picks the file systems.
 set -u
-tools=${1:?usage: crash-test.sh TOOLS_DIR [KILLS]}
-kills=${2:-1}
+tools=${LKL_TOOLS:?usage: LKL_TOOLS=DIR crash-test.sh [KILLS]}
+kills=${1:-1}
 top=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 # shellcheck source=tests/lib/ktap.sh
 . "$top/tests/lib/ktap.sh"
