@@ -66,7 +66,8 @@ fi
 [ -f "$tools/liblkl-hijack.so" ] || cant_run "$tools/liblkl-hijack.so is not built (needs libjson-c-dev)"
 for n in "$secs" "$conns" "$fconns" "$nfiles"; do
 	case $n in
-	'' | *[!0-9]* | 0) cant_run "SOAK_SECONDS, SOAK_CONNS, SOAK_FILE_CONNS and SOAK_FILES must be positive integers" ;;
+	'' | *[!0-9]* | 0)
+		cant_run "SOAK_SECONDS, SOAK_CONNS, SOAK_FILE_CONNS and SOAK_FILES must be positive integers" ;;
 	esac
 done
 [ "$(id -u)" = 0 ] || cant_run "needs root for namespaces and tap devices"
@@ -308,7 +309,10 @@ wait "$wrk_pid"
 echo "$t $(rss)" >> "$tmp/rss"
 report lkl "$tmp/wrk-lkl"
 say "lkl: load average at the end $(loadavg)"
-say "lkl: tap, host side: $(ip -n "$ns_lkl" -s -o link show "$tap" | awk '{ print "to LKL", $(NF - 4), "packets,", $(NF - 2), "dropped; from LKL", $(NF - 19), "packets,", $(NF - 17), "dropped" }')"
+tap_counts=$(ip -n "$ns_lkl" -s -o link show "$tap" |
+	awk '{ print "to LKL", $(NF - 4), "packets,", $(NF - 2), "dropped;",
+		"from LKL", $(NF - 19), "packets,", $(NF - 17), "dropped" }')
+say "lkl: tap, host side: $tap_counts"
 tcp_stats lkl "$ns_lkl"
 say "RSS of the hijacked nginx, every $sample s:"
 awk '{ printf "#   %5d s %8d kB\n", $1, $2 }' "$tmp/rss"

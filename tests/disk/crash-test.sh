@@ -280,7 +280,7 @@ term_lklfuse() {
 
 # KILLS kills of one tool on one file system; each is checked.
 run_kills() {
-	local fs=$1 tool=$2 i failed=0
+	local fs=$1 tool=$2 failed=0
 
 	for _ in $(seq "$kills"); do
 		"kill_$tool" "$fs" || failed=1
@@ -305,5 +305,6 @@ for fs in $fstypes; do
 	term_lklfuse "$fs"
 	ktap_result $? "${fs}_lklfuse_sigterm"
 done
-echo "# crash: $total_kills kills, $total_clean fsck clean, $total_checked files checked, $total_lost files lost, $(($(date +%s) - start)) s"
+echo "# crash: $total_kills kills, $total_clean fsck clean, $total_checked files checked," \
+	"$total_lost files lost, $(($(date +%s) - start)) s"
 exit "$ktap_failed"
