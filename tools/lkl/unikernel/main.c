@@ -25,6 +25,8 @@
 #define UK_WRITTEN	"written by the LKL unikernel\n"
 #define UK_GUEST_IP	0x0a00020fU	/* 10.0.2.15 */
 #define UK_NETMASK	0xffffff00U
+/* 2020-01-01: a wall clock before this did not come from the RTC. */
+#define UK_WALL_MIN	1577836800LL
 
 static int uk_test_no, uk_failed;
 
@@ -368,6 +370,17 @@ static void test_http(void)
 	ktap(served == want, "http_served", NULL);
 }
 
+/* The wall clock starts from the RTC: the host compares it with its own. */
+static void test_wall_clock(void)
+{
+	struct __lkl__kernel_timespec ts = { 0, 0 };
+	long ret;
+
+	ret = lkl_sys_clock_gettime(LKL_CLOCK_REALTIME, &ts);
+	diag_num("wall clock, s since the epoch: ", ts.tv_sec);
+	ktap(ret == 0 && ts.tv_sec >= UK_WALL_MIN, "wall_clock_from_rtc", NULL);
+}
+
 /* /mnt/written.txt: written with uk.write, checked with uk.written=SUM. */
 static void test_written(bool mounted)
 {
@@ -476,7 +489,7 @@ void uk_main(uint32_t start_paddr)
 	uk_hw_init(start);
 	uk_sched_init();
 	uk_puts("KTAP version 1\n1..");
-	uk_put_dec(11 + !!uk_param_value(uk_cmdline(), "uk.write", NULL) +
+	uk_put_dec(12 + !!uk_param_value(uk_cmdline(), "uk.write", NULL) +
 		   !!uk_param_value(uk_cmdline(), "uk.written=", NULL));
 	uk_puts("\n");
 	uk_puts("# cmdline: ");
@@ -505,6 +518,7 @@ void uk_main(uint32_t start_paddr)
 	ktap(ok, "syscall_uname", NULL);
 	test_threads();
 	test_sleep();
+	test_wall_clock();
 
 	ndev = uk_devices(devs, UK_MAX_DEVICES);
 	for (i = 0, ok = 1; i < ndev; i++) {
