@@ -4,8 +4,8 @@
  * share. hw.c owns the machine (serial, descriptor tables, clocks, the
  * LAPIC and the IOAPIC, memory), trap.c the interrupt handlers, sched.c
  * the cooperative threads and the rumpuser interface on them, rtc.c the
- * CMOS real-time clock and main.c the
- * application.
+ * CMOS real-time clock, main.c the application and tcptest.c its TCP
+ * test server.
  */
 #ifndef _LKL_UK_H
 #define _LKL_UK_H
@@ -97,6 +97,9 @@ void uk_trap(struct uk_frame *frame);
 
 /* rtc.c: seconds since the epoch from the CMOS RTC, or -1. */
 int64_t uk_rtc_read(void);
+
+/* tcptest.c: serves @count test connections on @port (see there). */
+int uk_tcp_test(int port, int count);
 
 /* sched.c */
 void uk_sched_init(void);
