@@ -34,6 +34,8 @@
 #                   and plots (not part of make test; up to 30 minutes)
 #   make unikernel build/unikernel/lkl-unikernel.elf: lkl.o, the rump host
 #                   and the bare-metal x86_64 platform in one PVH image
+#   make bench-unikernel the unikernel's TCP throughput both ways and round
+#                   trip on a tap, against a native peer on a veth (root)
 #   make unikernel-run boot it under qemu-system-x86_64 -M microvm with a
 #                   virtio-blk disk; ends with "N passed, N failed"
 #   make soak       a hijacked nginx under wrk -c 1000 for 10 minutes, then
@@ -84,7 +86,7 @@ export CCACHE_BASEDIR := $(TOP)
 	kunit kunit-build crash \
 	bench-core bench-disk bench-net bench-timer bench-threads bench-bbr \
 	bench-sweep bench-deps bench soak htmldocs docs-deps unikernel \
-	unikernel-run fuzz \
+	unikernel-run bench-unikernel fuzz \
 	install deb clean distclean series series-check \
 	FORCE
 
@@ -155,6 +157,9 @@ unikernel: kernel headers
 
 unikernel-run: unikernel
 	@$(TOP)/scripts/lkl-unikernel.sh run $(BUILD)/unikernel/lkl-unikernel.elf
+
+bench-unikernel: unikernel
+	@$(TOP)/tests/bench/bench-unikernel.sh $(BUILD)/unikernel/lkl-unikernel.elf $(BUILD)/bench
 
 # KUnit: its own kernel and host library in build/kunit and
 # build/kunit-tools, never build/kernel (Documentation/virt/lkl/kunit.rst).

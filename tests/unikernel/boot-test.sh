@@ -8,7 +8,9 @@
 # that serves the disk, halt), each counted here as guest:<name>; curl
 # on the host fetches a file from that server through a port forward;
 # and it ends QEMU through isa-debug-exit. A file that the guest writes
-# survives a reboot and leaves the disk fsck-clean. Bad input ends with a
+# survives a reboot and leaves the disk fsck-clean. The guest's wall
+# clock, read from the CMOS RTC at boot, is within a few seconds of the
+# host's. Bad input ends with a
 # message and a non-zero status, never a hang: too little memory, a disk
 # that is missing or corrupt, no network device. Runs under TCG where
 # /dev/kvm is missing.
@@ -34,11 +36,13 @@ disks=$(mktemp -d)
 trap 'rm -rf "$out" "$disks"' EXIT
 
 # The guest's own results, then whether QEMU ended as it should.
+t0=$(date +%s)
 "$run" run "$image" --timeout 150 --disk-dir "$disks/keep" --append uk.write > "$out"
 status=$?
+t1=$(date +%s)
 sed -n 's/^# /# guest: /p' "$out"
 mapfile -t results < <(grep -E '^(not )?ok [0-9]+ ' "$out")
-echo "1..$(( ${#results[@]} + 8 ))"
+echo "1..$(( ${#results[@]} + 9 ))"
 for line in "${results[@]}"; do
 	name=${line#* }
 	[ "${line%% *}" = not ] && name=${name#* }
@@ -52,6 +56,12 @@ done
 grep -q '^# host: curl fetched' "$out"
 ktap_result $? "host_curl_fetch"
 ktap_result "$status" "clean_halt_all_passed"
+
+# The guest read its wall clock while QEMU ran, between t0 and t1.
+wall=$(sed -n 's/^# wall clock, s since the epoch: \([0-9]*\).*/\1/p' "$out")
+echo "# host: QEMU ran from $t0 to $t1 s since the epoch; the guest's clock said ${wall:-nothing}"
+[ -n "$wall" ] && [ "$wall" -ge $((t0 - 3)) ] && [ "$wall" -le $((t1 + 3)) ]
+ktap_result $? "guest_wall_clock_within_3s"
 
 # The file written there, after a reboot; then the disk is fsck-clean.
 written=$(printf 'written by the LKL unikernel\n' | python3 -c '

@@ -34,19 +34,6 @@
 #define UK_MEM_END		0xc0000000UL	/* the 4th gigabyte is devices */
 #define IST_STACK_SIZE		(32 * 1024)
 
-static inline void uk_outb(uint16_t port, uint8_t val)
-{
-	asm volatile("outb %0, %1" : : "a"(val), "Nd"(port));
-}
-
-static inline uint8_t uk_inb(uint16_t port)
-{
-	uint8_t val;
-
-	asm volatile("inb %1, %0" : "=a"(val) : "Nd"(port));
-	return val;
-}
-
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;
@@ -179,6 +166,8 @@ static void uk_tables_init(void)
 
 static uint32_t *uk_lapic;
 static uint64_t uk_tsc0, uk_tsc_mult, uk_lapic_hz;
+/* The wall clock at uk_now() == 0, in ns since the epoch, from the RTC. */
+static uint64_t uk_wall0;
 
 static uint32_t lapic_read(unsigned int reg)
 {
@@ -267,6 +256,32 @@ static void uk_clock_init(void)
 uint64_t uk_now(void)
 {
 	return (uint64_t)(((__uint128_t)(rdtsc() - uk_tsc0) * uk_tsc_mult) >> 32);
+}
+
+uint64_t uk_wall_now(void)
+{
+	return uk_wall0 + uk_now();
+}
+
+/*
+ * The wall clock starts from the CMOS RTC, read once: from then on it
+ * runs on the TSC, as the monotonic clock does. Without an RTC it starts
+ * at the epoch.
+ */
+static void uk_wall_init(void)
+{
+	int64_t sec = uk_rtc_read();
+	uint64_t now = uk_now();
+
+	uk_puts("# uk: RTC ");
+	if (sec < 0) {
+		uk_puts("missing or unreadable: the wall clock starts at the epoch\n");
+		return;
+	}
+	uk_put_dec(sec);
+	uk_puts(" s since the epoch\n");
+	uk_wall0 = (uint64_t)sec * NSEC_PER_SEC;
+	uk_wall0 = uk_wall0 > now ? uk_wall0 - now : 0;
 }
 
 /* Fire the timer vector at @deadline (monotonic ns) or a little later. */
@@ -509,6 +524,7 @@ void uk_hw_init(const struct uk_pvh_start *start)
 	uk_tables_init();
 	uk_irq_init();
 	uk_clock_init();
+	uk_wall_init();
 	uk_mem_init(start);
 	cpuid(1, &a, &b, &c, &d);
 	uk_has_rdrand = c & (1U << 30);

@@ -9,11 +9,13 @@
  * Command line (QEMU's -append, plus the virtio_mmio.device=SIZE@ADDR:IRQ
  * entries that QEMU adds for its devices): everything is passed to LKL;
  * uk.disk=SUM names the checksum (FNV-1a, hex) that /hello.txt on the
- * first disk must have; uk.http=N brings eth0 up as 10.0.2.15/24 (QEMU's
- * user network) and serves N HTTP requests on port 80 with the files of
- * that disk, a small demo of a server with no operating system under it;
- * uk.write writes /written.txt on the disk, and uk.written=SUM checks that
- * it is there with that checksum (after a reboot).
+ * first disk must have; uk.http=N brings eth0 up and serves N HTTP
+ * requests on port 80 with the files of that disk, a small demo of a
+ * server with no operating system under it; uk.write writes /written.txt
+ * on the disk, and uk.written=SUM checks that it is there with that
+ * checksum (after a reboot); uk.tcptest=N brings eth0 up and serves N
+ * connections of the TCP test (tcptest.c) on port 5001. eth0's address is
+ * uk.ip=A.B.C.D/PREFIX, by default 10.0.2.15/24 (QEMU's user network).
  */
 #include "uk.h"
 
@@ -24,7 +26,10 @@
 #define UK_MAX_DEVICES	8
 #define UK_WRITTEN	"written by the LKL unikernel\n"
 #define UK_GUEST_IP	0x0a00020fU	/* 10.0.2.15 */
-#define UK_NETMASK	0xffffff00U
+#define UK_PREFIX	24
+#define UK_TCP_PORT	5001
+/* 2020-01-01: a wall clock before this did not come from the RTC. */
+#define UK_WALL_MIN	1577836800LL
 
 static int uk_test_no, uk_failed;
 
@@ -224,21 +229,59 @@ static void uk_sin(struct lkl_sockaddr *sa, uint32_t addr, uint16_t port)
 	memcpy(sa, &sin, sizeof(sin));
 }
 
-/* eth0 up with the guest address of QEMU's user network. */
+/* uk.ip=A.B.C.D/PREFIX; false if it is there but malformed. */
+static bool uk_ip_param(uint32_t *addr, uint32_t *mask)
+{
+	const char *p = uk_param_value(uk_cmdline(), "uk.ip=", NULL);
+	uint64_t prefix = UK_PREFIX, part;
+	int i;
+
+	*addr = UK_GUEST_IP;
+	if (p) {
+		*addr = 0;
+		for (i = 0; i < 4; i++) {
+			if (*p < '0' || *p > '9')
+				return false;
+			part = uk_parse_num(&p);
+			if (part > 255 || *p != (i < 3 ? '.' : '/'))
+				return false;
+			p++;
+			*addr = *addr << 8 | part;
+		}
+		if (*p < '0' || *p > '9')
+			return false;
+		prefix = uk_parse_num(&p);
+		if (prefix < 1 || prefix > 30 || (*p && *p != ' '))
+			return false;
+	}
+	*mask = ~0U << (32 - prefix);
+	return true;
+}
+
+/* eth0 up with the address of uk.ip=, once. */
 static long uk_net_up(void)
 {
+	static long done = 1;
+	uint32_t addr, mask;
 	struct lkl_ifreq ifr;
 	long fd, ret;
 
+	if (done <= 0)
+		return done;
+	if (!uk_ip_param(&addr, &mask)) {
+		uk_puts("# uk.ip= is not A.B.C.D/PREFIX (PREFIX 1 to 30)\n");
+		done = -LKL_EINVAL;
+		return done;
+	}
 	fd = lkl_sys_socket(LKL_AF_INET, LKL_SOCK_DGRAM, 0);
 	if (fd < 0)
 		return fd;
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_ifrn.ifrn_name, "eth0", 5);
-	uk_sin(&ifr.ifr_ifru.ifru_addr, UK_GUEST_IP, 0);
+	uk_sin(&ifr.ifr_ifru.ifru_addr, addr, 0);
 	ret = lkl_sys_ioctl(fd, LKL_SIOCSIFADDR, (long)&ifr);
 	if (!ret) {
-		uk_sin(&ifr.ifr_ifru.ifru_netmask, UK_NETMASK, 0);
+		uk_sin(&ifr.ifr_ifru.ifru_netmask, mask, 0);
 		ret = lkl_sys_ioctl(fd, LKL_SIOCSIFNETMASK, (long)&ifr);
 	}
 	if (!ret)
@@ -248,6 +291,7 @@ static long uk_net_up(void)
 		ret = lkl_sys_ioctl(fd, LKL_SIOCSIFFLAGS, (long)&ifr);
 	}
 	lkl_sys_close(fd);
+	done = ret;
 	return ret;
 }
 
@@ -354,7 +398,7 @@ static void test_http(void)
 		ktap(false, "http_served", "cannot listen");
 		return;
 	}
-	uk_puts("# http: listening on 10.0.2.15:80\n");
+	uk_puts("# http: listening on port 80\n");
 	while (served < want) {
 		conn = lkl_sys_accept4(fd, NULL, NULL, 0);
 		if (conn < 0)
@@ -366,6 +410,35 @@ static void test_http(void)
 	lkl_sys_close(fd);
 	diag_num("http: requests served: ", served);
 	ktap(served == want, "http_served", NULL);
+}
+
+/* uk.tcptest=N: the TCP test server, after the disk's tests. */
+static void test_tcp(void)
+{
+	const char *n = uk_param_value(uk_cmdline(), "uk.tcptest=", NULL);
+	long ret;
+
+	if (!n)
+		return;
+	ret = uk_net_up();
+	if (ret) {
+		diag_num("bringing eth0 up: ", ret);
+		ktap(false, "tcp_test", "eth0 is not up");
+		return;
+	}
+	ret = uk_tcp_test(UK_TCP_PORT, uk_parse_num(&n));
+	ktap(ret == 0, "tcp_test", ret < 0 ? "cannot listen" : NULL);
+}
+
+/* The wall clock starts from the RTC: the host compares it with its own. */
+static void test_wall_clock(void)
+{
+	struct __lkl__kernel_timespec ts = { 0, 0 };
+	long ret;
+
+	ret = lkl_sys_clock_gettime(LKL_CLOCK_REALTIME, &ts);
+	diag_num("wall clock, s since the epoch: ", ts.tv_sec);
+	ktap(ret == 0 && ts.tv_sec >= UK_WALL_MIN, "wall_clock_from_rtc", NULL);
 }
 
 /* /mnt/written.txt: written with uk.write, checked with uk.written=SUM. */
@@ -476,8 +549,9 @@ void uk_main(uint32_t start_paddr)
 	uk_hw_init(start);
 	uk_sched_init();
 	uk_puts("KTAP version 1\n1..");
-	uk_put_dec(11 + !!uk_param_value(uk_cmdline(), "uk.write", NULL) +
-		   !!uk_param_value(uk_cmdline(), "uk.written=", NULL));
+	uk_put_dec(12 + !!uk_param_value(uk_cmdline(), "uk.write", NULL) +
+		   !!uk_param_value(uk_cmdline(), "uk.written=", NULL) +
+		   !!uk_param_value(uk_cmdline(), "uk.tcptest=", NULL));
 	uk_puts("\n");
 	uk_puts("# cmdline: ");
 	uk_puts(uk_cmdline());
@@ -505,6 +579,7 @@ void uk_main(uint32_t start_paddr)
 	ktap(ok, "syscall_uname", NULL);
 	test_threads();
 	test_sleep();
+	test_wall_clock();
 
 	ndev = uk_devices(devs, UK_MAX_DEVICES);
 	for (i = 0, ok = 1; i < ndev; i++) {
@@ -520,6 +595,7 @@ void uk_main(uint32_t start_paddr)
 	diag_num("virtio-mmio devices: ", ndev);
 	ktap(ok, "virtio_mmio_add", NULL);
 	test_disk();
+	test_tcp();
 
 	ret = lkl_sys_halt();
 	ktap(ret == 0, "halt", NULL);

@@ -428,10 +428,9 @@ int rumpuser_init(int version, const struct rumpuser_hyperup *hyp)
 
 int rumpuser_clock_gettime(int enum_rumpclock, int64_t *sec, long *nsec)
 {
-	uint64_t now = uk_now();
+	uint64_t now = enum_rumpclock == RUMPUSER_CLOCK_RELWALL ?
+		       uk_wall_now() : uk_now();
 
-	/* No wall clock is read: the wall clock starts at the epoch. */
-	(void)enum_rumpclock;
 	*sec = now / 1000000000ULL;
 	*nsec = now % 1000000000ULL;
 	return 0;

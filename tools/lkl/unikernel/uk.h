@@ -3,8 +3,9 @@
  * The bare-metal x86_64 platform of the LKL unikernel: what its files
  * share. hw.c owns the machine (serial, descriptor tables, clocks, the
  * LAPIC and the IOAPIC, memory), trap.c the interrupt handlers, sched.c
- * the cooperative threads and the rumpuser interface on them, main.c the
- * application.
+ * the cooperative threads and the rumpuser interface on them, rtc.c the
+ * CMOS real-time clock, main.c the application and tcptest.c its TCP
+ * test server.
  */
 #ifndef _LKL_UK_H
 #define _LKL_UK_H
@@ -50,6 +51,20 @@ struct uk_frame {
 #define UK_VEC_SPURIOUS		0xff
 #define UK_IRQS			24
 
+/* Port I/O */
+static inline void uk_outb(uint16_t port, uint8_t val)
+{
+	asm volatile("outb %0, %1" : : "a"(val), "Nd"(port));
+}
+
+static inline uint8_t uk_inb(uint16_t port)
+{
+	uint8_t val;
+
+	asm volatile("inb %1, %0" : "=a"(val) : "Nd"(port));
+	return val;
+}
+
 /* hw.c */
 void uk_hw_init(const struct uk_pvh_start *start);
 const char *uk_cmdline(void);
@@ -58,6 +73,7 @@ void uk_puts(const char *s);
 void uk_put_hex(uint64_t val);
 void uk_put_dec(uint64_t val);
 uint64_t uk_now(void);
+uint64_t uk_wall_now(void);
 void uk_timer_arm(uint64_t deadline);
 void uk_lapic_eoi(void);
 void uk_ioapic_route(int pin);
@@ -78,6 +94,12 @@ void uk_halt(int status);
 extern uint32_t uk_irq_pending;
 extern bool uk_timer_fired;
 void uk_trap(struct uk_frame *frame);
+
+/* rtc.c: seconds since the epoch from the CMOS RTC, or -1. */
+int64_t uk_rtc_read(void);
+
+/* tcptest.c: serves @count test connections on @port (see there). */
+int uk_tcp_test(int port, int count);
 
 /* sched.c */
 void uk_sched_init(void);
