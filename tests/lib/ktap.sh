@@ -12,10 +12,10 @@
 #                                   that prints its own plan: "ok" when
 #                                   STATUS is 0, "not ok" otherwise
 #
-# ktap_failed is 1 once a ktap_result was not ok.
+# ktap_failed is 1 once a ktap_result was not ok; ktap_nfailed counts them.
 
 ktap_names=() ktap_checks=()
-ktap_n=0 ktap_failed=0
+ktap_n=0 ktap_failed=0 ktap_nfailed=0
 
 ktap_add() {
 	ktap_names+=("$1")
@@ -30,6 +30,7 @@ ktap_result() {
 	else
 		echo "not ok $ktap_n $2"
 		ktap_failed=1
+		ktap_nfailed=$((ktap_nfailed + 1))
 	fi
 }
 

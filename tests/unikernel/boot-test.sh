@@ -109,5 +109,5 @@ grep '^not ok' "$out" | sed 's/^/# /'
 [ "$status" != 0 ] && grep -q 'no network device' "$out"
 ktap_result $? "missing_network_fails_cleanly"
 
-echo "# $((ktap_n - ktap_failed)) passed, $ktap_failed failed"
+echo "# $((ktap_n - ktap_nfailed)) passed, $ktap_nfailed failed"
 [ "$ktap_failed" = 0 ]
