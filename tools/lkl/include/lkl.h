@@ -160,8 +160,8 @@ struct lkl_disk {
  *
  * The image is locked until lkl_disk_remove() (or until @fd's last
  * descriptor is closed): a read-only disk takes a shared open file
- * description lock (F_OFD_SETLK) on the whole file, a read-write disk an
- * exclusive one. Two programs may read an image together, but nobody
+ * description lock (F_OFD_SETLK; on Windows, LockFileEx()) on the whole
+ * file, a read-write disk an exclusive one. Two programs may read an image together, but nobody
  * reads or writes it while one program writes it.
  *
  * Return: the disk id (>= 0) for lkl_mount_dev(), or a negative LKL errno:
