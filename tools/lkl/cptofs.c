@@ -357,7 +357,7 @@ static int copy_range_in(int in, int out, int64_t off, int64_t len,
 	struct copy_ring r;
 	pthread_t thread;
 	int i, threaded, ret;
-	long err;
+	__lkl__kernel_long_t err;
 
 	err = lkl_sys_lseek(out, off, LKL_SEEK_SET);
 	if (err < 0) {
@@ -760,7 +760,7 @@ static int copy_range_out(int in, int out, int64_t off, int64_t len,
 static int copy_file_out(const char *src, const char *dst,
 			 const struct lkl_stat *st)
 {
-	long in, data, hole = 0;
+	__lkl__kernel_long_t in, data, hole = 0;
 	int out, ret = -1;
 
 	in = lkl_sys_open(src, LKL_O_RDONLY | LKL_O_NOFOLLOW, 0);
