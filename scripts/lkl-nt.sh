@@ -7,7 +7,8 @@
 #
 #   include/    the lkl_ headers rewritten for LLP64 and for the kernel's
 #               calling convention (scripts/lkl-nt-headers.py)
-#   lkl-pe.o, liblkl.a, lkl.dll, liblkl.dll.a, tests/*.exe
+#   lkl-pe.o, liblkl.a, lkl.dll, liblkl.dll.a, cptofs.exe, cpfromfs.exe,
+#   tests/*.exe
 #               (tools/lkl/Makefile.nt; scripts/lkl-elf2coff.py converts
 #               lkl.o to COFF)
 #

@@ -4,11 +4,11 @@
  * arguments, separated by NUL bytes; the first byte picks the program
  * name (even: cptofs, odd: cpfromfs), which changes what it accepts.
  *
- * cptofs.c is compiled into this harness with its main() renamed and
- * with tool_disk_open() failing on purpose: each call parses the
- * arguments exactly as the tool does, prints what the tool prints for a
- * bad command line, and stops where the tool would open the image. No
- * kernel boots.
+ * cptofs.c is compiled into this harness with its main() renamed, with
+ * its host calls (tool-host-posix.c), and with tool_disk_open() failing
+ * on purpose: each call parses the arguments exactly as the tool does,
+ * prints what the tool prints for a bad command line, and stops where
+ * the tool would open the image. No kernel boots.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -19,6 +19,8 @@
 #define main cptofs_main
 #include "cptofs.c"
 #undef main
+/* Its host calls, which parsing makes too (user and group names). */
+#include "tool-host-posix.c"
 
 const char *const fuzz_name = "tool-args";
 

@@ -9,7 +9,8 @@
  *
  * Files are streamed through a few fixed buffers, holes are skipped on the
  * reading side (SEEK_DATA/SEEK_HOLE) and left unwritten on the writing
- * side, so sparse files stay sparse and memory stays bounded.
+ * side, so sparse files stay sparse and memory stays bounded. Host files
+ * are reached through tool-host.h, so the same program runs on Windows.
  *
  * Each byte is copied twice on the way, once by the host's read() or
  * write() and once by the LKL kernel between its page cache and the
@@ -23,25 +24,21 @@
  * survives the process being killed at any later moment, which the crash
  * tests check (Documentation/virt/lkl/reliability.rst).
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
 #include <limits.h>
 #include <pthread.h>
-#include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/stat.h>
 
 #include <lkl.h>
 #include <lkl_host.h>
 #include <lkl/linux/fs.h>
 
 #include "tool-disk.h"
+#include "tool-host.h"
 
 #define COPY_BUF_SIZE	(1024 * 1024)
 #define COPY_BUFS	4	/* in the ring, so 4 MiB in all */
@@ -49,13 +46,13 @@
 
 static const char *prog;
 static const char *image;
-static struct tool_disk td = { .disk = { .fd = -1 } };
+static struct tool_disk td;
 static char *mnt = td.mnt;	/* where the image is mounted inside LKL */
 static char *copy_buf;		/* COPY_BUFS buffers of COPY_BUF_SIZE */
 static int from_fs;		/* cpfromfs: image -> host */
 static int set_owner;		/* -o given */
-static uid_t owner_uid;
-static gid_t owner_gid;
+static unsigned int owner_uid;
+static unsigned int owner_gid;
 static int keep_owner;		/* cpfromfs: chown on the host */
 static FILE *sync_log;		/* --sync-log: the log of durable files */
 
@@ -114,8 +111,6 @@ static void err_lkl(const char *path, const char *what, long ret)
 static int parse_owner(const char *arg)
 {
 	char *spec = strdup(arg), *grp, *end;
-	struct passwd *pw;
-	struct group *gr;
 	int ret = -1;
 
 	if (!spec)
@@ -126,19 +121,11 @@ static int parse_owner(const char *arg)
 	*grp++ = '\0';
 
 	owner_uid = strtoul(spec, &end, 10);
-	if (*end) {
-		pw = getpwnam(spec);
-		if (!pw)
-			goto out;
-		owner_uid = pw->pw_uid;
-	}
+	if (*end && host_user_id(spec, &owner_uid))
+		goto out;
 	owner_gid = strtoul(grp, &end, 10);
-	if (*end) {
-		gr = getgrnam(grp);
-		if (!gr)
-			goto out;
-		owner_gid = gr->gr_gid;
-	}
+	if (*end && host_group_id(grp, &owner_gid))
+		goto out;
 	ret = 0;
 out:
 	free(spec);
@@ -163,18 +150,30 @@ static char *join(const char *dir, const char *name)
 	return path;
 }
 
-/* The last path component of @path, without trailing slashes. */
-static char *base_name(const char *path)
+/* Is @c a separator in a path of the host (@host) or of the image? */
+static int is_sep(char c, int host)
+{
+	return host ? host_is_sep(c) : c == '/';
+}
+
+/* The last path component of @path, without trailing separators. */
+static char *base_name(const char *path, int host)
 {
 	size_t len = strlen(path);
 	const char *start;
+	char *name;
 
-	while (len > 1 && path[len - 1] == '/')
+	while (len > 1 && is_sep(path[len - 1], host))
 		len--;
 	start = path + len;
-	while (start > path && start[-1] != '/')
+	while (start > path && !is_sep(start[-1], host))
 		start--;
-	return strndup(start, path + len - start);
+	name = malloc(path + len - start + 1);
+	if (name) {
+		memcpy(name, start, path + len - start);
+		name[path + len - start] = '\0';
+	}
+	return name;
 }
 
 /*
@@ -194,8 +193,8 @@ struct copy_ring {
 
 	/* The helper thread's side of the copy, on the host. */
 	int fd;
-	off_t off;
-	off_t len;
+	int64_t off;
+	int64_t len;
 	const char *path;
 };
 
@@ -204,7 +203,7 @@ static char *ring_buf(unsigned int i)
 	return copy_buf + (size_t)(i % COPY_BUFS) * COPY_BUF_SIZE;
 }
 
-static void ring_init(struct copy_ring *r, int fd, off_t off, off_t len,
+static void ring_init(struct copy_ring *r, int fd, int64_t off, int64_t len,
 		      const char *path)
 {
 	memset(r, 0, sizeof(*r));
@@ -323,9 +322,9 @@ static int read_step(struct copy_ring *r)
 	if (i < 0)
 		return -1;
 	do {
-		n = pread(r->fd, ring_buf(i),
-			  r->len < COPY_BUF_SIZE ? r->len : COPY_BUF_SIZE,
-			  r->off);
+		n = host_pread(r->fd, ring_buf(i),
+			       r->len < COPY_BUF_SIZE ? r->len : COPY_BUF_SIZE,
+			       r->off);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		err_host(r->path, "read");
@@ -352,13 +351,13 @@ static void *read_host(void *arg)
 }
 
 /* Copy @len bytes at @off of the host file @in to the LKL file @out. */
-static int copy_range_in(int in, int out, off_t off, off_t len,
+static int copy_range_in(int in, int out, int64_t off, int64_t len,
 			 const char *src, const char *dst)
 {
 	struct copy_ring r;
 	pthread_t thread;
 	int i, threaded, ret;
-	long err;
+	__lkl__kernel_long_t err;
 
 	err = lkl_sys_lseek(out, off, LKL_SEEK_SET);
 	if (err < 0) {
@@ -391,13 +390,13 @@ static int copy_range_in(int in, int out, off_t off, off_t len,
 }
 
 static int copy_file_in(const char *src, const char *dst,
-			const struct stat *st)
+			const struct host_stat *st)
 {
-	off_t data, hole = 0;
+	int64_t data, hole = 0;
 	int in, ret = -1;
 	long out, err;
 
-	in = open(src, O_RDONLY | O_NOFOLLOW);
+	in = host_open_read(src);
 	if (in < 0) {
 		err_host(src, "open");
 		return -1;
@@ -406,17 +405,17 @@ static int copy_file_in(const char *src, const char *dst,
 			   0600);
 	if (out < 0) {
 		err_lkl(dst, "create", out);
-		close(in);
+		host_close(in);
 		return -1;
 	}
 
 	for (;;) {
-		data = lseek(in, hole, SEEK_DATA);
+		data = host_seek(in, hole, HOST_SEEK_DATA);
 		if (data < 0 && errno == ENXIO)
 			break;			/* only a hole is left */
 		if (data < 0 && hole == 0) {
 			/* No SEEK_DATA here: copy everything. */
-			if (copy_range_in(in, out, 0, st->st_size, src, dst))
+			if (copy_range_in(in, out, 0, st->size, src, dst))
 				goto out;
 			break;
 		}
@@ -424,7 +423,7 @@ static int copy_file_in(const char *src, const char *dst,
 			err_host(src, "seek");
 			goto out;
 		}
-		hole = lseek(in, data, SEEK_HOLE);
+		hole = host_seek(in, data, HOST_SEEK_HOLE);
 		if (hole < 0) {
 			err_host(src, "seek");
 			goto out;
@@ -434,7 +433,7 @@ static int copy_file_in(const char *src, const char *dst,
 	}
 
 	/* A trailing hole: set the size without writing. */
-	err = lkl_sys_ftruncate(out, st->st_size);
+	err = lkl_sys_ftruncate(out, st->size);
 	if (err < 0) {
 		err_lkl(dst, "truncate", err);
 		goto out;
@@ -446,7 +445,7 @@ out:
 		err_lkl(dst, "close", err);
 		ret = -1;
 	}
-	close(in);
+	host_close(in);
 	return ret;
 }
 
@@ -474,34 +473,34 @@ static int check_owner(const char *dst, unsigned int uid, unsigned int gid)
 }
 
 /* Owner, mode and times of the LKL file @dst from the host's @st. */
-static int set_attrs_in(const char *dst, const struct stat *st)
+static int set_attrs_in(const char *dst, const struct host_stat *st)
 {
 	struct __lkl__kernel_timespec ts[2];
 	long ret;
 
 	ret = lkl_sys_fchownat(LKL_AT_FDCWD, dst,
-			       set_owner ? owner_uid : st->st_uid,
-			       set_owner ? owner_gid : st->st_gid,
+			       set_owner ? owner_uid : st->uid,
+			       set_owner ? owner_gid : st->gid,
 			       LKL_AT_SYMLINK_NOFOLLOW);
 	if (ret < 0) {
 		err_lkl(dst, "chown", ret);
 		return -1;
 	}
-	if (check_owner(dst, set_owner ? owner_uid : st->st_uid,
-			set_owner ? owner_gid : st->st_gid))
+	if (check_owner(dst, set_owner ? owner_uid : st->uid,
+			set_owner ? owner_gid : st->gid))
 		return -1;
 	/* After chown, which clears the setuid and setgid bits. */
-	if (!S_ISLNK(st->st_mode)) {
-		ret = lkl_sys_fchmodat(LKL_AT_FDCWD, dst, st->st_mode & 07777);
+	if (!LKL_S_ISLNK(st->mode)) {
+		ret = lkl_sys_fchmodat(LKL_AT_FDCWD, dst, st->mode & 07777);
 		if (ret < 0) {
 			err_lkl(dst, "chmod", ret);
 			return -1;
 		}
 	}
-	ts[0].tv_sec = st->st_atim.tv_sec;
-	ts[0].tv_nsec = st->st_atim.tv_nsec;
-	ts[1].tv_sec = st->st_mtim.tv_sec;
-	ts[1].tv_nsec = st->st_mtim.tv_nsec;
+	ts[0].tv_sec = st->atime;
+	ts[0].tv_nsec = st->atime_nsec;
+	ts[1].tv_sec = st->mtime;
+	ts[1].tv_nsec = st->mtime_nsec;
 	ret = lkl_sys_utimensat(LKL_AT_FDCWD, dst, ts, LKL_AT_SYMLINK_NOFOLLOW);
 	if (ret < 0) {
 		err_lkl(dst, "set times", ret);
@@ -573,35 +572,34 @@ static int copy_in(const char *src, const char *dst);
 
 static int copy_dir_in(const char *src, const char *dst)
 {
-	struct dirent *de;
+	struct host_dir *dir;
+	const char *name;
 	char *s, *d;
 	int ret = 0;
-	DIR *dir;
 
-	dir = opendir(src);
+	dir = host_opendir(src);
 	if (!dir) {
 		err_host(src, "open directory");
 		return -1;
 	}
 	while (!ret) {
-		errno = 0;
-		de = readdir(dir);
-		if (!de) {
+		name = host_readdir(dir);
+		if (!name) {
 			if (errno) {
 				err_host(src, "read directory");
 				ret = -1;
 			}
 			break;
 		}
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+		if (!strcmp(name, ".") || !strcmp(name, ".."))
 			continue;
-		s = join(src, de->d_name);
-		d = join(dst, de->d_name);
+		s = join(src, name);
+		d = join(dst, name);
 		ret = s && d ? copy_in(s, d) : -1;
 		free(s);
 		free(d);
 	}
-	closedir(dir);
+	host_closedir(dir);
 	return ret;
 }
 
@@ -609,16 +607,16 @@ static int copy_in(const char *src, const char *dst)
 {
 	char target[PATH_MAX];
 	struct lkl_stat lst;
-	struct stat st;
+	struct host_stat st;
 	ssize_t len;
 	long ret;
 
-	if (lstat(src, &st)) {
+	if (host_lstat(src, &st)) {
 		err_host(src, "stat");
 		return -1;
 	}
 
-	if (S_ISDIR(st.st_mode)) {
+	if (LKL_S_ISDIR(st.mode)) {
 		ret = lkl_sys_mkdir(dst, 0700);
 		if (ret == -LKL_EEXIST && !lkl_sys_lstat(dst, &lst) &&
 		    LKL_S_ISDIR(lst.st_mode))
@@ -632,11 +630,11 @@ static int copy_in(const char *src, const char *dst)
 			return -1;
 		if (copy_dir_in(src, dst))
 			return -1;
-	} else if (S_ISREG(st.st_mode)) {
+	} else if (LKL_S_ISREG(st.mode)) {
 		if (copy_file_in(src, dst, &st))
 			return -1;
-	} else if (S_ISLNK(st.st_mode)) {
-		len = readlink(src, target, sizeof(target) - 1);
+	} else if (LKL_S_ISLNK(st.mode)) {
+		len = host_readlink(src, target, sizeof(target) - 1);
 		if (len < 0) {
 			err_host(src, "readlink");
 			return -1;
@@ -651,8 +649,7 @@ static int copy_in(const char *src, const char *dst)
 	} else {
 		lkl_sys_unlink(dst);
 		/* Both sides encode st_rdev the same way. */
-		ret = lkl_sys_mknodat(LKL_AT_FDCWD, dst, st.st_mode,
-				      st.st_rdev);
+		ret = lkl_sys_mknodat(LKL_AT_FDCWD, dst, st.mode, st.rdev);
 		if (ret < 0) {
 			err_lkl(dst, "mknod", ret);
 			return -1;
@@ -660,7 +657,7 @@ static int copy_in(const char *src, const char *dst)
 	}
 	if (set_attrs_in(dst, &st))
 		return -1;
-	return sync_log && S_ISREG(st.st_mode) ? log_synced(dst) : 0;
+	return sync_log && LKL_S_ISREG(st.mode) ? log_synced(dst) : 0;
 }
 
 /*
@@ -673,7 +670,7 @@ static int host_write_all(int fd, const char *buf, size_t len,
 	ssize_t n;
 
 	while (len) {
-		n = write(fd, buf, len);
+		n = host_write(fd, buf, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -713,7 +710,7 @@ static void *write_host(void *arg)
 }
 
 /* Copy @len bytes at @off of the LKL file @in to the host file @out. */
-static int copy_range_out(int in, int out, off_t off, off_t len,
+static int copy_range_out(int in, int out, int64_t off, int64_t len,
 			  const char *src, const char *dst)
 {
 	struct copy_ring r;
@@ -721,7 +718,7 @@ static int copy_range_out(int in, int out, off_t off, off_t len,
 	int i, threaded, ret;
 	long n;
 
-	if (lseek(out, off, SEEK_SET) < 0) {
+	if (host_seek(out, off, HOST_SEEK_SET) < 0) {
 		err_host(dst, "seek");
 		return -1;
 	}
@@ -763,7 +760,7 @@ static int copy_range_out(int in, int out, off_t off, off_t len,
 static int copy_file_out(const char *src, const char *dst,
 			 const struct lkl_stat *st)
 {
-	long in, data, hole = 0;
+	__lkl__kernel_long_t in, data, hole = 0;
 	int out, ret = -1;
 
 	in = lkl_sys_open(src, LKL_O_RDONLY | LKL_O_NOFOLLOW, 0);
@@ -771,7 +768,7 @@ static int copy_file_out(const char *src, const char *dst,
 		err_lkl(src, "open", in);
 		return -1;
 	}
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+	out = host_create(dst);
 	if (out < 0) {
 		err_host(dst, "create");
 		lkl_sys_close(in);
@@ -799,13 +796,13 @@ static int copy_file_out(const char *src, const char *dst,
 		if (copy_range_out(in, out, data, hole - data, src, dst))
 			goto out;
 	}
-	if (ftruncate(out, st->st_size)) {
+	if (host_truncate(out, st->st_size)) {
 		err_host(dst, "truncate");
 		goto out;
 	}
 	ret = 0;
 out:
-	if (close(out) && !ret) {
+	if (host_close(out) && !ret) {
 		err_host(dst, "close");
 		ret = -1;
 	}
@@ -815,26 +812,25 @@ out:
 
 static int set_attrs_out(const char *dst, const struct lkl_stat *st)
 {
-	struct timespec ts[2];
+	struct host_stat times = {
+		.atime = st->lkl_st_atime,
+		.atime_nsec = st->st_atime_nsec,
+		.mtime = st->lkl_st_mtime,
+		.mtime_nsec = st->st_mtime_nsec,
+	};
 
 	if (set_owner || keep_owner) {
-		if (fchownat(AT_FDCWD, dst, set_owner ? owner_uid : st->st_uid,
-			     set_owner ? owner_gid : st->st_gid,
-			     AT_SYMLINK_NOFOLLOW)) {
+		if (host_chown(dst, set_owner ? owner_uid : st->st_uid,
+			       set_owner ? owner_gid : st->st_gid)) {
 			err_host(dst, "chown");
 			return -1;
 		}
 	}
-	if (!LKL_S_ISLNK(st->st_mode) &&
-	    fchmodat(AT_FDCWD, dst, st->st_mode & 07777, 0)) {
+	if (!LKL_S_ISLNK(st->st_mode) && host_chmod(dst, st->st_mode & 07777)) {
 		err_host(dst, "chmod");
 		return -1;
 	}
-	ts[0].tv_sec = st->lkl_st_atime;
-	ts[0].tv_nsec = st->st_atime_nsec;
-	ts[1].tv_sec = st->lkl_st_mtime;
-	ts[1].tv_nsec = st->st_mtime_nsec;
-	if (utimensat(AT_FDCWD, dst, ts, AT_SYMLINK_NOFOLLOW)) {
+	if (host_utimes(dst, &times)) {
 		err_host(dst, "set times");
 		return -1;
 	}
@@ -890,7 +886,7 @@ static int copy_out(const char *src, const char *dst)
 {
 	char target[PATH_MAX];
 	struct lkl_stat st;
-	struct stat hst;
+	struct host_stat hst;
 	long ret;
 
 	ret = lkl_sys_lstat(src, &st);
@@ -900,9 +896,9 @@ static int copy_out(const char *src, const char *dst)
 	}
 
 	if (LKL_S_ISDIR(st.st_mode)) {
-		if (mkdir(dst, 0700) &&
-		    (errno != EEXIST || lstat(dst, &hst) ||
-		     !S_ISDIR(hst.st_mode))) {
+		if (host_mkdir(dst) &&
+		    (errno != EEXIST || host_lstat(dst, &hst) ||
+		     !LKL_S_ISDIR(hst.mode))) {
 			err_host(dst, "mkdir");
 			return -1;
 		}
@@ -919,14 +915,14 @@ static int copy_out(const char *src, const char *dst)
 			return -1;
 		}
 		target[ret] = '\0';
-		unlink(dst);
-		if (symlink(target, dst)) {
+		host_unlink(dst);
+		if (host_symlink(target, dst)) {
 			err_host(dst, "symlink");
 			return -1;
 		}
 	} else {
-		unlink(dst);
-		if (mknod(dst, st.st_mode, st.st_rdev)) {
+		host_unlink(dst);
+		if (host_mknod(dst, st.st_mode, st.st_rdev)) {
 			err_host(dst, "mknod");
 			return -1;
 		}
@@ -942,10 +938,9 @@ static int copy_out(const char *src, const char *dst)
 static int dst_is_dir(const char *path)
 {
 	struct lkl_stat lst;
-	struct stat st;
 
 	if (from_fs)
-		return !stat(path, &st) && S_ISDIR(st.st_mode);
+		return host_stat_is_dir(path);
 	return !lkl_sys_stat(path, &lst) && LKL_S_ISDIR(lst.st_mode);
 }
 
@@ -967,7 +962,7 @@ static int copy_all(char **srcs, int nsrc, const char *dst)
 
 	for (i = 0; i < nsrc && !ret; i++) {
 		spath = from_fs ? join(mnt, srcs[i]) : strdup(srcs[i]);
-		name = base_name(srcs[i]);
+		name = base_name(srcs[i], !from_fs);
 		target = NULL;
 		if (spath && name)
 			target = into && strcmp(name, "/") ?
@@ -999,8 +994,7 @@ int main(int argc, char **argv)
 	int opt, status = 1;
 	char *end;
 
-	prog = strrchr(argv[0], '/');
-	prog = prog ? prog + 1 : argv[0];
+	prog = host_prog_name(argv[0]);
 	from_fs = !strcmp(prog, "cpfromfs");
 
 	while ((opt = getopt_long(argc, argv, "i:t:P:o:m:s:h", longopts,
@@ -1050,7 +1044,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	keep_owner = from_fs && geteuid() == 0;
+	keep_owner = from_fs && host_can_chown();
 	if (log && from_fs) {
 		fprintf(stderr, "%s: --sync-log is for copies into an image\n",
 			prog);

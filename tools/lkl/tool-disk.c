@@ -3,24 +3,22 @@
  * The disk image of cptofs, cpfromfs, fs2tar and lklfuse: see tool-disk.h.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tool-disk.h"
+#include "tool-host.h"
 
 int tool_disk_open(struct tool_disk *td)
 {
 	/* Writing needs a writable image: fail before anything is touched. */
-	td->disk.readonly = td->readonly;
-	td->disk.fd = open(td->image, td->readonly ? O_RDONLY : O_RDWR);
-	if (td->disk.fd < 0) {
+	if (host_image_open(&td->disk, td->image, td->readonly)) {
 		fprintf(stderr, "%s: %s: cannot open%s: %s\n", td->prog,
 			td->image, td->readonly ? "" : " for writing",
 			strerror(errno));
 		return -1;
 	}
+	td->opened = 1;
 	return 0;
 }
 
@@ -108,14 +106,14 @@ int tool_disk_close(struct tool_disk *td)
 		lkl_sys_halt();
 		td->started = 0;
 	}
-	if (td->disk.fd >= 0) {
-		if (!td->readonly && fsync(td->disk.fd)) {
+	if (td->opened) {
+		if (!td->readonly && host_image_sync(&td->disk)) {
 			fprintf(stderr, "%s: %s: fsync: %s\n", td->prog,
 				td->image, strerror(errno));
 			status = -1;
 		}
-		close(td->disk.fd);
-		td->disk.fd = -1;
+		host_image_close(&td->disk);
+		td->opened = 0;
 	}
 	return status;
 }

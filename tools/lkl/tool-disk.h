@@ -23,7 +23,7 @@ struct tool_disk {
 	char mnt[64];		/* where the image is mounted inside LKL */
 	unsigned long part;
 	long id;
-	int started, added, mounted;
+	int opened, started, added, mounted;
 };
 
 /* Open the image on the host. Returns 0, or -1 after an error message. */

@@ -118,7 +118,8 @@ int lkl_ifname_to_ifindex(const char *name);
  * virtio_blk drivers serve it, and the kernel reads its MBR or GPT
  * partition table. lkl_mount_dev() then mounts the whole disk or one
  * partition. Each disk has a host thread that does its I/O with
- * preadv()/pwritev() straight into the kernel's buffers.
+ * preadv()/pwritev() (on Windows, ReadFile()/WriteFile() at an offset)
+ * straight into the kernel's buffers.
  */
 
 /**
@@ -127,6 +128,10 @@ int lkl_ifname_to_ifindex(const char *name);
  *	It stays the caller's: LKL never closes it, and the caller must keep
  *	it open until lkl_disk_remove() returns. It must be open read-write
  *	unless @readonly is set.
+ * @handle: on Windows, instead of @fd: the image's file HANDLE, from
+ *	CreateFile(), with the same rules (GENERIC_READ, and GENERIC_WRITE
+ *	unless @readonly is set). The handle must not be opened for
+ *	overlapped I/O.
  * @readonly: non-zero for a read-only disk: the kernel sees it read-only
  *	and nothing is ever written to @fd, so @fd may be open O_RDONLY
  * @dev: private to the library, set by lkl_disk_add()
@@ -135,7 +140,11 @@ int lkl_ifname_to_ifindex(const char *name);
  * rounded down to 512-byte sectors, when lkl_disk_add() is called.
  */
 struct lkl_disk {
+#ifdef _WIN32
+	void *handle;
+#else
 	int fd;
+#endif
 	int readonly;
 	void *dev;
 };
@@ -151,8 +160,8 @@ struct lkl_disk {
  *
  * The image is locked until lkl_disk_remove() (or until @fd's last
  * descriptor is closed): a read-only disk takes a shared open file
- * description lock (F_OFD_SETLK) on the whole file, a read-write disk an
- * exclusive one. Two programs may read an image together, but nobody
+ * description lock (F_OFD_SETLK; on Windows, LockFileEx()) on the whole
+ * file, a read-write disk an exclusive one. Two programs may read an image together, but nobody
  * reads or writes it while one program writes it.
  *
  * Return: the disk id (>= 0) for lkl_mount_dev(), or a negative LKL errno:

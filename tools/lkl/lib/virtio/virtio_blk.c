@@ -2,31 +2,22 @@
 /*
  * virtio-blk backed by a host file or block device.
  *
- * Data moves with preadv()/pwritev() straight between the host file and
- * the kernel's buffers, which the descriptors point to: there is no bounce
- * buffer. Flush is fdatasync(); discard and write-zeroes punch or zero
- * ranges with fallocate(). A read-only disk never writes to the file.
+ * The requests are served here on any host; the host's side of the disk
+ * (blk-host.h: posix/disk.c, nt/disk.c) moves the data straight between
+ * the image and the kernel's buffers, which the descriptors point to:
+ * there is no bounce buffer. A read-only disk never writes to the image.
  */
 #include <endian.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
-#ifdef __linux__
-#include <linux/fs.h>
-#endif
 
 #include <lkl.h>
 #include <lkl/linux/virtio_blk.h>
 #include <lkl/linux/virtio_ids.h>
 
 #include "virtio/virtio.h"
-#include "posix/host_io.h"
+#include "virtio/blk-host.h"
 
 #define BLK_SECTOR_SHIFT	9
 #define BLK_SECTOR_SIZE		512
@@ -38,15 +29,15 @@
 #define BLK_MAX_DISCARD_SEG	32
 #define BLK_DISCARD_ALIGNMENT	8		/* 4 KiB */
 
-/* How often the host's writeback of the file is started: blk_written(). */
+/* How often the host's writeback of the image is started: blk_written(). */
 #define BLK_WRITEBACK_BYTES	(16 << 20)
 
 /**
  * struct virtio_blk_dev - one disk
  * @dev: the virtio-mmio device
  * @config: its configuration space
- * @fd: the host file, the caller's
- * @readonly: never write to @fd
+ * @disk: the caller's disk, which names the image
+ * @readonly: never write to the image
  * @capacity: the size in 512-byte sectors
  * @serial: the ID returned by VIRTIO_BLK_T_GET_ID
  * @unstarted: bytes written since the host's writeback was last started
@@ -55,7 +46,7 @@
 struct virtio_blk_dev {
 	struct lkl_virtio_dev dev;
 	struct lkl_virtio_blk_config config;
-	int fd;
+	struct lkl_disk disk;
 	bool readonly;
 	uint64_t capacity;
 	char serial[LKL_VIRTIO_BLK_ID_BYTES];
@@ -144,60 +135,6 @@ static size_t iov_scatter(const struct iovec *iov, unsigned int cnt,
 	return done;
 }
 
-/*
- * Read or write all of @iov at @off, going on after short transfers.
- * Changes @iov. Returns 0, or -1 on an error or at the end of the file.
- */
-static int blk_rw(int fd, struct iovec *iov, int cnt, off_t off, bool write)
-{
-	while (cnt) {
-		int n = cnt < IOV_MAX ? cnt : IOV_MAX;
-		ssize_t ret;
-
-		if (!iov->iov_len) {
-			iov++;
-			cnt--;
-			continue;
-		}
-		ret = write ? lkl_host_io.pwritev(fd, iov, n, off) :
-			      lkl_host_io.preadv(fd, iov, n, off);
-		if (ret < 0 && errno == EINTR)
-			continue;
-		if (ret <= 0)
-			return -1;
-		off += ret;
-		while (cnt && (size_t)ret >= iov->iov_len) {
-			ret -= iov->iov_len;
-			iov++;
-			cnt--;
-		}
-		if (ret) {
-			iov->iov_base = (char *)iov->iov_base + ret;
-			iov->iov_len -= ret;
-		}
-	}
-	return 0;
-}
-
-/* Write @len zero bytes at @off without fallocate(). */
-static int blk_write_zeroes(int fd, off_t off, uint64_t len)
-{
-	static const char zeroes[65536];
-
-	while (len) {
-		size_t l = len < sizeof(zeroes) ? len : sizeof(zeroes);
-		ssize_t ret = lkl_host_io.pwrite(fd, zeroes, l, off);
-
-		if (ret < 0 && errno == EINTR)
-			continue;
-		if (ret <= 0)
-			return -1;
-		off += ret;
-		len -= ret;
-	}
-	return 0;
-}
-
 static bool blk_in_range(struct virtio_blk_dev *blk, uint64_t sector,
 			 uint64_t bytes)
 {
@@ -221,8 +158,8 @@ static int blk_ranges(struct virtio_blk_dev *blk, uint32_t type,
 	for (pos = 0; pos < len; pos += sizeof(range)) {
 		uint64_t sector, bytes;
 		uint32_t flags;
-		off_t off;
-		int mode;
+		bool discard;
+		int ret;
 
 		iov_gather(&range, iov, cnt, pos, sizeof(range));
 		sector = le64toh(range.sector);
@@ -230,21 +167,15 @@ static int blk_ranges(struct virtio_blk_dev *blk, uint32_t type,
 		flags = le32toh(range.flags);
 		if (!blk_in_range(blk, sector, bytes))
 			return LKL_VIRTIO_BLK_S_IOERR;
-		off = (off_t)(sector << BLK_SECTOR_SHIFT);
-
-		if (type == LKL_VIRTIO_BLK_T_DISCARD ||
-		    (flags & LKL_VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP))
-			mode = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
-		else
-			mode = FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE;
-		if (!lkl_host_io.fallocate(blk->fd, mode, off, bytes))
-			continue;
-		if (errno != EOPNOTSUPP && errno != EINVAL)
-			return LKL_VIRTIO_BLK_S_IOERR;
-		/* The host cannot: a discard is only a hint, zeroes are not. */
-		if (type == LKL_VIRTIO_BLK_T_DISCARD)
+		discard = type == LKL_VIRTIO_BLK_T_DISCARD;
+		/* A discard is only a hint, zeroes are not. */
+		ret = lkl_blk_host_zero(&blk->disk, sector << BLK_SECTOR_SHIFT,
+					bytes, discard ||
+					(flags & LKL_VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP),
+					!discard);
+		if (ret > 0)
 			return LKL_VIRTIO_BLK_S_UNSUPP;
-		if (blk_write_zeroes(blk->fd, off, bytes))
+		if (ret < 0)
 			return LKL_VIRTIO_BLK_S_IOERR;
 	}
 	return LKL_VIRTIO_BLK_S_OK;
@@ -263,9 +194,7 @@ static void blk_written(struct virtio_blk_dev *blk, size_t len)
 	if (blk->unstarted < BLK_WRITEBACK_BYTES)
 		return;
 	blk->unstarted = 0;
-#ifdef SYNC_FILE_RANGE_WRITE
-	lkl_host_io.sync_file_range(blk->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-#endif
+	lkl_blk_host_writeback(&blk->disk);
 }
 
 static int blk_enqueue(struct lkl_virtio_dev *dev, int q,
@@ -295,8 +224,8 @@ static int blk_enqueue(struct lkl_virtio_dev *dev, int q,
 		n = iov_range(blk->iov, in, req->nin, 0, in_len - 1);
 		status = LKL_VIRTIO_BLK_S_IOERR;
 		if (blk_in_range(blk, hdr.sector, in_len - 1) &&
-		    !blk_rw(blk->fd, blk->iov, n,
-			    (off_t)(hdr.sector << BLK_SECTOR_SHIFT), false)) {
+		    !lkl_blk_host_rw(&blk->disk, blk->iov, n,
+				     hdr.sector << BLK_SECTOR_SHIFT, false)) {
 			status = LKL_VIRTIO_BLK_S_OK;
 			written = in_len - 1;
 		}
@@ -307,15 +236,15 @@ static int blk_enqueue(struct lkl_virtio_dev *dev, int q,
 		status = LKL_VIRTIO_BLK_S_IOERR;
 		if (!blk->readonly &&
 		    blk_in_range(blk, hdr.sector, out_len - sizeof(hdr)) &&
-		    !blk_rw(blk->fd, blk->iov, n,
-			    (off_t)(hdr.sector << BLK_SECTOR_SHIFT), true)) {
+		    !lkl_blk_host_rw(&blk->disk, blk->iov, n,
+				     hdr.sector << BLK_SECTOR_SHIFT, true)) {
 			status = LKL_VIRTIO_BLK_S_OK;
 			blk_written(blk, out_len - sizeof(hdr));
 		}
 		break;
 	case LKL_VIRTIO_BLK_T_FLUSH:
 		status = LKL_VIRTIO_BLK_S_OK;
-		if (!blk->readonly && lkl_host_io.fdatasync(blk->fd))
+		if (!blk->readonly && lkl_blk_host_flush(&blk->disk))
 			status = LKL_VIRTIO_BLK_S_IOERR;
 		break;
 	case LKL_VIRTIO_BLK_T_GET_ID:
@@ -346,75 +275,27 @@ static const struct lkl_virtio_dev_ops blk_ops = {
 	.enqueue = blk_enqueue,
 };
 
-/* The size of @fd in bytes, or a negative LKL errno. */
-static int64_t blk_size(int fd)
-{
-	struct stat st;
-
-	if (lkl_host_io.fstat(fd, &st))
-		return -LKL_EBADF;
-	if (S_ISREG(st.st_mode))
-		return st.st_size;
-#ifdef BLKGETSIZE64
-	if (S_ISBLK(st.st_mode)) {
-		uint64_t size;
-
-		if (lkl_host_io.ioctl(fd, BLKGETSIZE64, &size))
-			return -LKL_EIO;
-		return (int64_t)size;
-	}
-#endif
-	return -LKL_EINVAL;
-}
-
-/*
- * Lock the image against other writers: a shared lock for a read-only
- * disk, an exclusive one otherwise, on the whole file. An open file
- * description lock goes away when its last descriptor is closed, so a
- * process that dies leaves no stale lock. An image on a file system that
- * cannot lock (some network and FUSE ones) is used unlocked.
- */
-static int blk_lock(int fd, short type)
-{
-	struct flock fl = { .l_type = type, .l_whence = SEEK_SET };
-
-	if (lkl_host_io.fcntl(fd, F_OFD_SETLK, &fl) == 0)
-		return 0;
-	if (errno == EAGAIN || errno == EACCES)
-		return -LKL_EBUSY;
-	return 0;
-}
-
 int lkl_disk_add(struct lkl_disk *disk)
 {
 	static unsigned int serial;
 	struct virtio_blk_dev *blk;
 	struct lkl_virtio_blk_config *c;
 	int64_t size;
-	int flags, ret;
 	uint64_t features;
+	int ret;
 
 	if (!disk)
 		return -LKL_EINVAL;
-	flags = lkl_host_io.fcntl(disk->fd, F_GETFL);
-	if (flags < 0)
-		return -LKL_EBADF;
-	if ((flags & O_ACCMODE) == O_WRONLY ||
-	    (!disk->readonly && (flags & O_ACCMODE) != O_RDWR))
-		return -LKL_EBADF;
-	size = blk_size(disk->fd);
+	size = lkl_blk_host_open(disk);
 	if (size < 0)
 		return (int)size;
-	ret = blk_lock(disk->fd, disk->readonly ? F_RDLCK : F_WRLCK);
-	if (ret < 0)
-		return ret;
 
 	blk = calloc(1, sizeof(*blk));
 	if (!blk) {
-		blk_lock(disk->fd, F_UNLCK);
+		lkl_blk_host_close(disk);
 		return -LKL_ENOMEM;
 	}
-	blk->fd = disk->fd;
+	blk->disk = *disk;
 	blk->readonly = disk->readonly;
 	blk->capacity = (uint64_t)size >> BLK_SECTOR_SHIFT;
 	snprintf(blk->serial, sizeof(blk->serial), "lkl-disk-%u",
@@ -451,7 +332,7 @@ int lkl_disk_add(struct lkl_disk *disk)
 
 	ret = lkl_virtio_dev_add(&blk->dev);
 	if (ret < 0) {
-		blk_lock(blk->fd, F_UNLCK);
+		lkl_blk_host_close(&blk->disk);
 		free(blk);
 		return ret;
 	}
@@ -470,7 +351,7 @@ int lkl_disk_remove(struct lkl_disk *disk)
 	ret = lkl_virtio_dev_remove(&blk->dev);
 	if (ret < 0)
 		return ret;
-	blk_lock(blk->fd, F_UNLCK);
+	lkl_blk_host_close(&blk->disk);
 	free(blk);
 	disk->dev = NULL;
 	return 0;
