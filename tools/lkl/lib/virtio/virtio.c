@@ -606,7 +606,7 @@ static uint32_t virtio_serve(struct lkl_virtio_dev *dev, uint32_t pending)
 	return broken ? raise | VIRTIO_INT_CONFIG : raise;
 }
 
-static void virtio_worker(void *arg)
+static LKL_KERNEL_ABI void virtio_worker(void *arg)
 {
 	struct lkl_virtio_dev *dev = arg;
 	uint32_t pending, raise;
@@ -713,7 +713,7 @@ static void virtio_dev_free(struct lkl_virtio_dev *dev)
 
 int lkl_virtio_dev_add(struct lkl_virtio_dev *dev)
 {
-	long params[6] = { 0 };
+	__lkl__kernel_long_t params[6] = { 0 };
 	unsigned int i;
 	long ret;
 
@@ -765,7 +765,7 @@ int lkl_virtio_dev_add(struct lkl_virtio_dev *dev)
 	if (ret)
 		goto out_worker;
 
-	params[0] = (long)(uintptr_t)dev->base;
+	params[0] = (__lkl__kernel_long_t)(uintptr_t)dev->base;
 	params[1] = LKL_VIRTIO_MMIO_SIZE;
 	params[2] = dev->irq;
 	ret = lkl_syscall(LKL_NR_virtio_mmio_add, params);
@@ -796,10 +796,10 @@ out_free:
 
 int lkl_virtio_dev_remove(struct lkl_virtio_dev *dev)
 {
-	long params[6] = { 0 };
+	__lkl__kernel_long_t params[6] = { 0 };
 	long ret;
 
-	params[0] = (long)(uintptr_t)dev->base;
+	params[0] = (__lkl__kernel_long_t)(uintptr_t)dev->base;
 	ret = lkl_syscall(LKL_NR_virtio_mmio_remove, params);
 	if (ret < 0)
 		return (int)ret;

@@ -20,6 +20,15 @@
 
 #include <lkl/asm/host_ops.h>
 
+/*
+ * The kernel's calling convention, which the callbacks given to lkl_ops
+ * have: on the NT host the headers define it (nt-host.rst), elsewhere it
+ * is the host's own.
+ */
+#ifndef LKL_KERNEL_ABI
+#define LKL_KERNEL_ABI
+#endif
+
 #pragma GCC visibility push(hidden)
 
 /* The size of each device's register window. */
