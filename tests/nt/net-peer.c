@@ -9,6 +9,9 @@
  *   net-peer --local L --remote R --ip IP/LEN --peer IP [--port P]
  *            [--bytes N] [--wait-ms MS] [--ping-only]
  *
+ * and --mtu N on either sets the interface's MTU (both ends want the
+ * same).
+ *
  * The server takes TCP connections on IP:P, one request each: "U" (the
  * client sends N bytes and gets the SHA-256 of what arrived), "D" (the
  * server sends N bytes of a fixed pseudo-random stream and then their
@@ -565,7 +568,7 @@ static void print_usage(void)
 	fprintf(stderr,
 		"usage: %s --local HOST:PORT --remote HOST:PORT --ip A.B.C.D/LEN\n"
 		"         (--serve | --peer A.B.C.D [--bytes N] [--wait-ms MS] [--ping-only])\n"
-		"         [--port TCP_PORT]\n", prog);
+		"         [--port TCP_PORT] [--mtu MTU]\n", prog);
 	exit(EXIT_SETUP);
 }
 
@@ -578,7 +581,7 @@ int main(int argc, char **argv)
 	bool serving = false, ping_only = false;
 	struct lkl_netdev *nd;
 	char addr[32], *slash;
-	int i, wait_ms = 10000, ifindex, ret;
+	int i, wait_ms = 10000, mtu = 0, ifindex, ret;
 	long err;
 
 	for (i = 1; i < argc; i++) {
@@ -609,11 +612,13 @@ int main(int argc, char **argv)
 			wait_ms = atoi(v);
 		else if (!strcmp(a, "--port"))
 			port = (unsigned int)atoi(v);
+		else if (!strcmp(a, "--mtu"))
+			mtu = atoi(v);
 		else
 			print_usage();
 	}
 	if (!local || !remote || !ip || serving == !!peer || !port ||
-	    port > 65535 || wait_ms <= 0)
+	    port > 65535 || wait_ms <= 0 || mtu < 0)
 		print_usage();
 	slash = strchr(ip, '/');
 	if (!slash || (size_t)(slash - ip) >= sizeof(addr) ||
@@ -637,7 +642,11 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	ifindex = lkl_netdev_add(nd, NULL);
-	err = ifindex < 0 ? ifindex : lkl_if_up(ifindex);
+	err = ifindex < 0 ? ifindex : 0;
+	if (!err && mtu)
+		err = lkl_if_set_mtu(ifindex, mtu);
+	if (!err)
+		err = lkl_if_up(ifindex);
 	if (!err)
 		err = lkl_if_add_ip(ifindex, LKL_AF_INET, addr, prefix);
 	if (err < 0) {
