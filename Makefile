@@ -27,6 +27,8 @@
 #   make bench-threads 1 to 64 threads making system calls on one kernel,
 #                   LKL against the host, plus a blocking mix (~5 minutes)
 #   make bench-bbr  BBR and cubic goodput through a lossy middlebox (root)
+#   make bench-nt-net TCP throughput over the udp backend, a Windows LKL
+#                   under wine against a POSIX LKL, and POSIX to POSIX
 #   make bench-sweep TCP stream both ways, UDP stream and TCP request/response
 #                   at message sizes 64 to 65507, native veth against LKL over
 #                   tap, raw and pipe, offloads on and off (root, ~15 minutes)
@@ -204,6 +206,10 @@ bench-bbr: tools
 
 bench-sweep: tools
 	@$(TOP)/tests/bench/bench-sweep.sh $(TOBJ) $(BUILD)/bench
+
+.PHONY: bench-nt-net
+bench-nt-net: tests nt
+	@$(TOP)/tests/bench/bench-nt-net.sh $(BUILD)/nt $(TOBJ)/tests/net-peer
 
 bench-deps:
 	@$(TOP)/scripts/lkl-deps.sh bench

@@ -215,6 +215,8 @@ int lkl_netdev_udp_create(const char *local, const char *remote,
 	}
 	u->nd.ops = &udp_ops;
 	u->nd.rx_fd = sock;
+	/* udp_host_recv() never waits: read a batch without polling each. */
+	u->nd.rx_nonblock = true;
 	*nd = &u->nd;
 	return 0;
 }

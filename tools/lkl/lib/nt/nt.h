@@ -16,6 +16,9 @@ HANDLE lkl_nt_waitable_timer(void);
 LKL_KERNEL_ABI int lkl_nt_iomem_access(const void *addr, void *val,
 				       int size, int write);
 
+/* vnet-host.c: for every socket of the library. */
+int lkl_nt_winsock(void);
+
 /* libc.c: for the kernel's undefined symbols; see there. */
 LKL_KERNEL_ABI void *lkl_nt_sysv_memcpy(void *dest, const void *src, size_t n);
 LKL_KERNEL_ABI void *lkl_nt_sysv_memmove(void *dest, const void *src, size_t n);

@@ -71,11 +71,17 @@ struct lkl_netdev {
 	void *dev;
 };
 
+#ifdef _WIN32
+/* A host errno as a negative LKL errno: nt/udp-host.c (mingw-w64's differ). */
+int lkl_nt_netdev_err(int host_errno);
+#define lkl_netdev_err(e)	lkl_nt_netdev_err(e)
+#else
 /* Convert a host errno to a negative LKL errno (the same numbers on Linux). */
 static inline int lkl_netdev_err(int host_errno)
 {
 	return -host_errno;
 }
+#endif
 
 /**
  * netdev_udp_check() - check the addresses of a udp backend

@@ -22,13 +22,9 @@
  */
 #include <endian.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/random.h>
 
 #include <lkl.h>
 #include <lkl/linux/virtio_ids.h>
@@ -37,7 +33,7 @@
 #include "virtio/netdev.h"
 #include "api/sysfs.h"
 #include "virtio/virtio.h"
-#include "posix/host_io.h"
+#include "virtio/vnet-host.h"
 
 #define VNET_RXQ		0
 #define VNET_TXQ		1
@@ -83,8 +79,8 @@ struct vnet_chain {
  * @dev: the virtio-mmio device
  * @nd: its backend
  * @config: the configuration space (the MAC address)
- * @kick: a pipe; a byte in it wakes @rx_thread (the driver added
- *	receive buffers, or the device is going away)
+ * @kick: wakes @rx_thread (the driver added receive buffers, or the
+ *	device is going away)
  * @rx_thread: the receive thread
  * @stop: @rx_thread must end
  * @mrg: the driver accepted mergeable receive buffers
@@ -104,7 +100,7 @@ struct vnet_dev {
 	struct lkl_virtio_dev dev;
 	struct lkl_netdev *nd;
 	struct lkl_virtio_net_config config;
-	int kick[2];
+	struct vnet_host_kick kick;
 	lkl_thread_t rx_thread;
 	bool stop;
 	bool mrg;
@@ -390,14 +386,6 @@ static void vnet_read_features(struct vnet_dev *vd)
 			     1ULL << LKL_VIRTIO_NET_F_GUEST_TSO6);
 }
 
-/* Is @fd readable now? */
-static bool vnet_readable(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	return lkl_host_io.poll(&p, 1, 0) > 0;
-}
-
 /* Receive the frames that are there, then interrupt the driver once. */
 static enum vnet_rx vnet_rx_batch(struct vnet_dev *vd)
 {
@@ -408,7 +396,7 @@ static enum vnet_rx vnet_rx_batch(struct vnet_dev *vd)
 		return VNET_RX_STARVED;
 	vnet_read_features(vd);
 	for (n = 0; n < VNET_RX_BATCH; n++) {
-		if (n && !vd->nd->rx_nonblock && !vnet_readable(vd->nd->rx_fd))
+		if (n && !vd->nd->rx_nonblock && !vnet_host_readable(vd->nd->rx_fd))
 			break;
 		ret = vnet_rx_one(vd);
 		if (ret != VNET_RX_FRAME)
@@ -419,31 +407,23 @@ static enum vnet_rx vnet_rx_batch(struct vnet_dev *vd)
 	return ret;
 }
 
-static void vnet_rx_thread(void *arg)
+static __attribute__((__noinline__)) void vnet_rx_loop(void *arg)
 {
 	struct vnet_dev *vd = arg;
-	struct pollfd p[2];
 	bool starved = true, dead = false;
-	char buf[64];
+	int ev;
 
-	p[0].fd = vd->kick[0];
-	p[0].events = POLLIN;
-	p[1].fd = vd->nd->rx_fd;
-	p[1].events = POLLIN;
 	for (;;) {
-		p[0].revents = 0;
-		p[1].revents = 0;
-		if (lkl_host_io.poll(p, starved || dead ? 1 : 2, -1) < 0)
+		ev = vnet_host_wait(&vd->kick,
+				    starved || dead ? -1 : vd->nd->rx_fd);
+		if (ev < 0)
 			continue;
-		if (p[0].revents) {
-			while (lkl_host_io.read(vd->kick[0], buf,
-						sizeof(buf)) > 0)
-				;
+		if (ev & VNET_HOST_KICKED) {
 			if (__atomic_load_n(&vd->stop, __ATOMIC_ACQUIRE))
 				break;
 			starved = false;
 		}
-		if (starved || dead || !p[1].revents)
+		if (starved || dead || !(ev & VNET_HOST_READABLE))
 			continue;
 		switch (vnet_rx_batch(vd)) {
 		case VNET_RX_STARVED:
@@ -458,21 +438,22 @@ static void vnet_rx_thread(void *arg)
 	}
 }
 
-static void vnet_kick(struct vnet_dev *vd)
+/*
+ * The thread function has the kernel's calling convention, which the
+ * host's thread_create() calls with. It only calls vnet_rx_loop(), never
+ * inlined: mingw-w64's gcc 12 fails with an internal error ("in
+ * choose_baseaddr") on a System V function as large as the loop.
+ */
+static LKL_KERNEL_ABI void vnet_rx_thread(void *arg)
 {
-	char c = 0;
-	ssize_t ret;
-
-	/* A full pipe has a wakeup pending already. */
-	ret = lkl_host_io.write(vd->kick[1], &c, 1);
-	(void)ret;
+	vnet_rx_loop(arg);
 }
 
 static bool vnet_notify(struct lkl_virtio_dev *dev, int q)
 {
 	if (q != VNET_RXQ)
 		return false;
-	vnet_kick(to_vnet(dev));
+	vnet_host_kick(&to_vnet(dev)->kick);
 	return true;
 }
 
@@ -569,14 +550,13 @@ static long vnet_lookup(const char *root, void *arg)
 static void vnet_stop_rx(struct vnet_dev *vd)
 {
 	__atomic_store_n(&vd->stop, true, __ATOMIC_RELEASE);
-	vnet_kick(vd);
+	vnet_host_kick(&vd->kick);
 	lkl_ops->thread_join(vd->rx_thread);
 }
 
 static void vnet_free(struct vnet_dev *vd)
 {
-	lkl_host_io.close(vd->kick[0]);
-	lkl_host_io.close(vd->kick[1]);
+	vnet_host_kick_close(&vd->kick);
 	free(vd);
 }
 
@@ -604,7 +584,7 @@ int lkl_netdev_add(struct lkl_netdev *nd, const struct lkl_netdev_args *args)
 	vd = calloc(1, sizeof(*vd));
 	if (!vd)
 		return -LKL_ENOMEM;
-	if (lkl_host_io.pipe2(vd->kick, O_NONBLOCK | O_CLOEXEC)) {
+	if (vnet_host_kick_open(&vd->kick)) {
 		free(vd);
 		return -LKL_ENOMEM;
 	}
@@ -612,8 +592,7 @@ int lkl_netdev_add(struct lkl_netdev *nd, const struct lkl_netdev_args *args)
 	if (args && memcmp(args->mac, zero, sizeof(zero))) {
 		memcpy(vd->config.mac, args->mac, sizeof(vd->config.mac));
 	} else {
-		if (getrandom(vd->config.mac, sizeof(vd->config.mac), 0) !=
-		    sizeof(vd->config.mac))
+		if (!vnet_host_random(vd->config.mac, sizeof(vd->config.mac)))
 			memcpy(vd->config.mac, "\x02\x4c\x4b\x4c\x00\x01", 6);
 		/* Locally administered, unicast. */
 		vd->config.mac[0] = (vd->config.mac[0] | 0x02) & ~0x01;
