@@ -165,8 +165,10 @@ void lkl_wait_for_task(struct task_struct *task)
  * application tasks are outside the kernel (lkl_halt_calls() saw to it)
  * and cannot come back in, since the CPU is shut down: only their
  * semaphores are freed, which the host gave and nothing else would free,
- * since the task structs go with the memory pool. The caller's own task
- * keeps its semaphore until the end of the halt.
+ * since the task structs go with the memory pool. Only a parked task's:
+ * a thread that woke its task to enter waits on the semaphore until the
+ * task runs, and the task is no longer parked then. The caller's own
+ * task keeps its semaphore until the end of the halt.
  */
 void lkl_threads_halt(void)
 {
@@ -181,9 +183,11 @@ void lkl_threads_halt(void)
 		if (t == current)
 			continue;
 		if (ts->flags & LKL_THREAD_HOST) {
-			if (ts->wait.sem)
+			if (ts->wait.sem &&
+			    READ_ONCE(t->__state) == TASK_PARKED) {
 				lkl_ops->sem_free(ts->wait.sem);
-			ts->wait.sem = NULL;
+				ts->wait.sem = NULL;
+			}
 			continue;
 		}
 		if (!ts->host_thread || t->exit_state ||
