@@ -12,6 +12,8 @@
 #   make SANITIZE=address,undefined test  the same with the host side (tools
 #                   and tests, not lkl.o) built with ASan and UBSan, into
 #                   build/tools-san (Documentation/virt/lkl/reliability.rst)
+#   make test TESTS="hijack-fork net-%"  only those test programs (by
+#                   their built names, make's % patterns), also with SANITIZE
 #   make check      checkpatch --strict and sparse on the overlay
 #   make htmldocs   the kernel's htmldocs for Documentation/virt, into
 #                   build/docs; fails on any warning from LKL's pages
@@ -146,7 +148,7 @@ test-deps:
 test: test-deps tests kunit-build nt unikernel
 	@$(if $(SANITIZE),$(TOP)/scripts/lkl-sanitize.sh run "$(SANITIZE)") \
 		$(TOP)/scripts/lkl-run-tests.sh $(KSRC) $(TOBJ)/tests LKL_TOOLS=$(TOBJ) \
-		LKL_KOBJ=$(KOBJ) $(SAN_VARS)
+		LKL_KOBJ=$(KOBJ) $(SAN_VARS) $(if $(TESTS),TESTS="$(TESTS)")
 
 # The Windows build, in build/nt, from the same lkl.o and headers.
 nt: kernel headers

@@ -46,9 +46,11 @@ run)
 	# that library intercepts nothing, so the check is moot.
 	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:check_initialization_order=1
 	ASAN_OPTIONS+=:strict_string_checks=1:verify_asan_link_order=0
+	# Both only for the programs from Debian that the hijack tests run.
+	here=$(dirname "$(readlink -f "$0")")
+	ASAN_OPTIONS+=:suppressions=$here/lkl-asan.supp
 	export ASAN_OPTIONS
-	# Only for the programs from Debian that the hijack tests run.
-	LSAN_OPTIONS=suppressions=$(dirname "$(readlink -f "$0")")/lkl-lsan.supp
+	LSAN_OPTIONS=suppressions=$here/lkl-lsan.supp
 	export LSAN_OPTIONS
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 	start=$(date +%s)

@@ -223,6 +223,13 @@ TEST_F_TIMEOUT(prog, curl_fetches_100mib_from_native_nginx, 120)
 
 	if (missing((const char * const []){ "nginx", "curl", "sha256sum", NULL }))
 		SKIP(return, "needs nginx, curl, sha256sum");
+	/*
+	 * Debian's curl hangs in setlocale(), on glibc's locale lock, when
+	 * the ASan runtime is preloaded into it, as lkl-hijack.sh does in
+	 * that build: it hangs the same without liblkl-hijack.so.
+	 */
+	if (test_sanitizers() && strstr(test_sanitizers(), "address"))
+		SKIP(return, "known: curl hangs in setlocale() with the ASan runtime preloaded");
 	snprintf(cmd, sizeof(cmd),
 		 "daemon off;\nmaster_process off;\npid %1$s/nginx.pid;\n"
 		 "error_log stderr notice;\nevents { worker_connections 64; }\n"
@@ -304,9 +311,16 @@ TEST_F_TIMEOUT(prog, nginx_serves_native_curl_and_wrk, 90)
 				  self->dir, self->peer_ns, LKL_IP)) {
 		TH_LOG("%s", self->out);
 	}
+	/*
+	 * Under the sanitizers nginx runs several times slower, and on a
+	 * shared machine a few connections can wait in its accept queue for
+	 * longer than wrk's 2 s timeout: give them 10 s there. Any other
+	 * socket error still fails.
+	 */
 	EXPECT_EQ(0, test_run_out(self->out, HJ_OUT_LEN,
-				  "ip netns exec %s wrk -t 2 -c 100 -d 10s http://%s:8080/small",
-				  self->peer_ns, LKL_IP));
+				  "ip netns exec %s wrk -t 2 -c 100 -d 10s%s http://%s:8080/small",
+				  self->peer_ns, test_sanitizers() ? " --timeout 10s" : "",
+				  LKL_IP));
 	TH_LOG("wrk: %s", (p = strstr(self->out, "Requests/sec")) ? p : self->out);
 	EXPECT_EQ(NULL, strstr(self->out, "Socket errors")) {
 		TH_LOG("%s", self->out);

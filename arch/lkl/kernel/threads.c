@@ -161,8 +161,14 @@ void lkl_wait_for_task(struct task_struct *task)
  *
  * Called at halt with the CPU held, after lkl_cpu_shutdown().
  * Each thread waits for the CPU; it wakes up, sees the CPU shut down and
- * exits without touching kernel memory. Tasks of application threads
- * are left alone: those threads are outside.
+ * exits without touching kernel memory. The threads of the other
+ * application tasks are outside the kernel (lkl_halt_calls() saw to it)
+ * and cannot come back in, since the CPU is shut down: only their
+ * semaphores are freed, which the host gave and nothing else would free,
+ * since the task structs go with the memory pool. Only a parked task's:
+ * a thread that woke its task to enter waits on the semaphore until the
+ * task runs, and the task is no longer parked then. The caller's own
+ * task keeps its semaphore until the end of the halt.
  */
 void lkl_threads_halt(void)
 {
@@ -174,7 +180,17 @@ void lkl_threads_halt(void)
 	for_each_process_thread(g, t) {
 		struct thread_struct *ts = &t->thread;
 
-		if (t == current || !ts->host_thread || t->exit_state ||
+		if (t == current)
+			continue;
+		if (ts->flags & LKL_THREAD_HOST) {
+			if (ts->wait.sem &&
+			    READ_ONCE(t->__state) == TASK_PARKED) {
+				lkl_ops->sem_free(ts->wait.sem);
+				ts->wait.sem = NULL;
+			}
+			continue;
+		}
+		if (!ts->host_thread || t->exit_state ||
 		    READ_ONCE(t->__state) == TASK_DEAD)
 			continue;
 		lkl_ops->sem_up(ts->wait.sem);

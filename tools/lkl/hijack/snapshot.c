@@ -22,8 +22,8 @@
  * the file's data) with MADV_DONTNEED instead of reading them.
  */
 #include <link.h>
+#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -102,9 +102,70 @@ static int hijack_snap_find(struct dl_phdr_info *info, size_t size,
 	return 1;
 }
 
-static int hijack_snap_is_zero(const char *p, size_t len)
+/*
+ * The segments are read and written as raw memory, padding included.
+ * Built with AddressSanitizer, the padding holds the red zones around
+ * each global variable, which ASan would report as overflows: the two
+ * functions that touch the segments are not instrumented, and they use
+ * no mem*() call of the C library, which ASan intercepts and checks. The
+ * red zones' shadow is not changed, so the rest of the library stays
+ * checked. They work a word at a time where both sides are aligned.
+ */
+#define HIJACK_SNAP_RAW __attribute__((no_sanitize_address))
+
+typedef unsigned long __attribute__((may_alias)) hijack_snap_word;
+#define HIJACK_SNAP_WORD sizeof(hijack_snap_word)
+
+static int hijack_snap_aligned(const char *a, const char *b)
 {
-	return !len || (!p[0] && !memcmp(p, p + 1, len - 1));
+	return !((uintptr_t)a % HIJACK_SNAP_WORD) &&
+	       !((uintptr_t)b % HIJACK_SNAP_WORD);
+}
+
+static HIJACK_SNAP_RAW int hijack_snap_is_zero(const char *p, size_t len)
+{
+	for (; len && !hijack_snap_aligned(p, p); p++, len--)
+		if (*p)
+			return 0;
+	for (; len >= HIJACK_SNAP_WORD; p += HIJACK_SNAP_WORD, len -= HIJACK_SNAP_WORD)
+		if (*(const hijack_snap_word *)p)
+			return 0;
+	for (; len; p++, len--)
+		if (*p)
+			return 0;
+	return 1;
+}
+
+/*
+ * Give [@dst, @dst + @len) the bytes at @src, or zeroes if @src is NULL,
+ * writing only what differs: a page that already holds them is not
+ * copied on write.
+ */
+static HIJACK_SNAP_RAW void hijack_snap_set(char *dst, const char *src,
+					    size_t len)
+{
+	static const hijack_snap_word zero;
+	size_t step;
+
+	while (len) {
+		if (len >= HIJACK_SNAP_WORD && hijack_snap_aligned(dst, src ? src : dst)) {
+			const hijack_snap_word *w = src ? (const void *)src : &zero;
+
+			if (*(hijack_snap_word *)dst != *w)
+				*(hijack_snap_word *)dst = *w;
+			step = HIJACK_SNAP_WORD;
+		} else {
+			char c = src ? *src : 0;
+
+			if (*dst != c)
+				*dst = c;
+			step = 1;
+		}
+		dst += step;
+		len -= step;
+		if (src)
+			src += step;
+	}
 }
 
 /* The bytes of page @i of @seg: [*lo, *hi), from the page at *pb. */
@@ -172,7 +233,7 @@ int hijack_snapshot_take(void)
 			if (hijack_snap_is_zero(lo, hi - lo))
 				continue;
 			seg->page[i] = s.buf + used++ * s.pgsz;
-			memcpy(seg->page[i] + (lo - pb), lo, hi - lo);
+			hijack_snap_set(seg->page[i] + (lo - pb), lo, hi - lo);
 		}
 	}
 	hijack_snap = s;
@@ -205,12 +266,7 @@ static void hijack_snap_fix(char *a, char *b, const char *want,
 	}
 	if (a >= b)
 		return;
-	if (want) {
-		if (memcmp(a, want, b - a))
-			memcpy(a, want, b - a);
-	} else if (!hijack_snap_is_zero(a, b - a)) {
-		memset(a, 0, b - a);
-	}
+	hijack_snap_set(a, want, b - a);
 }
 
 static int hijack_snap_in_keep(const char *a, const char *b,
