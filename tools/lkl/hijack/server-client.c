@@ -412,9 +412,15 @@ int hijack_server_start(void)
 	const char *v;
 	int fd;
 
-	hijack_srv_path = getenv("LKL_HIJACK_SERVER");
-	if (!hijack_srv_path || !*hijack_srv_path)
+	v = getenv("LKL_HIJACK_SERVER");
+	if (!v || !*v)
 		return 0;
+	/* A copy: programs such as nginx write over their environment. */
+	hijack_srv_path = strdup(v);
+	if (!hijack_srv_path) {
+		fprintf(stderr, "lkl-hijack: out of memory\n");
+		exit(1);
+	}
 	v = getenv("LKL_HIJACK_DEBUG");
 	if (v && *v)
 		hijack_debug_level = hijack_parse_int("LKL_HIJACK_DEBUG", v, 0,
