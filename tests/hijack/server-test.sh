@@ -6,6 +6,8 @@
 # - a Python ForkingTCPServer and a client, two processes on one kernel;
 # - a shell whose programs share one stack: an address that one "ip"
 #   adds, a later "ip" shows;
+# - nginx in its default mode, a master and two workers, serving curl
+#   and wrk;
 # - a client killed with SIGKILL in the middle of a transfer: the
 #   server's host descriptors and LKL descriptors go back to what they
 #   were;
@@ -28,7 +30,7 @@ hijack=$tools/lkl-hijack.sh
 py=/usr/bin/python3
 
 echo "KTAP version 1"
-for prog in "$server" "$hijack" "$py" ip setpriv; do
+for prog in "$server" "$hijack" "$py" ip setpriv nginx curl wrk; do
 	if ! command -v "$prog" >/dev/null; then
 		echo "1..0 # SKIP $prog is missing"
 		exit 4
@@ -310,6 +312,55 @@ EOF
 		kill -0 "$srv_pid"
 }
 
+test_nginx() {
+	local dir=$tmp/nginx rc=0 workers npid
+
+	mkdir -p "$dir/www" "$dir/tmp"
+	echo hello >"$dir/www/index.html"
+	head -c 300000 /dev/urandom >"$dir/www/big"
+	# Workers that became nobody could not connect to root's server.
+	cat >"$dir/nginx.conf" <<EOF
+user root root;
+worker_processes 2;
+daemon off;
+error_log $dir/error.log info;
+pid $dir/nginx.pid;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path $dir/tmp;
+    proxy_temp_path $dir/tmp;
+    fastcgi_temp_path $dir/tmp;
+    uwsgi_temp_path $dir/tmp;
+    scgi_temp_path $dir/tmp;
+    server { listen 127.0.0.1:8085; root $dir/www; }
+}
+EOF
+	run main nginx -c "$dir/nginx.conf" >"$dir/out" 2>&1 &
+	npid=$!
+	for _ in $(seq 100); do
+		[ -s "$dir/nginx.pid" ] && break
+		sleep 0.05
+	done
+	sleep 0.3
+	workers=$(pgrep -c -P "$(cat "$dir/nginx.pid")")
+	echo "# nginx master $(cat "$dir/nginx.pid"), $workers workers"
+	[ "$workers" = 2 ] || rc=1
+	run main curl -sS http://127.0.0.1:8085/ | grep -q hello || rc=1
+	{ run main curl -sS -o "$dir/got" http://127.0.0.1:8085/big &&
+		cmp -s "$dir/got" "$dir/www/big"; } || rc=1
+	run main wrk -t2 -c20 -d2s http://127.0.0.1:8085/ >"$dir/wrk" 2>&1 || rc=1
+	diag "$dir/wrk"
+	grep -q "Socket errors\|Non-2xx" "$dir/wrk" && rc=1
+	grep -q "^ *[1-9][0-9]* requests in" "$dir/wrk" || rc=1
+	echo "# workers that served: $(grep "client 127.0.0.1" "$dir/error.log" |
+		grep -o "\] [0-9]*#" | sort -u | wc -l)"
+	kill "$(cat "$dir/nginx.pid")"
+	wait "$npid"
+	[ "$rc" = 0 ] || diag "$dir/out" "$dir/error.log"
+	return "$rc"
+}
+
 if ! start_server main; then
 	echo "1..0 # SKIP lkl-server does not start"
 	exit 1
@@ -318,6 +369,7 @@ main_pid=$srv_pid
 ktap_add forking_tcp_server test_forking_server
 ktap_add shell_shares_one_stack test_shell
 ktap_add sigkill_leaves_no_descriptors test_sigkill
+ktap_add nginx_two_workers_curl_wrk test_nginx
 ktap_add malformed_requests_rejected test_malformed
 ktap_add no_server_clear_error test_no_server
 ktap_add other_user_refused test_other_user
