@@ -26,6 +26,8 @@
 #   make bench-timer timer wake delay, LKL against the host
 #   make bench-threads 1 to 64 threads making system calls on one kernel,
 #                   LKL against the host, plus a blocking mix (~5 minutes)
+#   make bench-server a null call and a 1-byte TCP round trip through
+#                   lkl-server, against LKL in the process and the host
 #   make bench-bbr  BBR and cubic goodput through a lossy middlebox (root)
 #   make bench-sweep TCP stream both ways, UDP stream and TCP request/response
 #                   at message sizes 64 to 65507, native veth against LKL over
@@ -83,7 +85,7 @@ export CCACHE_BASEDIR := $(TOP)
 .PHONY: all deps source kernel headers tools tests run test test-deps check nt \
 	kunit kunit-build crash \
 	bench-core bench-disk bench-net bench-timer bench-threads bench-bbr \
-	bench-sweep bench-deps bench soak htmldocs docs-deps unikernel \
+	bench-server bench-sweep bench-deps bench soak htmldocs docs-deps unikernel \
 	unikernel-run fuzz \
 	install deb clean distclean series series-check \
 	FORCE
@@ -193,6 +195,9 @@ bench-timer: tests
 
 bench-threads: tests
 	@$(TOBJ)/tests/bench-threads $(BENCH_THREADS_ARGS)
+
+bench-server: tests
+	@$(TOP)/scripts/lkl-bench-server.sh $(TOBJ) $(TOBJ)/tests
 
 bench-bbr: tools
 	@$(TOP)/tests/bench/bench-bbr.sh $(TOBJ) $(BUILD)/bench
