@@ -354,6 +354,10 @@ static void hijack_srv_prepare(void)
 	int fd;
 
 	pthread_mutex_lock(&hijack_srv_lock);
+	hijack_srv_fork_fd = -1;
+	/* The child of a client whose server is gone fails alike. */
+	if (__atomic_load_n(&hijack_srv_dead, __ATOMIC_ACQUIRE))
+		return;
 	fd = hijack_srv_connect(LKL_SRV_FORK, &key);
 	hijack_srv_fork_fd = fd;
 	hijack_srv_fork_key = key;
