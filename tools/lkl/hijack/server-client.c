@@ -80,6 +80,28 @@ static int hijack_srv_write(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/* A header and its data, in one system call when the socket takes both. */
+static int hijack_srv_send(int fd, const void *hdr, size_t hlen,
+			   const void *data, size_t len)
+{
+	struct iovec iov[2] = {
+		{ (void *)hdr, hlen },
+		{ (void *)data, len },
+	};
+	ssize_t n;
+
+	do {
+		n = hijack_host.writev(fd, iov, len ? 2 : 1);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	if ((size_t)n < hlen)
+		return hijack_srv_write(fd, (const char *)hdr + n, hlen - n) ||
+		       hijack_srv_write(fd, data, len);
+	n -= hlen;
+	return hijack_srv_write(fd, (const char *)data + n, len - n);
+}
+
 static int hijack_srv_read(int fd, void *buf, size_t len)
 {
 	char *p = buf;
@@ -279,8 +301,7 @@ static long hijack_srv_call(int fd, long nr, const long *args,
 	req.len = w->len;
 	for (i = 0; i < 6; i++)
 		req.args[i] = args[i];
-	if (hijack_srv_write(fd, &req, sizeof(req)) ||
-	    (w->len && hijack_srv_write(fd, w->data, w->len)) ||
+	if (hijack_srv_send(fd, &req, sizeof(req), w->data, w->len) ||
 	    hijack_srv_read(fd, &rep, sizeof(rep)))
 		return hijack_srv_gone();
 	if (rep.len) {

@@ -129,6 +129,29 @@ static int srv_write(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/* A header and its data, in one system call when the socket takes both. */
+static int srv_send(int fd, const void *hdr, size_t hlen, const void *data,
+		    size_t len)
+{
+	struct iovec iov[2] = {
+		{ (void *)hdr, hlen },
+		{ (void *)data, len },
+	};
+	struct msghdr m = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
+	ssize_t n;
+
+	do {
+		n = sendmsg(fd, &m, MSG_NOSIGNAL);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	if ((size_t)n < hlen)
+		return srv_write(fd, (const char *)hdr + n, hlen - n) ||
+		       srv_write(fd, data, len);
+	n -= hlen;
+	return srv_write(fd, (const char *)data + n, len - n);
+}
+
 /* The LKL descriptor behind the client's number @n, or -1. */
 static int srv_fd_get(struct srv_proc *p, long n)
 {
@@ -482,8 +505,7 @@ static int srv_serve(struct srv_conn *c, struct lkl_srv_req *req,
 		memcpy(out + off, w.reg[i].buf, n);
 		off += n;
 	}
-	if (srv_write(c->fd, &rep, sizeof(rep)) ||
-	    (rep.len && srv_write(c->fd, out, rep.len)))
+	if (srv_send(c->fd, &rep, sizeof(rep), out, rep.len))
 		err = -1;
 	free(out);
 	srv_walk_free(&w);
