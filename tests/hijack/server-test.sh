@@ -8,6 +8,8 @@
 #   adds, a later "ip" shows;
 # - nginx in its default mode, a master and two workers, serving curl
 #   and wrk;
+# - a signal whose handler has no SA_RESTART ends an accept() blocked in
+#   the server;
 # - a client killed with SIGKILL in the middle of a transfer: the
 #   server's host descriptors and LKL descriptors go back to what they
 #   were;
@@ -206,6 +208,28 @@ EOF
 	[ "$after" = "$before" ]
 }
 
+test_signal() {
+	cat >"$tmp/sig.py" <<'EOF'
+import signal, socket, time
+def alarm(*args):
+    raise TimeoutError("alarm")
+signal.signal(signal.SIGALRM, alarm)
+l = socket.socket(); l.bind(("127.0.0.1", 8086)); l.listen()
+signal.alarm(1)
+t = time.time()
+try:
+    l.accept()
+except TimeoutError:
+    print("accept interrupted after %.1f s" % (time.time() - t))
+c = socket.create_connection(("127.0.0.1", 8086)); a, _ = l.accept()
+c.sendall(b"next calls work"); print(a.recv(100).decode())
+EOF
+	run main "$py" "$tmp/sig.py" >"$tmp/sig.out" 2>&1
+	diag "$tmp/sig.out"
+	grep -q "accept interrupted" "$tmp/sig.out" &&
+		grep -q "next calls work" "$tmp/sig.out"
+}
+
 test_no_server() {
 	local rc
 
@@ -288,7 +312,7 @@ MAGIC = 0x534c4b4c
 def conn():
     s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1])
     s.sendall(struct.pack("=IIIIQ", MAGIC, 1, 1, 0, 0))
-    ret, key = struct.unpack("=qQ", s.recv(16))
+    ret, key, conn = struct.unpack("=qQQ", s.recv(24))
     assert ret == 0
     return s
 def req(magic, length, nr, args, data=b""):
@@ -381,6 +405,7 @@ ktap_add forking_tcp_server test_forking_server
 ktap_add shell_shares_one_stack test_shell
 ktap_add sigkill_leaves_no_descriptors test_sigkill
 ktap_add nginx_two_workers_curl_wrk test_nginx
+ktap_add signal_interrupts_blocked_call test_signal
 ktap_add malformed_requests_rejected test_malformed
 ktap_add no_server_clear_error test_no_server
 ktap_add other_user_refused test_other_user

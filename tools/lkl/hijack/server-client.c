@@ -25,8 +25,9 @@ static const char *hijack_srv_path;
 static uint64_t hijack_srv_key;
 static int hijack_srv_dead;
 
-/* This thread's connection, and the fork generation it was made in. */
+/* This thread's connection, its key, and the fork generation it was made in. */
 static __thread int hijack_srv_fd = -1;
+static __thread uint64_t hijack_srv_conn_key;
 static __thread int hijack_srv_gen;
 static int hijack_srv_fork_gen;
 static pthread_key_t hijack_srv_tkey;
@@ -38,7 +39,7 @@ static int hijack_srv_nconns;
 
 /* The connection made for a child just before fork(). */
 static int hijack_srv_fork_fd = -1;
-static uint64_t hijack_srv_fork_key;
+static uint64_t hijack_srv_fork_key, hijack_srv_fork_conn;
 
 /* One buffer of a call, as lkl_srv_describe() walked it. */
 struct hijack_srv_region {
@@ -142,9 +143,11 @@ static void hijack_srv_del(int fd)
 
 /*
  * Connect to the server and say hello: @kind for process @key. Return the
- * connection, with the key of its process in *@key, or a negative errno.
+ * connection, with the key of its process in *@key and its own in
+ * *@conn, or a negative errno.
  */
-static int hijack_srv_connect(enum lkl_srv_kind kind, uint64_t *key)
+static int hijack_srv_connect(enum lkl_srv_kind kind, uint64_t *key,
+			      uint64_t *conn)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct lkl_srv_hello hello = {
@@ -177,7 +180,38 @@ static int hijack_srv_connect(enum lkl_srv_kind kind, uint64_t *key)
 		return (int)rep.ret;
 	}
 	*key = rep.key;
+	if (conn)
+		*conn = rep.conn;
 	return fd;
+}
+
+/*
+ * A signal handler without SA_RESTART ran while this thread waited for
+ * its call: have the server end the call, as an in-process kernel would
+ * (lkl_interrupt_thread()). The call's answer then comes as usual.
+ */
+static void hijack_srv_interrupt(void)
+{
+	uint64_t key = hijack_srv_conn_key;
+	int fd = hijack_srv_connect(LKL_SRV_INTERRUPT, &key, NULL);
+
+	if (fd >= 0)
+		hijack_host.close(fd);
+}
+
+/* Wait for the answer to a call; a signal interrupts the call. */
+static int hijack_srv_wait(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do {
+		n = hijack_host.read(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			hijack_srv_interrupt();
+	} while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return -1;
+	return hijack_srv_read(fd, (char *)buf + n, len - n);
 }
 
 /* The calling thread is gone: close its connection. */
@@ -200,7 +234,7 @@ static int hijack_srv_conn(void)
 
 	if (hijack_srv_fd >= 0 && hijack_srv_gen == hijack_srv_fork_gen)
 		return hijack_srv_fd;
-	fd = hijack_srv_connect(LKL_SRV_THREAD, &key);
+	fd = hijack_srv_connect(LKL_SRV_THREAD, &key, &hijack_srv_conn_key);
 	if (fd < 0)
 		return fd;
 	hijack_srv_add(fd);
@@ -302,7 +336,7 @@ static long hijack_srv_call(int fd, long nr, const long *args,
 	for (i = 0; i < 6; i++)
 		req.args[i] = args[i];
 	if (hijack_srv_send(fd, &req, sizeof(req), w->data, w->len) ||
-	    hijack_srv_read(fd, &rep, sizeof(rep)))
+	    hijack_srv_wait(fd, &rep, sizeof(rep)))
 		return hijack_srv_gone();
 	if (rep.len) {
 		out = malloc(rep.len);
@@ -379,7 +413,7 @@ static void hijack_srv_prepare(void)
 	/* The child of a client whose server is gone fails alike. */
 	if (__atomic_load_n(&hijack_srv_dead, __ATOMIC_ACQUIRE))
 		return;
-	fd = hijack_srv_connect(LKL_SRV_FORK, &key);
+	fd = hijack_srv_connect(LKL_SRV_FORK, &key, &hijack_srv_fork_conn);
 	hijack_srv_fork_fd = fd;
 	hijack_srv_fork_key = key;
 	if (fd < 0)
@@ -408,6 +442,7 @@ static void hijack_srv_child(void)
 	if (hijack_srv_fork_fd >= 0) {
 		hijack_srv_conns[hijack_srv_nconns++] = hijack_srv_fork_fd;
 		hijack_srv_key = hijack_srv_fork_key;
+		hijack_srv_conn_key = hijack_srv_fork_conn;
 		hijack_srv_fd = hijack_srv_fork_fd;
 		hijack_srv_gen = hijack_srv_fork_gen;
 		pthread_setspecific(hijack_srv_tkey,
@@ -454,7 +489,7 @@ int hijack_server_start(void)
 	if (v && *v)
 		hijack_lkl_pipes = hijack_parse_pipe("LKL_HIJACK_PIPE", v);
 
-	fd = hijack_srv_connect(LKL_SRV_NEW, &key);
+	fd = hijack_srv_connect(LKL_SRV_NEW, &key, &hijack_srv_conn_key);
 	if (fd < 0) {
 		fprintf(stderr, "lkl-hijack: cannot connect to the LKL server at %s: %s\n",
 			hijack_srv_path, strerror(-fd));

@@ -25,6 +25,7 @@ enum lkl_srv_kind {
 	LKL_SRV_NEW = 1,	/* the first thread of a new process */
 	LKL_SRV_THREAD,		/* another thread of process @key */
 	LKL_SRV_FORK,		/* a child of process @key, about to fork */
+	LKL_SRV_INTERRUPT,	/* end the call of connection @key */
 };
 
 /**
@@ -33,7 +34,8 @@ enum lkl_srv_kind {
  * @version: LKL_SRV_VERSION
  * @kind: an enum lkl_srv_kind
  * @pad: zero
- * @key: for LKL_SRV_THREAD and LKL_SRV_FORK, the process's key
+ * @key: for LKL_SRV_THREAD and LKL_SRV_FORK, the process's key; for
+ *	LKL_SRV_INTERRUPT, the connection's
  */
 struct lkl_srv_hello {
 	uint32_t magic;
@@ -47,10 +49,12 @@ struct lkl_srv_hello {
  * struct lkl_srv_hello_rep - the answer to a hello
  * @ret: 0, or a negative errno (the server then closes the connection)
  * @key: the key of the connection's process
+ * @conn: the connection's key, for LKL_SRV_INTERRUPT
  */
 struct lkl_srv_hello_rep {
 	int64_t ret;
 	uint64_t key;
+	uint64_t conn;
 };
 
 /**

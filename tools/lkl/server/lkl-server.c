@@ -62,6 +62,7 @@ struct srv_proc {
 
 /* A connection, served by its own thread. */
 struct srv_conn {
+	uint64_t key;
 	int fd;
 	struct srv_proc *proc;
 	lkl_thread_t lkl_thread;
@@ -72,7 +73,7 @@ struct srv_conn {
 static pthread_mutex_t srv_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct srv_proc *srv_procs;
 static struct srv_conn *srv_conns;
-static uint64_t srv_next_key;
+static uint64_t srv_next_key, srv_next_conn;
 static int srv_nprocs, srv_nconns;
 static int srv_epoll = -1;
 static const char *srv_path;
@@ -512,6 +513,23 @@ static int srv_serve(struct srv_conn *c, struct lkl_srv_req *req,
 	return err;
 }
 
+/*
+ * End the call that connection @key waits in, for a client thread whose
+ * signal handler ran: 0, or -ESRCH if there is no such connection.
+ */
+static int srv_interrupt(uint64_t key)
+{
+	struct srv_conn *c;
+
+	pthread_mutex_lock(&srv_lock);
+	for (c = srv_conns; c && c->key != key; c = c->next)
+		;
+	if (c && __atomic_load_n(&c->busy, __ATOMIC_ACQUIRE))
+		lkl_interrupt_thread(c->lkl_thread);
+	pthread_mutex_unlock(&srv_lock);
+	return c ? 0 : -ESRCH;
+}
+
 /* The hello: the connection's process, made, shared or forked. */
 static int srv_hello(struct srv_conn *c)
 {
@@ -539,12 +557,17 @@ static int srv_hello(struct srv_conn *c)
 			srv_proc_put(parent);
 		}
 		break;
+	case LKL_SRV_INTERRUPT:
+		rep.ret = srv_interrupt(h.key);
+		srv_write(c->fd, &rep, sizeof(rep));
+		return -1;
 	default:
 		srv_log("rejected a connection: unknown hello %u", h.kind);
 		return -1;
 	}
 	rep.ret = c->proc ? 0 : -ENOENT;
 	rep.key = c->proc ? c->proc->key : 0;
+	rep.conn = c->key;
 	if (srv_write(c->fd, &rep, sizeof(rep)) || !c->proc)
 		return -1;
 	return 0;
@@ -766,6 +789,7 @@ static void srv_accept(int lfd)
 	}
 	c->fd = fd;
 	pthread_mutex_lock(&srv_lock);
+	c->key = ++srv_next_conn;
 	c->next = srv_conns;
 	srv_conns = c;
 	srv_nconns++;
