@@ -280,11 +280,14 @@ static struct srv_proc *srv_proc_fork(struct srv_proc *parent)
 	if (p->map) {
 		p->nmap = parent->nmap;
 		for (n = 0; n < parent->nmap; n++) {
-			long lfd;
+			long lfd = parent->map[n] - 1, cmd = LKL_F_DUPFD;
 
-			if (!parent->map[n])
+			if (lfd < 0)
 				continue;
-			lfd = lkl_sys_fcntl(parent->map[n] - 1, LKL_F_DUPFD, 0);
+			/* The copy shares the open file, and has the same flags. */
+			if (lkl_sys_fcntl(lfd, LKL_F_GETFD, 0) > 0)
+				cmd = LKL_F_DUPFD_CLOEXEC;
+			lfd = lkl_sys_fcntl(lfd, cmd, 0);
 			if (lfd >= 0)
 				p->map[n] = lfd + 1;
 		}
