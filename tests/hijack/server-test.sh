@@ -49,6 +49,7 @@ pids=()
 cleanup() {
 	local p
 
+	# The servers too: timeout's children outlive a timeout killed by -9.
 	for p in "${pids[@]}"; do
 		kill -9 "$p" 2>/dev/null
 	done
@@ -75,6 +76,7 @@ start_server() {
 	for _ in $(seq 100); do
 		if grep -q "listening on" "$tmp/$1.log"; then
 			srv_pid=$(pgrep -P "$!")
+			pids+=("$srv_pid")
 			return 0
 		fi
 		sleep 0.05
