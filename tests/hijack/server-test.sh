@@ -59,7 +59,7 @@ cleanup() {
 trap cleanup EXIT
 
 # start_server NAME [USER]: a server on $tmp/NAME/sock, log $tmp/NAME.log;
-# its pid (under timeout's) in $srv_pid.
+# its pid in $srv_pid, and that of the timeout that runs it in $srv_job.
 start_server() {
 	local dir=$tmp/$1
 
@@ -72,10 +72,11 @@ start_server() {
 	else
 		timeout 120 "$server" -v "$dir/sock" >"$tmp/$1.log" 2>&1 &
 	fi
-	pids+=("$!")
+	srv_job=$!
+	pids+=("$srv_job")
 	for _ in $(seq 100); do
 		if grep -q "listening on" "$tmp/$1.log"; then
-			srv_pid=$(pgrep -P "$!")
+			srv_pid=$(pgrep -P "$srv_job")
 			pids+=("$srv_pid")
 			return 0
 		fi
@@ -270,7 +271,7 @@ EOF
 	done
 	sleep 0.2
 	kill -9 "$srv_pid"
-	{ wait "${pids[-1]}"; } 2>/dev/null
+	{ wait "$srv_job"; } 2>/dev/null
 	wait "$cpid"
 	rc=$?
 	diag "$tmp/gone.out"
