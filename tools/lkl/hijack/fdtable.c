@@ -21,11 +21,22 @@ static int hijack_null_fd = -1;
  */
 void hijack_fd_table_init(void)
 {
-	hijack_null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (hijack_null_fd < 0) {
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
 		perror("lkl-hijack: /dev/null");
 		exit(1);
 	}
+	/*
+	 * Out of the way of the low numbers a program picks itself: a
+	 * shell's "exec 3<>/dev/tcp/..." would otherwise put a placeholder
+	 * where this descriptor is.
+	 */
+	hijack_null_fd = hijack_host.fcntl(fd, F_DUPFD_CLOEXEC, 100);
+	if (hijack_null_fd < 0)
+		hijack_null_fd = fd;
+	else
+		hijack_host.close(fd);
 }
 
 /**

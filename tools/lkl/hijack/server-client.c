@@ -7,6 +7,7 @@
  * gets the child a copy of the parent's descriptor table in the server.
  * See Documentation/virt/lkl/server.rst.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@
 #include "server-proto.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* The lowest number of a connection to the server. */
+#define HIJACK_SRV_MIN_FD	100
 
 int hijack_server_mode;
 static const char *hijack_srv_path;
@@ -165,6 +168,15 @@ static int hijack_srv_connect(enum lkl_srv_kind kind, uint64_t *key,
 	fd = hijack_host.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
+	/*
+	 * Out of the way of the low numbers a program picks itself, as in
+	 * a shell's "exec 3<>...", which would close the connection.
+	 */
+	err = hijack_host.fcntl(fd, F_DUPFD_CLOEXEC, HIJACK_SRV_MIN_FD);
+	if (err >= 0) {
+		hijack_host.close(fd);
+		fd = err;
+	}
 	if (hijack_host.connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		err = -errno;
 		hijack_host.close(fd);
