@@ -249,6 +249,7 @@ void hijack_show_counters(void);
 extern int hijack_server_mode;
 int hijack_server_start(void);
 long hijack_server_syscall(long nr, long *params);
+void hijack_server_fd_tag(int fd, int lkl_fd);
 /* lkl_syscall() of lkl.o, and the proxy that replaces it (ld --wrap). */
 long __real_lkl_syscall(long no, long *params);
 long __wrap_lkl_syscall(long no, long *params);

@@ -157,7 +157,6 @@ static int hijack_srv_connect(enum lkl_srv_kind kind, uint64_t *key,
 		.magic = LKL_SRV_MAGIC,
 		.version = LKL_SRV_VERSION,
 		.kind = kind,
-		.key = *key,
 	};
 	struct lkl_srv_hello_rep rep;
 	int fd, err;
@@ -177,6 +176,8 @@ static int hijack_srv_connect(enum lkl_srv_kind kind, uint64_t *key,
 		hijack_host.close(fd);
 		fd = err;
 	}
+	/* A table's first connection: the server notes its number. */
+	hello.key = kind == LKL_SRV_NEW ? (uint64_t)fd : *key;
 	if (hijack_host.connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		err = -errno;
 		hijack_host.close(fd);
@@ -375,6 +376,66 @@ static long hijack_srv_call(int fd, long nr, const long *args,
 	return ret;
 }
 
+/*
+ * A request of the protocol itself (LKL_SRV_OP_*) on connection @fd: its
+ * answer, with the data that follows in *@out (freed by the caller).
+ */
+static long hijack_srv_op(int fd, long op, long a0, long a1, char **out,
+			  size_t *len)
+{
+	struct lkl_srv_req req = { .magic = LKL_SRV_MAGIC, .nr = op };
+	struct lkl_srv_rep rep;
+	char *data = NULL;
+
+	req.args[0] = a0;
+	req.args[1] = a1;
+	if (hijack_srv_send(fd, &req, sizeof(req), NULL, 0) ||
+	    hijack_srv_read(fd, &rep, sizeof(rep)))
+		return -LKL_EIO;
+	if (rep.len) {
+		data = malloc(rep.len);
+		if (!data || hijack_srv_read(fd, data, rep.len)) {
+			free(data);
+			return -LKL_EIO;
+		}
+	}
+	if (out) {
+		*out = data;
+		*len = rep.len;
+	} else {
+		free(data);
+	}
+	return rep.ret;
+}
+
+/**
+ * hijack_server_fd_tag() - keep a placeholder across exec as LKL would
+ * @fd: the host placeholder number
+ * @lkl_fd: the LKL descriptor (the number in the server's table) behind it
+ *
+ * Tells the server which placeholder stands for @lkl_fd, so that a program
+ * exec'd later finds it again, and makes the placeholder close-on-exec
+ * exactly when the LKL descriptor is. Does nothing outside server mode:
+ * there LKL descriptors do not survive exec.
+ */
+void hijack_server_fd_tag(int fd, int lkl_fd)
+{
+	long ret;
+	int cfd;
+
+	if (!hijack_server_mode ||
+	    __atomic_load_n(&hijack_srv_dead, __ATOMIC_ACQUIRE))
+		return;
+	cfd = hijack_srv_conn();
+	if (cfd < 0)
+		return;
+	ret = hijack_srv_op(cfd, LKL_SRV_OP_TAG, lkl_fd, fd, NULL, NULL);
+	if (ret == -LKL_EIO)
+		hijack_srv_gone();
+	else if (ret == 0)
+		hijack_host.fcntl(fd, F_SETFD, 0);
+}
+
 /**
  * hijack_server_syscall() - make an LKL call in the server
  * @nr: the system call number
@@ -452,6 +513,10 @@ static void hijack_srv_child(void)
 	hijack_srv_fork_gen++;
 	hijack_srv_fd = -1;
 	if (hijack_srv_fork_fd >= 0) {
+		/* The child's table outlives exec with this connection. */
+		hijack_host.fcntl(hijack_srv_fork_fd, F_SETFD, 0);
+		hijack_srv_op(hijack_srv_fork_fd, LKL_SRV_OP_PID, getpid(),
+			      hijack_srv_fork_fd, NULL, NULL);
 		hijack_srv_conns[hijack_srv_nconns++] = hijack_srv_fork_fd;
 		hijack_srv_key = hijack_srv_fork_key;
 		hijack_srv_conn_key = hijack_srv_fork_conn;
@@ -464,6 +529,60 @@ static void hijack_srv_child(void)
 	}
 	hijack_srv_fork_fd = -1;
 	pthread_mutex_init(&hijack_srv_lock, NULL);
+}
+
+/* Is @fd a connection to the server? */
+static int hijack_srv_is_conn(int fd)
+{
+	struct sockaddr_un sa;
+	socklen_t len = sizeof(sa);
+	int flags = hijack_host.fcntl(fd, F_GETFD, 0);
+
+	if (flags < 0 || (flags & FD_CLOEXEC))
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	if (hijack_host.getpeername(fd, (struct sockaddr *)&sa, &len) ||
+	    sa.sun_family != AF_UNIX ||
+	    len <= offsetof(struct sockaddr_un, sun_path))
+		return 0;
+	return !strncmp(sa.sun_path, hijack_srv_path, sizeof(sa.sun_path));
+}
+
+/*
+ * The rest of the answer to LKL_SRV_NEW on @fd: if this program was
+ * exec'd by a client, the server has given it the table of that process
+ * (this pid), without its close-on-exec descriptors: map the placeholders
+ * that stand for the others. Return @fd, or -ECONNRESET.
+ */
+static int hijack_srv_exec(int fd)
+{
+	struct lkl_srv_exec_rep er;
+	int32_t pair[2];
+	int n;
+
+	if (hijack_srv_read(fd, &er, sizeof(er)))
+		goto bad;
+	if (er.anchor < 0)
+		return fd;
+	for (n = 0; n < er.count; n++) {
+		if (hijack_srv_read(fd, pair, sizeof(pair)))
+			goto bad;
+		if (pair[1] >= 0 && pair[1] < HIJACK_MAX_FDS &&
+		    hijack_host.fcntl(pair[1], F_GETFD, 0) >= 0 &&
+		    !hijack_fd_map[pair[1]])
+			hijack_fd_map[pair[1]] = pair[0] + 1;
+		else	/* its placeholder is gone */
+			hijack_srv_op(fd, __lkl__NR_close, pair[0], 0, NULL,
+				      NULL);
+	}
+	/* The connection that kept the table: this one takes over. */
+	if (er.anchor != fd && hijack_srv_is_conn(er.anchor))
+		hijack_host.close(er.anchor);
+	hijack_log(1, "exec: %d LKL descriptors kept", er.count);
+	return fd;
+bad:
+	hijack_host.close(fd);
+	return -ECONNRESET;
 }
 
 /**
@@ -502,6 +621,11 @@ int hijack_server_start(void)
 		hijack_lkl_pipes = hijack_parse_pipe("LKL_HIJACK_PIPE", v);
 
 	fd = hijack_srv_connect(LKL_SRV_NEW, &key, &hijack_srv_conn_key);
+	if (fd >= 0)
+		fd = hijack_srv_exec(fd);
+	/* The table outlives exec with this connection; threads' do not. */
+	if (fd >= 0)
+		hijack_host.fcntl(fd, F_SETFD, 0);
 	if (fd < 0) {
 		fprintf(stderr, "lkl-hijack: cannot connect to the LKL server at %s: %s\n",
 			hijack_srv_path, strerror(-fd));

@@ -22,10 +22,35 @@
 
 /* What a new connection is for. */
 enum lkl_srv_kind {
-	LKL_SRV_NEW = 1,	/* the first thread of a new process */
+	LKL_SRV_NEW = 1,	/* a program's first thread: see server.rst */
 	LKL_SRV_THREAD,		/* another thread of process @key */
 	LKL_SRV_FORK,		/* a child of process @key, about to fork */
 	LKL_SRV_INTERRUPT,	/* end the call of connection @key */
+};
+
+/*
+ * Requests of the protocol itself, not system calls (struct lkl_srv_req
+ * @nr), for exec (see server.rst):
+ * TAG: @args[0] is a number of the client's table, @args[1] the host
+ *	placeholder number that stands for it; answers 1 if the descriptor is
+ *	close-on-exec, else 0.
+ * PID: a forked child's first request: @args[0] is its pid, @args[1] the
+ *	number of this connection in it, which stays open across exec.
+ */
+#define LKL_SRV_OP_TAG		(-1)
+#define LKL_SRV_OP_PID		(-2)
+
+/**
+ * struct lkl_srv_exec_rep - after the hello answer of an LKL_SRV_NEW
+ * @anchor: the number, in the client, of the connection that kept the
+ *	table across exec (the client closes it: the new one takes over),
+ *	or -1 for a new table
+ * @count: how many pairs of int32 (table number, placeholder number)
+ *	follow: the descriptors kept
+ */
+struct lkl_srv_exec_rep {
+	int32_t anchor;
+	int32_t count;
 };
 
 /**
@@ -35,7 +60,8 @@ enum lkl_srv_kind {
  * @kind: an enum lkl_srv_kind
  * @pad: zero
  * @key: for LKL_SRV_THREAD and LKL_SRV_FORK, the process's key; for
- *	LKL_SRV_INTERRUPT, the connection's
+ *	LKL_SRV_INTERRUPT, the connection's; for LKL_SRV_NEW, the
+ *	connection's number in the client (it stays open across exec)
  */
 struct lkl_srv_hello {
 	uint32_t magic;

@@ -48,14 +48,20 @@ int hijack_lkl_pipes;
 
 /*
  * A client process: @map[n] is the LKL descriptor (plus one) behind the
- * number n that the client uses. @lock guards @map and @nmap; @refs (the
+ * number n that the client uses, and @tag[n] the host placeholder number
+ * that stands for it in the client (plus one; 0 for none), kept for exec.
+ * @pid is the client's pid, and @anchor the number, in it, of the
+ * connection that stays open across exec. @lock guards @map, @tag and @nmap; @refs (the
  * connections) is guarded by srv_lock.
  */
 struct srv_proc {
 	uint64_t key;
 	int refs;
+	pid_t pid;
+	int anchor;
 	pthread_mutex_t lock;
 	int *map;
+	int *tag;
 	int nmap;
 	struct srv_proc *next;
 };
@@ -66,6 +72,7 @@ struct srv_conn {
 	int fd;
 	struct srv_proc *proc;
 	lkl_thread_t lkl_thread;
+	pid_t pid;
 	int busy;
 	struct srv_conn *next;
 };
@@ -174,6 +181,7 @@ static int srv_fd_take(struct srv_proc *p, long n)
 	if (n >= 0 && n < p->nmap) {
 		v = p->map[n];
 		p->map[n] = 0;
+		p->tag[n] = 0;
 	}
 	pthread_mutex_unlock(&p->lock);
 	return v - 1;
@@ -182,7 +190,7 @@ static int srv_fd_take(struct srv_proc *p, long n)
 /* Give the LKL descriptor @lfd the lowest free number: it, or -EMFILE. */
 static long srv_fd_add(struct srv_proc *p, long lfd)
 {
-	int n, *map;
+	int n, *map, *tag;
 
 	pthread_mutex_lock(&p->lock);
 	for (n = 0; n < p->nmap && p->map[n]; n++)
@@ -190,18 +198,25 @@ static long srv_fd_add(struct srv_proc *p, long lfd)
 	if (n == p->nmap) {
 		int size = p->nmap ? 2 * p->nmap : 64;
 
-		map = size <= SRV_MAX_FDS ?
-		      realloc(p->map, size * sizeof(*map)) : NULL;
+		map = NULL;
+		tag = size <= SRV_MAX_FDS ?
+		      realloc(p->tag, size * sizeof(*tag)) : NULL;
+		if (tag) {
+			p->tag = tag;
+			map = realloc(p->map, size * sizeof(*map));
+		}
 		if (!map) {
 			pthread_mutex_unlock(&p->lock);
 			lkl_sys_close(lfd);
 			return -LKL_EMFILE;
 		}
 		memset(map + p->nmap, 0, (size - p->nmap) * sizeof(*map));
+		memset(tag + p->nmap, 0, (size - p->nmap) * sizeof(*tag));
 		p->map = map;
 		p->nmap = size;
 	}
 	p->map[n] = lfd + 1;
+	p->tag[n] = 0;
 	pthread_mutex_unlock(&p->lock);
 	return n;
 }
@@ -264,6 +279,7 @@ static void srv_proc_put(struct srv_proc *p)
 			(unsigned long long)p->key, closed);
 	pthread_mutex_destroy(&p->lock);
 	free(p->map);
+	free(p->tag);
 	free(p);
 }
 
@@ -277,7 +293,8 @@ static struct srv_proc *srv_proc_fork(struct srv_proc *parent)
 		return NULL;
 	pthread_mutex_lock(&parent->lock);
 	p->map = calloc(parent->nmap ? parent->nmap : 1, sizeof(*p->map));
-	if (p->map) {
+	p->tag = calloc(parent->nmap ? parent->nmap : 1, sizeof(*p->tag));
+	if (p->map && p->tag) {
 		p->nmap = parent->nmap;
 		for (n = 0; n < parent->nmap; n++) {
 			long lfd = parent->map[n] - 1, cmd = LKL_F_DUPFD;
@@ -288,12 +305,14 @@ static struct srv_proc *srv_proc_fork(struct srv_proc *parent)
 			if (lkl_sys_fcntl(lfd, LKL_F_GETFD, 0) > 0)
 				cmd = LKL_F_DUPFD_CLOEXEC;
 			lfd = lkl_sys_fcntl(lfd, cmd, 0);
-			if (lfd >= 0)
+			if (lfd >= 0) {
 				p->map[n] = lfd + 1;
+				p->tag[n] = parent->tag[n];
+			}
 		}
 	}
 	pthread_mutex_unlock(&parent->lock);
-	if (!p->map) {
+	if (!p->map || !p->tag) {
 		srv_proc_put(p);
 		return NULL;
 	}
@@ -516,6 +535,113 @@ static int srv_serve(struct srv_conn *c, struct lkl_srv_req *req,
 	return err;
 }
 
+/* LKL_SRV_OP_TAG: note the placeholder of number @n; 1 if close-on-exec. */
+static long srv_op_tag(struct srv_proc *p, long n, long host)
+{
+	long ret = -LKL_EBADF;
+
+	pthread_mutex_lock(&p->lock);
+	if (n >= 0 && n < p->nmap && p->map[n] && host >= 0 &&
+	    host < SRV_MAX_FDS) {
+		p->tag[n] = host + 1;
+		ret = lkl_sys_fcntl(p->map[n] - 1, LKL_F_GETFD, 0);
+		if (ret >= 0)
+			ret = !!(ret & LKL_FD_CLOEXEC);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return ret;
+}
+
+/*
+ * If @exec, client process @p has exec'd a new program, whose connection
+ * is @c: close the close-on-exec descriptors, and those with no
+ * placeholder (the hijack's own), and send the others after the hello's
+ * answer. Else send that there are none.
+ */
+static int srv_exec(struct srv_conn *c, struct srv_proc *p, int exec)
+{
+	struct lkl_srv_exec_rep *er;
+	int32_t *pair;
+	int n, lfd, err;
+	size_t len;
+
+	pthread_mutex_lock(&p->lock);
+	er = malloc(sizeof(*er) + 2 * sizeof(int32_t) * p->nmap);
+	if (!er) {
+		pthread_mutex_unlock(&p->lock);
+		return -1;
+	}
+	er->anchor = exec ? p->anchor : -1;
+	er->count = 0;
+	pair = (int32_t *)(er + 1);
+	for (n = 0; exec && n < p->nmap; n++) {
+		lfd = p->map[n] - 1;
+		if (lfd < 0)
+			continue;
+		if (!p->tag[n] ||
+		    lkl_sys_fcntl(lfd, LKL_F_GETFD, 0) & LKL_FD_CLOEXEC) {
+			lkl_sys_close(lfd);
+			p->map[n] = 0;
+			p->tag[n] = 0;
+			continue;
+		}
+		pair[2 * er->count] = n;
+		pair[2 * er->count + 1] = p->tag[n] - 1;
+		er->count++;
+	}
+	pthread_mutex_unlock(&p->lock);
+	len = sizeof(*er) + 2 * sizeof(int32_t) * er->count;
+	if (exec && srv_verbose)
+		srv_log("process %llu exec'd: %d descriptors kept",
+			(unsigned long long)p->key, er->count);
+	err = srv_write(c->fd, er, len);
+	free(er);
+	return err;
+}
+
+/* The process whose pid is @pid, with one more reference, or NULL. */
+static struct srv_proc *srv_proc_of_pid(pid_t pid)
+{
+	struct srv_proc *p;
+
+	/* 0: a peer in another pid namespace, whose pid is unknown here. */
+	if (pid <= 0)
+		return NULL;
+	pthread_mutex_lock(&srv_lock);
+	for (p = srv_procs; p && p->pid != pid; p = p->next)
+		;
+	if (p)
+		p->refs++;
+	pthread_mutex_unlock(&srv_lock);
+	return p;
+}
+
+/* A request of the protocol itself (LKL_SRV_OP_*): answer it. */
+static int srv_op(struct srv_conn *c, struct lkl_srv_req *req)
+{
+	struct lkl_srv_rep rep = { 0 };
+
+	if (req->len) {
+		srv_log("rejected a malformed request (op %lld): data",
+			(long long)req->nr);
+		return -1;
+	}
+	switch (req->nr) {
+	case LKL_SRV_OP_TAG:
+		rep.ret = srv_op_tag(c->proc, req->args[0], req->args[1]);
+		break;
+	case LKL_SRV_OP_PID:
+		c->proc->pid = (pid_t)req->args[0];
+		c->proc->anchor = (int)req->args[1];
+		break;
+	default:
+		srv_log("rejected a malformed request: unknown op %lld",
+			(long long)req->nr);
+		return -1;
+	}
+	return srv_write(c->fd, &rep, sizeof(rep));
+}
+
 /*
  * End the call that connection @key waits in, for a client thread whose
  * signal handler ran: 0, or -ESRCH if there is no such connection.
@@ -539,6 +665,7 @@ static int srv_hello(struct srv_conn *c)
 	struct lkl_srv_hello h;
 	struct lkl_srv_hello_rep rep = { 0 };
 	struct srv_proc *parent;
+	int exec = 0;
 
 	if (srv_read(c->fd, &h, sizeof(h)))
 		return -1;
@@ -548,7 +675,16 @@ static int srv_hello(struct srv_conn *c)
 	}
 	switch (h.kind) {
 	case LKL_SRV_NEW:
-		c->proc = srv_proc_new();
+		/*
+		 * A table with the peer's pid (the kernel's word for it) is
+		 * that of a client which has exec'd this program.
+		 */
+		c->proc = srv_proc_of_pid(c->pid);
+		exec = !!c->proc;
+		if (!c->proc)
+			c->proc = srv_proc_new();
+		if (c->proc && !exec)
+			c->proc->pid = c->pid;
 		break;
 	case LKL_SRV_THREAD:
 		c->proc = srv_proc_get(h.key);
@@ -573,6 +709,11 @@ static int srv_hello(struct srv_conn *c)
 	rep.conn = c->key;
 	if (srv_write(c->fd, &rep, sizeof(rep)) || !c->proc)
 		return -1;
+	if (h.kind == LKL_SRV_NEW) {
+		if (srv_exec(c, c->proc, exec))
+			return -1;
+		c->proc->anchor = (int)h.key;
+	}
 	return 0;
 }
 
@@ -621,7 +762,7 @@ static void *srv_conn_main(void *arg)
 				break;
 			}
 		}
-		if (srv_serve(c, &req, data)) {
+		if (req.nr < 0 ? srv_op(c, &req) : srv_serve(c, &req, data)) {
 			free(data);
 			break;
 		}
@@ -791,6 +932,7 @@ static void srv_accept(int lfd)
 		return;
 	}
 	c->fd = fd;
+	c->pid = cred.pid;
 	pthread_mutex_lock(&srv_lock);
 	c->key = ++srv_next_conn;
 	c->next = srv_conns;
