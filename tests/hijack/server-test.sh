@@ -10,6 +10,9 @@
 #   and wrk;
 # - a signal whose handler has no SA_RESTART ends an accept() blocked in
 #   the server;
+# - exec keeps the LKL descriptors that are not close-on-exec: a python3
+#   that listens and execs a python3 that accepts on the same number, a
+#   shell's descriptor 3 read by the program it execs;
 # - a client killed with SIGKILL in the middle of a transfer: the
 #   server's host descriptors and LKL descriptors go back to what they
 #   were;
@@ -233,6 +236,59 @@ EOF
 		grep -q "next calls work" "$tmp/sig.out"
 }
 
+# exec keeps a process's LKL descriptors, except the close-on-exec ones.
+test_exec() {
+	local before after lpid rc=0
+
+	cat >"$tmp/exec1.py" <<'EOF'
+import os, socket, sys
+l = socket.socket(); l.bind(("127.0.0.1", 8087)); l.listen()
+os.set_inheritable(l.fileno(), True)
+c = socket.socket()                # close-on-exec, as Python makes it
+os.execv(sys.executable, [sys.executable, sys.argv[1],
+                          str(l.fileno()), str(c.fileno())])
+EOF
+	cat >"$tmp/exec2.py" <<'EOF'
+import errno, os, socket, sys
+lfd, cfd = int(sys.argv[1]), int(sys.argv[2])
+try:
+    os.fstat(cfd)
+    print("close-on-exec descriptor %d is still open" % cfd)
+except OSError as e:
+    assert e.errno == errno.EBADF, e
+    print("close-on-exec descriptor %d is closed" % cfd)
+l = socket.socket(fileno=lfd)
+open(os.environ["READY"], "w").close()
+a, _ = l.accept()
+a.sendall(b"accepted on inherited descriptor %d\n" % lfd)
+a.close(); l.close()
+EOF
+	before=$(stats main "$srv_pid")
+	READY=$tmp/exec.ready run main "$py" "$tmp/exec1.py" "$tmp/exec2.py" \
+		>"$tmp/exec.out" 2>&1 &
+	lpid=$!
+	for _ in $(seq 100); do
+		[ -e "$tmp/exec.ready" ] && break
+		sleep 0.05
+	done
+	# A shell's descriptor 3 (dup2, not close-on-exec) read after exec.
+	run main bash -c 'exec 3<>/dev/tcp/127.0.0.1/8087 &&
+		exec '"$py"' -c "import os; print(os.read(3, 100).decode())"' \
+		>"$tmp/exec-sh.out" 2>&1 || rc=1
+	wait "$lpid" || rc=1
+	diag "$tmp/exec.out" "$tmp/exec-sh.out"
+	grep -q "descriptor [0-9]* is closed" "$tmp/exec.out" || rc=1
+	grep -q "accepted on inherited descriptor" "$tmp/exec-sh.out" || rc=1
+	for _ in $(seq 50); do
+		after=$(stats main "$srv_pid")
+		[ "$after" = "$before" ] && break
+		sleep 0.1
+	done
+	echo "# server before: $before; after: $after"
+	[ "$after" = "$before" ] || rc=1
+	return "$rc"
+}
+
 test_no_server() {
 	local rc
 
@@ -412,6 +468,7 @@ ktap_add shell_shares_one_stack test_shell
 ktap_add sigkill_leaves_no_descriptors test_sigkill
 ktap_add nginx_two_workers_curl_wrk test_nginx
 ktap_add signal_interrupts_blocked_call test_signal
+ktap_add exec_keeps_descriptors test_exec
 ktap_add malformed_requests_rejected test_malformed
 ktap_add no_server_clear_error test_no_server
 ktap_add other_user_refused test_other_user
