@@ -12,7 +12,8 @@
 #   the server;
 # - exec keeps the LKL descriptors that are not close-on-exec: a python3
 #   that listens and execs a python3 that accepts on the same number, a
-#   shell's descriptor 3 read by the program it execs;
+#   shell's descriptor 3 read by the program it execs; a posix_spawn()ed
+#   child gets a table of its own;
 # - a client killed with SIGKILL in the middle of a transfer: the
 #   server's host descriptors and LKL descriptors go back to what they
 #   were;
@@ -279,6 +280,24 @@ EOF
 	diag "$tmp/exec.out" "$tmp/exec-sh.out"
 	grep -q "descriptor [0-9]* is closed" "$tmp/exec.out" || rc=1
 	grep -q "accepted on inherited descriptor" "$tmp/exec-sh.out" || rc=1
+	# A posix_spawn()ed child (no fork handlers) gets a table of its
+	# own, and keeps no connection of its parent's.
+	cat >"$tmp/spawn.py" <<'EOF'
+import os, socket, stat, sys
+if len(sys.argv) > 1:
+    conns = [n for n in os.listdir("/proc/self/fd") if int(n) >= 100 and
+             stat.S_ISSOCK(os.stat("/proc/self/fd/" + n).st_mode)]
+    print("connections of the spawned child: %d" % len(conns))
+    sys.exit(0)
+l = socket.socket(); l.bind(("127.0.0.1", 8089))
+os.set_inheritable(l.fileno(), True)
+pid = os.posix_spawn(sys.executable, [sys.executable, sys.argv[0], "child"],
+                     os.environ)
+os.waitpid(pid, 0)
+EOF
+	run main "$py" "$tmp/spawn.py" >"$tmp/spawn.out" 2>&1 || rc=1
+	diag "$tmp/spawn.out"
+	grep -q "connections of the spawned child: 1$" "$tmp/spawn.out" || rc=1
 	for _ in $(seq 50); do
 		after=$(stats main "$srv_pid")
 		[ "$after" = "$before" ] && break

@@ -7,6 +7,7 @@
  * gets the child a copy of the parent's descriptor table in the server.
  * See Documentation/virt/lkl/server.rst.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -549,6 +550,30 @@ static int hijack_srv_is_conn(int fd)
 }
 
 /*
+ * A program with a new table may have inherited connections that are not
+ * close-on-exec from a process that started it without fork() handlers
+ * (vfork(), posix_spawn()): they are that process's, and would keep its
+ * table, close-on-exec descriptors included, open as long as this program
+ * runs. Close them.
+ */
+static void hijack_srv_close_inherited(int fd)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		n = atoi(e->d_name);
+		if (n >= HIJACK_SRV_MIN_FD && n != fd && n != dirfd(d) &&
+		    hijack_srv_is_conn(n))
+			hijack_host.close(n);
+	}
+	closedir(d);
+}
+
+/*
  * The rest of the answer to LKL_SRV_NEW on @fd: if this program was
  * exec'd by a client, the server has given it the table of that process
  * (this pid), without its close-on-exec descriptors: map the placeholders
@@ -562,8 +587,10 @@ static int hijack_srv_exec(int fd)
 
 	if (hijack_srv_read(fd, &er, sizeof(er)))
 		goto bad;
-	if (er.anchor < 0)
+	if (er.anchor < 0) {
+		hijack_srv_close_inherited(fd);
 		return fd;
+	}
 	for (n = 0; n < er.count; n++) {
 		if (hijack_srv_read(fd, pair, sizeof(pair)))
 			goto bad;

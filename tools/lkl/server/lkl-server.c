@@ -51,8 +51,8 @@ int hijack_lkl_pipes;
  * number n that the client uses, and @tag[n] the host placeholder number
  * that stands for it in the client (plus one; 0 for none), kept for exec.
  * @pid is the client's pid, and @anchor the number, in it, of the
- * connection that stays open across exec. @lock guards @map, @tag and @nmap; @refs (the
- * connections) is guarded by srv_lock.
+ * connection that stays open across exec. @lock guards @map, @tag and
+ * @nmap; @refs (the connections) is guarded by srv_lock.
  */
 struct srv_proc {
 	uint64_t key;
