@@ -28,6 +28,8 @@
 #   make bench-timer timer wake delay, LKL against the host
 #   make bench-threads 1 to 64 threads making system calls on one kernel,
 #                   LKL against the host, plus a blocking mix (~5 minutes)
+#   make bench-server a null call and a 1-byte TCP round trip through
+#                   lkl-server, against LKL in the process and the host
 #   make bench-bbr  BBR and cubic goodput through a lossy middlebox (root)
 #   make bench-nt-net TCP throughput over the udp backend, a Windows LKL
 #                   under wine against a POSIX LKL, and POSIX to POSIX
@@ -89,7 +91,7 @@ export CCACHE_BASEDIR := $(TOP)
 .PHONY: all deps source kernel headers tools tests run test test-deps check nt \
 	kunit kunit-build crash \
 	bench-core bench-disk bench-net bench-timer bench-threads bench-bbr \
-	bench-sweep bench-deps bench soak htmldocs docs-deps unikernel \
+	bench-server bench-sweep bench-deps bench soak htmldocs docs-deps unikernel \
 	unikernel-run bench-unikernel fuzz \
 	install deb clean distclean series series-check \
 	FORCE
@@ -202,6 +204,9 @@ bench-timer: tests
 
 bench-threads: tests
 	@$(TOBJ)/tests/bench-threads $(BENCH_THREADS_ARGS)
+
+bench-server: tests
+	@$(TOP)/scripts/lkl-bench-server.sh $(TOBJ) $(TOBJ)/tests
 
 bench-bbr: tools
 	@$(TOP)/tests/bench/bench-bbr.sh $(TOBJ) $(BUILD)/bench

@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 # shellcheck source=tests/lib/ktap.sh
 . "$top/tests/lib/ktap.sh"
 mandir=$top/tools/lkl/man
-pages="cptofs fs2tar lkl-hijack.sh lkl-net-test lklfuse"
+pages="cptofs fs2tar lkl-hijack.sh lkl-net-test lkl-server lklfuse"
 # program:page; cpfromfs is documented with cptofs.
 progs="cptofs:cptofs cpfromfs:cptofs fs2tar:fs2tar lkl-hijack.sh:lkl-hijack.sh
 	lkl-net-test:lkl-net-test lklfuse:lklfuse"

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * liblkl-hijack.so: the table of LKL descriptors. Each LKL descriptor has
- * a host placeholder, a close-on-exec duplicate of /dev/null whose number
- * the program sees; hijack_fd_map[] maps that number to the LKL
- * descriptor (plus one, so that 0 means none).
+ * a host placeholder, a duplicate of /dev/null whose number the program
+ * sees (close-on-exec, unless a kernel server keeps the LKL descriptor
+ * across exec: hijack_server_fd_tag()); hijack_fd_map[] maps that number
+ * to the LKL descriptor (plus one, so that 0 means none).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,11 +22,22 @@ static int hijack_null_fd = -1;
  */
 void hijack_fd_table_init(void)
 {
-	hijack_null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (hijack_null_fd < 0) {
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
 		perror("lkl-hijack: /dev/null");
 		exit(1);
 	}
+	/*
+	 * Out of the way of the low numbers a program picks itself: a
+	 * shell's "exec 3<>/dev/tcp/..." would otherwise put a placeholder
+	 * where this descriptor is.
+	 */
+	hijack_null_fd = hijack_host.fcntl(fd, F_DUPFD_CLOEXEC, 100);
+	if (hijack_null_fd < 0)
+		hijack_null_fd = fd;
+	else
+		hijack_host.close(fd);
 }
 
 /**
@@ -34,7 +46,8 @@ void hijack_fd_table_init(void)
  * @min: the lowest host number to use, as for F_DUPFD
  *
  * Reserves the lowest free host number from @min with a close-on-exec duplicate of
- * /dev/null and maps it to @lkl_fd. On failure @lkl_fd is closed.
+ * /dev/null and maps it to @lkl_fd (under a kernel server, the placeholder
+ * then has the LKL descriptor's close-on-exec flag). On failure @lkl_fd is closed.
  *
  * Return: the host number, or -1 with errno set (also when @lkl_fd is an
  * error).
@@ -54,6 +67,7 @@ int hijack_fd_install(long lkl_fd, int min)
 		return -1;
 	}
 	__atomic_store_n(&hijack_fd_map[fd], (int)lkl_fd + 1, __ATOMIC_RELEASE);
+	hijack_server_fd_tag(fd, (int)lkl_fd);
 	errno = hijack_errno;
 	return fd;
 }
@@ -83,6 +97,7 @@ int hijack_fd_install_at(long lkl_fd, int fd)
 				  __ATOMIC_ACQ_REL);
 	if (old > 0)
 		lkl_sys_close(old - 1);
+	hijack_server_fd_tag(fd, (int)lkl_fd);
 	return fd;
 }
 

@@ -245,6 +245,15 @@ void hijack_log_keep_stderr(void);
 void hijack_drain_tcp(void);
 void hijack_show_counters(void);
 
+/* A client of lkl-server, in server-client.c. */
+extern int hijack_server_mode;
+int hijack_server_start(void);
+long hijack_server_syscall(long nr, long *params);
+void hijack_server_fd_tag(int fd, int lkl_fd);
+/* lkl_syscall() of lkl.o, and the proxy that replaces it (ld --wrap). */
+long __real_lkl_syscall(long no, long *params);
+long __wrap_lkl_syscall(long no, long *params);
+
 /* The configuration: config-env.c, config.c and config-apply.c. */
 struct hijack_config;
 struct hijack_config *hijack_config_load(void);

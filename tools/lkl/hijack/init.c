@@ -177,7 +177,10 @@ static void hijack_atfork_child(void)
 	__atomic_store_n(&hijack_ready, 1, __ATOMIC_RELEASE);
 }
 
-/* Boot and configure LKL; the configuration is returned for the mounts. */
+/*
+ * Boot and configure LKL; the configuration is returned for the mounts.
+ * NULL for a client of lkl-server, which boots nothing.
+ */
 static struct hijack_config *hijack_setup(void)
 {
 	struct hijack_config *cfg;
@@ -187,6 +190,14 @@ static struct hijack_config *hijack_setup(void)
 	hijack_in_setup = 1;
 	hijack_lookup_host();
 	hijack_use_host_io();
+	/* A client of lkl-server boots nothing (server-client.c). */
+	if (hijack_server_start()) {
+		hijack_fd_table_init();
+		hijack_log_keep_stderr();
+		__atomic_store_n(&hijack_global_state, HIJACK_LKL,
+				 __ATOMIC_RELEASE);
+		return NULL;
+	}
 	/* Once per program: a forked child restarts from this point. */
 	if (!hijack_forked) {
 		if (hijack_snapshot_take() < 0)
@@ -239,9 +250,10 @@ static void hijack_run_setup(void)
 {
 	struct hijack_config *cfg = hijack_setup();
 
-	if (!hijack_forked)
+	if (cfg && !hijack_forked)
 		hijack_config_mount(cfg);
-	hijack_config_free(cfg);
+	if (cfg)
+		hijack_config_free(cfg);
 	hijack_in_setup = 0;
 	__atomic_store_n(&hijack_ready, 1, __ATOMIC_RELEASE);
 }
@@ -298,7 +310,9 @@ static void hijack_init(void)
 __attribute__((destructor))
 static void hijack_fini(void)
 {
-	if (__atomic_load_n(&hijack_global_state, __ATOMIC_ACQUIRE) !=
+	/* A client leaves the kernel, and its sockets, to the server. */
+	if (hijack_server_mode ||
+	    __atomic_load_n(&hijack_global_state, __ATOMIC_ACQUIRE) !=
 	    HIJACK_LKL)
 		return;
 	hijack_drain_tcp();

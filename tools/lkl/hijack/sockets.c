@@ -252,7 +252,7 @@ int ioctl(int fd, unsigned long req, ...)
 int fcntl(int fd, int cmd, ...)
 {
 	va_list ap;
-	long arg;
+	long arg, ret;
 	int lfd;
 
 	va_start(ap, cmd);
@@ -269,6 +269,12 @@ int fcntl(int fd, int cmd, ...)
 	case F_DUPFD_CLOEXEC:
 		/* A new placeholder from @arg up, and an LKL duplicate. */
 		return hijack_fd_install(lkl_sys_fcntl(lfd, cmd, 0), (int)arg);
+	case F_SETFD:
+		/* Under a server the placeholder survives exec as LKL's does. */
+		ret = lkl_sys_fcntl(lfd, cmd, arg);
+		if (!ret && hijack_server_mode)
+			hijack_host.fcntl(fd, F_SETFD, arg & FD_CLOEXEC);
+		return hijack_ret(ret);
 	default:
 		return hijack_ret(lkl_sys_fcntl(lfd, cmd, arg));
 	}
