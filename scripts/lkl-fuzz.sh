@@ -163,10 +163,14 @@ run() {
 				! -name "seed-${name#fs-}-*" -delete
 		fi
 	fi
-	env "${env[@]}" timeout -k 10 $((seconds + 120)) "$out/fuzz-$src" \
+	# A fuzzed command line may name files to create (tool-args):
+	# they land in a scratch directory, not wherever make ran.
+	mkdir -p "$out/cwd/$name"
+	(cd "$out/cwd/$name" &&
+	 env "${env[@]}" timeout -k 10 $((seconds + 120)) "$out/fuzz-$src" \
 		-max_total_time="$seconds" -print_final_stats=1 \
 		-artifact_prefix="$out/crashes/$name-" "${opts[@]}" \
-		"$out/corpus/$name" "$out/seeds/$name" > "$log" 2>&1 || true
+		"$out/corpus/$name" "$out/seeds/$name") > "$log" 2>&1 || true
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
 	covft=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -1 |

@@ -4,8 +4,14 @@
  * anywhere. Every symbol the kernel needs from this script is therefore
  * defined inside an output section, so that it stays section-relative and
  * moves with the code instead of becoming an absolute address.
+ *
+ * The __exit code of built-in drivers stays in lkl.o, as on x86, rather
+ * than being discarded at link time: clang's coverage PC table (make
+ * fuzz) has an entry for every instrumented function, __exit ones too,
+ * and the link fails when such an entry points into a discarded section.
  */
 #define LOAD_OFFSET 0
+#define RUNTIME_DISCARD_EXIT
 
 #include <asm/page.h>
 #include <asm/cache.h>
@@ -24,6 +30,8 @@ SECTIONS
 		LOCK_TEXT
 		IRQENTRY_TEXT
 		SOFTIRQENTRY_TEXT
+		/* A section per function, as clang's coverage makes them. */
+		*(.text.[0-9a-zA-Z_]*)
 		_etext = .;
 	}
 
@@ -46,6 +54,13 @@ SECTIONS
 	INIT_DATA_SECTION(16)
 	.lkl.init.end : {
 		__init_end = .;
+	}
+
+	.exit.text : {
+		EXIT_TEXT
+	}
+	.exit.data : {
+		EXIT_DATA
 	}
 
 	.bss : {
