@@ -4,7 +4,8 @@
  *
  * netdev-udp.c makes no socket call of its own: it goes through these
  * few functions, which each host implements once (posix/udp-host.c with
- * BSD sockets on POSIX). Errors are negative host errno values, as
+ * BSD sockets on POSIX, nt/udp-host.c with Winsock). The addresses are
+ * the same on every host (netdev/udp-addr.c). Errors are negative host errno values, as
  * everywhere in the backends; a host whose socket layer has error codes
  * of its own converts them here.
  */
@@ -32,6 +33,15 @@ struct udp_host_addr {
 	struct sockaddr_storage ss;
 	socklen_t len;
 };
+
+/**
+ * udp_host_start() - start the host's socket layer, if it has to be
+ *
+ * Called before the first address is made; later calls are cheap.
+ *
+ * Return: 0, or a negative errno if the host has no sockets.
+ */
+int udp_host_start(void);
 
 /**
  * udp_host_addr() - make an address from numeric text
