@@ -68,61 +68,22 @@ static long hijack_srv_gone(void)
 	return -LKL_EIO;
 }
 
-static int hijack_srv_write(int fd, const void *buf, size_t len)
+static ssize_t hijack_srv_host_read(int fd, void *buf, size_t len)
 {
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = hijack_host.write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
+	return hijack_host.read(fd, buf, len);
 }
 
-/* A header and its data, in one system call when the socket takes both. */
-static int hijack_srv_send(int fd, const void *hdr, size_t hlen,
-			   const void *data, size_t len)
+static ssize_t hijack_srv_host_writev(int fd, const struct iovec *iov,
+				      int cnt)
 {
-	struct iovec iov[2] = {
-		{ (void *)hdr, hlen },
-		{ (void *)data, len },
-	};
-	ssize_t n;
-
-	do {
-		n = hijack_host.writev(fd, iov, len ? 2 : 1);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -1;
-	if ((size_t)n < hlen)
-		return hijack_srv_write(fd, (const char *)hdr + n, hlen - n) ||
-		       hijack_srv_write(fd, data, len);
-	n -= hlen;
-	return hijack_srv_write(fd, (const char *)data + n, len - n);
+	return hijack_host.writev(fd, iov, cnt);
 }
 
-static int hijack_srv_read(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-
-	while (len) {
-		ssize_t n = hijack_host.read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
+/* The connection's calls go around the hijack's interposers. */
+static const struct lkl_srv_io hijack_srv_io = {
+	.read = hijack_srv_host_read,
+	.writev = hijack_srv_host_writev,
+};
 
 static void hijack_srv_add(int fd)
 {
@@ -184,8 +145,8 @@ static int hijack_srv_connect(enum lkl_srv_kind kind, uint64_t *key,
 		hijack_host.close(fd);
 		return err;
 	}
-	if (hijack_srv_write(fd, &hello, sizeof(hello)) ||
-	    hijack_srv_read(fd, &rep, sizeof(rep))) {
+	if (lkl_srv_send(&hijack_srv_io, fd, &hello, sizeof(hello), NULL, 0) ||
+	    lkl_srv_read_all(&hijack_srv_io, fd, &rep, sizeof(rep))) {
 		hijack_host.close(fd);
 		return -ECONNRESET;
 	}
@@ -225,7 +186,7 @@ static int hijack_srv_wait(int fd, void *buf, size_t len)
 	} while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return -1;
-	return hijack_srv_read(fd, (char *)buf + n, len - n);
+	return lkl_srv_read_all(&hijack_srv_io, fd, (char *)buf + n, len - n);
 }
 
 /* The calling thread is gone: close its connection. */
@@ -349,12 +310,12 @@ static long hijack_srv_call(int fd, long nr, const long *args,
 	req.len = w->len;
 	for (i = 0; i < 6; i++)
 		req.args[i] = args[i];
-	if (hijack_srv_send(fd, &req, sizeof(req), w->data, w->len) ||
+	if (lkl_srv_send(&hijack_srv_io, fd, &req, sizeof(req), w->data, w->len) ||
 	    hijack_srv_wait(fd, &rep, sizeof(rep)))
 		return hijack_srv_gone();
 	if (rep.len) {
 		out = malloc(rep.len);
-		if (!out || hijack_srv_read(fd, out, rep.len)) {
+		if (!out || lkl_srv_read_all(&hijack_srv_io, fd, out, rep.len)) {
 			free(out);
 			return hijack_srv_gone();
 		}
@@ -390,12 +351,12 @@ static long hijack_srv_op(int fd, long op, long a0, long a1, char **out,
 
 	req.args[0] = a0;
 	req.args[1] = a1;
-	if (hijack_srv_send(fd, &req, sizeof(req), NULL, 0) ||
-	    hijack_srv_read(fd, &rep, sizeof(rep)))
+	if (lkl_srv_send(&hijack_srv_io, fd, &req, sizeof(req), NULL, 0) ||
+	    lkl_srv_read_all(&hijack_srv_io, fd, &rep, sizeof(rep)))
 		return -LKL_EIO;
 	if (rep.len) {
 		data = malloc(rep.len);
-		if (!data || hijack_srv_read(fd, data, rep.len)) {
+		if (!data || lkl_srv_read_all(&hijack_srv_io, fd, data, rep.len)) {
 			free(data);
 			return -LKL_EIO;
 		}
@@ -585,14 +546,14 @@ static int hijack_srv_exec(int fd)
 	int32_t pair[2];
 	int n;
 
-	if (hijack_srv_read(fd, &er, sizeof(er)))
+	if (lkl_srv_read_all(&hijack_srv_io, fd, &er, sizeof(er)))
 		goto bad;
 	if (er.anchor < 0) {
 		hijack_srv_close_inherited(fd);
 		return fd;
 	}
 	for (n = 0; n < er.count; n++) {
-		if (hijack_srv_read(fd, pair, sizeof(pair)))
+		if (lkl_srv_read_all(&hijack_srv_io, fd, pair, sizeof(pair)))
 			goto bad;
 		if (pair[1] >= 0 && pair[1] < HIJACK_MAX_FDS &&
 		    hijack_host.fcntl(pair[1], F_GETFD, 0) >= 0 &&

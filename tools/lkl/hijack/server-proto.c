@@ -374,3 +374,71 @@ size_t lkl_srv_out_len(size_t len, unsigned int how, size_t *budget)
 	}
 	return len;
 }
+
+/**
+ * lkl_srv_read_all() - read exactly @len bytes from a connection
+ * @io: the side's calls
+ * @fd: the connection
+ * @buf: where the bytes go
+ * @len: how many
+ *
+ * Return: 0, or -1 if the connection ended or failed first.
+ */
+int lkl_srv_read_all(const struct lkl_srv_io *io, int fd, void *buf,
+		     size_t len)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = io->read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/**
+ * lkl_srv_send() - write a header and its data, in one call when it fits
+ * @io: the side's calls
+ * @fd: the connection
+ * @hdr: the header
+ * @hlen: its length
+ * @data: the data that follows it, or NULL
+ * @len: its length, 0 for none
+ *
+ * Return: 0, or -1 if the connection failed before everything was written.
+ */
+int lkl_srv_send(const struct lkl_srv_io *io, int fd, const void *hdr,
+		 size_t hlen, const void *data, size_t len)
+{
+	struct iovec iov[2] = {
+		{ (void *)hdr, hlen },
+		{ (void *)data, len },
+	};
+	struct iovec *v = iov;
+	int cnt = 2;
+	ssize_t n = 0;
+
+	for (;;) {
+		/* Drop what is written, then write the rest. */
+		while (cnt && (size_t)n >= v->iov_len) {
+			n -= v->iov_len;
+			v++;
+			cnt--;
+		}
+		if (!cnt)
+			return 0;
+		v->iov_base = (char *)v->iov_base + n;
+		v->iov_len -= n;
+		n = io->writev(fd, v, cnt);
+		if (n < 0 && errno == EINTR)
+			n = 0;
+		else if (n <= 0)
+			return -1;
+	}
+}

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
 
 #define LKL_SRV_MAGIC		0x534c4b4cU	/* "LKLS" */
 #define LKL_SRV_VERSION		1
@@ -144,5 +146,23 @@ struct lkl_srv_call {
 int lkl_srv_describe(long nr, long *args, struct lkl_srv_call *call,
 		     lkl_srv_walk_fn fn, void *ctx);
 size_t lkl_srv_out_len(size_t len, unsigned int how, size_t *budget);
+
+/**
+ * struct lkl_srv_io - how one side moves bytes on a connection
+ * @read: read(2), or the same call made another way
+ * @writev: writev(2), or the same call made another way
+ *
+ * The client goes around the hijack's own interposers; the server sends
+ * with MSG_NOSIGNAL.
+ */
+struct lkl_srv_io {
+	ssize_t (*read)(int fd, void *buf, size_t len);
+	ssize_t (*writev)(int fd, const struct iovec *iov, int cnt);
+};
+
+int lkl_srv_read_all(const struct lkl_srv_io *io, int fd, void *buf,
+		     size_t len);
+int lkl_srv_send(const struct lkl_srv_io *io, int fd, const void *hdr,
+		 size_t hlen, const void *data, size_t len);
 
 #endif /* _LKL_HIJACK_SERVER_PROTO_H */

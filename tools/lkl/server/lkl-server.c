@@ -103,62 +103,18 @@ static void srv_log(const char *fmt, ...)
 		return;
 }
 
-static int srv_read(int fd, void *buf, size_t len)
+/* A send that does not raise SIGPIPE when the client has gone. */
+static ssize_t srv_writev(int fd, const struct iovec *iov, int cnt)
 {
-	char *p = buf;
+	struct msghdr m = { .msg_iov = (struct iovec *)iov, .msg_iovlen = cnt };
 
-	while (len) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
+	return sendmsg(fd, &m, MSG_NOSIGNAL);
 }
 
-static int srv_write(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* A header and its data, in one system call when the socket takes both. */
-static int srv_send(int fd, const void *hdr, size_t hlen, const void *data,
-		    size_t len)
-{
-	struct iovec iov[2] = {
-		{ (void *)hdr, hlen },
-		{ (void *)data, len },
-	};
-	struct msghdr m = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
-	ssize_t n;
-
-	do {
-		n = sendmsg(fd, &m, MSG_NOSIGNAL);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -1;
-	if ((size_t)n < hlen)
-		return srv_write(fd, (const char *)hdr + n, hlen - n) ||
-		       srv_write(fd, data, len);
-	n -= hlen;
-	return srv_write(fd, (const char *)data + n, len - n);
-}
+static const struct lkl_srv_io srv_io = {
+	.read = read,
+	.writev = srv_writev,
+};
 
 /* The LKL descriptor behind the client's number @n, or -1. */
 static int srv_fd_get(struct srv_proc *p, long n)
@@ -528,7 +484,7 @@ static int srv_serve(struct srv_conn *c, struct lkl_srv_req *req,
 		memcpy(out + off, w.reg[i].buf, n);
 		off += n;
 	}
-	if (srv_send(c->fd, &rep, sizeof(rep), out, rep.len))
+	if (lkl_srv_send(&srv_io, c->fd, &rep, sizeof(rep), out, rep.len))
 		err = -1;
 	free(out);
 	srv_walk_free(&w);
@@ -594,7 +550,7 @@ static int srv_exec(struct srv_conn *c, struct srv_proc *p, int exec)
 	if (exec && srv_verbose)
 		srv_log("process %llu exec'd: %d descriptors kept",
 			(unsigned long long)p->key, er->count);
-	err = srv_write(c->fd, er, len);
+	err = lkl_srv_send(&srv_io, c->fd, er, len, NULL, 0);
 	free(er);
 	return err;
 }
@@ -639,7 +595,7 @@ static int srv_op(struct srv_conn *c, struct lkl_srv_req *req)
 			(long long)req->nr);
 		return -1;
 	}
-	return srv_write(c->fd, &rep, sizeof(rep));
+	return lkl_srv_send(&srv_io, c->fd, &rep, sizeof(rep), NULL, 0);
 }
 
 /*
@@ -667,7 +623,7 @@ static int srv_hello(struct srv_conn *c)
 	struct srv_proc *parent;
 	int exec = 0;
 
-	if (srv_read(c->fd, &h, sizeof(h)))
+	if (lkl_srv_read_all(&srv_io, c->fd, &h, sizeof(h)))
 		return -1;
 	if (h.magic != LKL_SRV_MAGIC || h.version != LKL_SRV_VERSION) {
 		srv_log("rejected a connection: not an LKL client of this version");
@@ -698,7 +654,7 @@ static int srv_hello(struct srv_conn *c)
 		break;
 	case LKL_SRV_INTERRUPT:
 		rep.ret = srv_interrupt(h.key);
-		srv_write(c->fd, &rep, sizeof(rep));
+		lkl_srv_send(&srv_io, c->fd, &rep, sizeof(rep), NULL, 0);
 		return -1;
 	default:
 		srv_log("rejected a connection: unknown hello %u", h.kind);
@@ -707,7 +663,7 @@ static int srv_hello(struct srv_conn *c)
 	rep.ret = c->proc ? 0 : -ENOENT;
 	rep.key = c->proc ? c->proc->key : 0;
 	rep.conn = c->key;
-	if (srv_write(c->fd, &rep, sizeof(rep)) || !c->proc)
+	if (lkl_srv_send(&srv_io, c->fd, &rep, sizeof(rep), NULL, 0) || !c->proc)
 		return -1;
 	if (h.kind == LKL_SRV_NEW) {
 		if (srv_exec(c, c->proc, exec))
@@ -749,7 +705,7 @@ static void *srv_conn_main(void *arg)
 	epoll_ctl(srv_epoll, EPOLL_CTL_ADD, c->fd, &ev);
 	pthread_mutex_unlock(&srv_lock);
 
-	while (!srv_read(c->fd, &req, sizeof(req))) {
+	while (!lkl_srv_read_all(&srv_io, c->fd, &req, sizeof(req))) {
 		if (req.magic != LKL_SRV_MAGIC || req.len > LKL_SRV_MAX_DATA) {
 			srv_log("rejected a malformed request: bad header");
 			break;
@@ -757,7 +713,7 @@ static void *srv_conn_main(void *arg)
 		data = NULL;
 		if (req.len) {
 			data = malloc(req.len);
-			if (!data || srv_read(c->fd, data, req.len)) {
+			if (!data || lkl_srv_read_all(&srv_io, c->fd, data, req.len)) {
 				free(data);
 				break;
 			}
