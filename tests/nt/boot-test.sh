@@ -18,32 +18,24 @@ set -u
 here=$(dirname "$(readlink -f "$0")")
 # shellcheck source=tests/lib/ktap.sh
 . "$here/../lib/ktap.sh"
+# shellcheck source=tests/lib/wine.sh
+. "$here/../lib/wine.sh"
 nt=${LKL_NT_DIR:-$here/../../build/nt}
 limit=${LKL_NT_TIMEOUT:-300}
 
 echo "TAP version 13"
-wine=
-for w in /usr/lib/wine/wine64 wine64 wine; do
-	if command -v "$w" >/dev/null; then
-		wine=$(command -v "$w")
-		break
-	fi
-done
-if [ -z "$wine" ]; then
-	echo "1..0 # SKIP wine64 missing (scripts/lkl-deps.sh test)"
-	exit 4
-fi
+wine_find
 if [ ! -f "$nt/tests/nt-boot.exe" ] || [ ! -f "$nt/lkl.dll" ]; then
 	echo "1..0 # SKIP no NT build in $nt (make HOST=nt)"
 	exit 4
 fi
 nt=$(realpath "$nt")
 
-export WINEPREFIX=$nt/wine.$$ WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+wine_prefix "$nt/wine.$$"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nt-boot.XXXXXX")
 cleanup() {
-	timeout 30 wineserver -k >/dev/null 2>&1
-	rm -rf "$WINEPREFIX" "$tmp"
+	wine_end
+	rm -rf "$tmp"
 }
 trap cleanup EXIT
 

@@ -25,22 +25,14 @@ set -u
 here=$(dirname "$(readlink -f "$0")")
 # shellcheck source=tests/lib/ktap.sh
 . "$here/../lib/ktap.sh"
+# shellcheck source=tests/lib/wine.sh
+. "$here/../lib/wine.sh"
 nt=${LKL_NT_DIR:-$here/../../build/nt}
 limit=${LKL_NT_TIMEOUT:-120}
 fstypes="ext4 btrfs xfs vfat"
 
 echo "TAP version 13"
-wine=
-for w in /usr/lib/wine/wine64 wine64 wine; do
-	if command -v "$w" >/dev/null; then
-		wine=$(command -v "$w")
-		break
-	fi
-done
-if [ -z "$wine" ]; then
-	echo "1..0 # SKIP wine64 missing (scripts/lkl-deps.sh test)"
-	exit 4
-fi
+wine_find
 if [ ! -f "$nt/cptofs.exe" ] || [ ! -f "$nt/cpfromfs.exe" ]; then
 	echo "1..0 # SKIP no cptofs.exe in $nt (make HOST=nt)"
 	exit 4
@@ -49,11 +41,11 @@ nt=$(realpath "$nt")
 # Plan: three results per file system, then the four kinds of bad input.
 echo "1..$(($(echo "$fstypes" | wc -w) * 3 + 4))"
 
-export WINEPREFIX=$nt/wine.disk.$$ WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+wine_prefix "$nt/wine.disk.$$"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nt-disk.XXXXXX")
 cleanup() {
-	timeout 30 wineserver -k >/dev/null 2>&1
-	rm -rf "$WINEPREFIX" "$tmp"
+	wine_end
+	rm -rf "$tmp"
 }
 trap cleanup EXIT
 

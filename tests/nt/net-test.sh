@@ -28,28 +28,20 @@ set -u
 here=$(dirname "$(readlink -f "$0")")
 # shellcheck source=tests/lib/ktap.sh
 . "$here/../lib/ktap.sh"
+# shellcheck source=tests/lib/wine.sh
+. "$here/../lib/wine.sh"
 nt=${LKL_NT_DIR:-$here/../../build/nt}
 bytes=${LKL_NT_NET_BYTES:-4194304}
 limit=60
 
 echo "TAP version 13"
-wine=
-for w in /usr/lib/wine/wine64 wine64 wine; do
-	if command -v "$w" >/dev/null; then
-		wine=$(command -v "$w")
-		break
-	fi
-done
+wine_find
 peer=${LKL_NET_PEER:-}
 for p in "$PWD/net-peer" "${LKL_TOOLS:-/nonexistent}/tests/net-peer"; do
 	if [ -z "$peer" ] && [ -x "$p" ]; then
 		peer=$p
 	fi
 done
-if [ -z "$wine" ]; then
-	echo "1..0 # SKIP wine64 missing (scripts/lkl-deps.sh test)"
-	exit 4
-fi
 if [ ! -f "$nt/tests/net-peer.exe" ]; then
 	echo "1..0 # SKIP no NT build in $nt (make HOST=nt)"
 	exit 4
@@ -60,13 +52,13 @@ if [ -z "$peer" ]; then
 fi
 nt=$(realpath "$nt")
 
-export WINEPREFIX=$nt/wine-net.$$ WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+wine_prefix "$nt/wine-net.$$"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nt-net.XXXXXX")
 holder=
 cleanup() {
 	[ -n "$holder" ] && kill "$holder" 2>/dev/null
-	timeout 30 wineserver -k >/dev/null 2>&1
-	rm -rf "$WINEPREFIX" "$tmp"
+	wine_end
+	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
