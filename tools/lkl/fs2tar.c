@@ -35,7 +35,6 @@ static struct archive_entry_linkresolver *links;
 static struct tool_disk td = {
 	.readonly = 1,
 	.quiet_remove = 1,
-	.disk = { .fd = -1 },
 };
 
 /* Where the image is mounted inside LKL. */
