@@ -21,13 +21,14 @@ build_pkgs="gcc make bc bison flex libelf-dev libssl-dev python3 perl xz-utils
 # the man pages; git and the archive keyring (apt-get source of the
 # pristine tarball) for tests/series; qemu-system-x86, the peer of the udp
 # backend's tests (net/udp.c); genisoimage for the iso9660 seed of the
-# fuzz suite.
+# fuzz suite; dpkg-dev, whose dpkg-source unpacks the libarchive source
+# that fs2tar.exe of make HOST=nt is built against.
 test_pkgs="valgrind iproute2 procps e2fsprogs btrfs-progs xfsprogs dosfstools
 	genisoimage
 	fdisk fuse3 vde2 curl iputils-ping ethtool nginx-light wrk iperf3 socat
 	openssl util-linux jq pkg-config python3-docutils man-db git
 	debian-archive-keyring qemu-system-x86 gcc-mingw-w64-x86-64 wine
-	wine64"
+	wine64 dpkg-dev"
 # make bench: jq (above) reads iperf3's JSON, gnuplot draws the plots,
 # sockperf times TCP request/response in the message-size sweep.
 bench_pkgs="gnuplot-nox sockperf"

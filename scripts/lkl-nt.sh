@@ -8,9 +8,14 @@
 #   include/    the lkl_ headers rewritten for LLP64 and for the kernel's
 #               calling convention (scripts/lkl-nt-headers.py)
 #   lkl-pe.o, liblkl.a, lkl.dll, liblkl.dll.a, cptofs.exe, cpfromfs.exe,
-#   tests/*.exe
+#   fs2tar.exe, tests/*.exe
 #               (tools/lkl/Makefile.nt; scripts/lkl-elf2coff.py converts
 #               lkl.o to COFF)
+#
+#   src/libarchive-*/
+#               Debian's libarchive source for fs2tar.exe, fetched once
+#               (scripts/lkl-nt-libarchive.sh); without it (offline, no
+#               dpkg-dev) fs2tar.exe is left out with a warning
 #
 # Documentation/virt/lkl/nt-host.rst says why this route. The Linux build
 # is only read. Needs gcc-mingw-w64-x86-64.
@@ -39,7 +44,11 @@ for f in "$kobj/lkl.o" "$tobj/include/lkl/asm/host_ops.h"; do
 	fi
 done
 
-mkdir -p "$out"
+mkdir -p "$out/src"
+if ! libarchive=$("$top/scripts/lkl-nt-libarchive.sh" "$out/src"); then
+	echo "lkl-nt.sh: warning: no libarchive source, so no fs2tar.exe" >&2
+	libarchive=
+fi
 python3 "$top/scripts/lkl-nt-headers.py" "$tobj/include" "$out/include"
 make -C "$top/tools/lkl" -f Makefile.nt O="$out" LKL_KOBJ="$kobj" \
-	"$verbose" -j"$jobs"
+	LIBARCHIVE_SRC="$libarchive" "$verbose" -j"$jobs"

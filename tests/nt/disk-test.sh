@@ -6,10 +6,15 @@
 # For ext4, btrfs, xfs and vfat images made by the Linux mkfs tools,
 # cptofs.exe (built by "make HOST=nt" into build/nt, or LKL_NT_DIR) copies
 # a tree into the image, cpfromfs.exe copies it out again, the two trees
-# must be the same, and the host's fsck must find the image clean. Then
-# the bad input: a missing image, an image of random bytes, the wrong
-# file system type and a read-only image file to write to must each give
-# a clear message and exit status 1, not a crash.
+# must be the same, and the host's fsck must find the image clean. On
+# ext4 and vfat, fs2tar.exe writes the image's tree as a tar, which must
+# list the same names, types, modes, sizes and contents as the tar that
+# the Linux fs2tar (LKL_TOOLS, or build/tools) writes of the same image.
+# Then the bad input: a missing image, an image of random bytes, the
+# wrong file system type and a read-only image file to write to must
+# each give a clear message and exit status 1, not a crash; for
+# fs2tar.exe the same, with an output it cannot create in place of the
+# read-only image.
 #
 # Windows paths are used throughout: Z:\... with backslashes for the
 # images and the tree copied in, Z:/... with forward slashes for the
@@ -30,6 +35,8 @@ here=$(dirname "$(readlink -f "$0")")
 nt=${LKL_NT_DIR:-$here/../../build/nt}
 limit=${LKL_NT_TIMEOUT:-120}
 fstypes="ext4 btrfs xfs vfat"
+tarfs="ext4 vfat"
+linux_fs2tar=${LKL_TOOLS:-$here/../../build/tools}/fs2tar
 
 echo "TAP version 13"
 wine_find
@@ -38,8 +45,9 @@ if [ ! -f "$nt/cptofs.exe" ] || [ ! -f "$nt/cpfromfs.exe" ]; then
 	exit 4
 fi
 nt=$(realpath "$nt")
-# Plan: three results per file system, then the four kinds of bad input.
-echo "1..$(($(echo "$fstypes" | wc -w) * 3 + 4))"
+# Plan: three results per file system, one per fs2tar file system, then
+# the four kinds of bad input for cptofs.exe and for fs2tar.exe.
+echo "1..$(($(echo "$fstypes" | wc -w) * 3 + $(echo "$tarfs" | wc -w) + 8))"
 
 wine_prefix "$nt/wine.disk.$$"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nt-disk.XXXXXX")
@@ -119,6 +127,69 @@ fsck_clean() {
 	esac >"$tmp/fsck.out" 2>&1
 }
 
+# What a tar holds, one line per member: name, type, mode, size, link
+# target and the SHA-256 of the data.
+tar_list() {
+	python3 - "$1" <<'EOF'
+import hashlib, sys, tarfile
+with tarfile.open(sys.argv[1]) as t:
+    for m in t.getmembers():
+        f = t.extractfile(m) if m.isfile() else None
+        h = hashlib.sha256(f.read()).hexdigest() if f else '-'
+        print(m.name, m.type.decode(), oct(m.mode), m.size,
+              m.linkname or '-', h)
+EOF
+}
+
+# fs2tar_same FS IMAGE: fs2tar.exe's tar of IMAGE against the Linux
+# fs2tar's.
+fs2tar_same() {
+	local fs=$1 img=$2 rc t0 name=${1}_fs2tar_as_linux
+
+	if [ ! -f "$nt/fs2tar.exe" ]; then
+		echo "ok $((ktap_n + 1)) $name # SKIP no fs2tar.exe in $nt (libarchive source not fetched)"
+		ktap_n=$((ktap_n + 1))
+		return
+	fi
+	if [ ! -x "$linux_fs2tar" ]; then
+		echo "ok $((ktap_n + 1)) $name # SKIP no Linux fs2tar at $linux_fs2tar"
+		ktap_n=$((ktap_n + 1))
+		return
+	fi
+	run "$fs-tar" fs2tar.exe -i "$(winpath "$img")" -t "$fs" \
+		"$(winpath "$tmp/$fs-nt.tar")"
+	rc=$?
+	[ "$rc" = 0 ] || show "$fs-tar"
+	t0=$(date +%s%N)
+	if [ "$rc" = 0 ] && ! timeout "$limit" "$linux_fs2tar" -i "$img" \
+		-t "$fs" "$tmp/$fs-linux.tar" 2>"$tmp/$fs-linux.err"; then
+		sed 's/^/# /' "$tmp/$fs-linux.err"
+		rc=1
+	fi
+	echo "# $fs-tar (Linux fs2tar): $((($(date +%s%N) - t0) / 1000000)) ms"
+	if [ "$rc" = 0 ]; then
+		tar_list "$tmp/$fs-nt.tar" >"$tmp/$fs-nt.list" &&
+		tar_list "$tmp/$fs-linux.tar" >"$tmp/$fs-linux.list" || rc=1
+	fi
+	if [ "$rc" = 0 ] && ! grep -q "^\./tree/sub/deeper/large 0 " \
+		"$tmp/$fs-nt.list"; then
+		echo "# the tar lacks tree/sub/deeper/large"
+		rc=1
+	fi
+	if [ "$rc" = 0 ] && ! diff -u "$tmp/$fs-linux.list" \
+		"$tmp/$fs-nt.list" >"$tmp/diff"; then
+		sed 's/^/# /' "$tmp/diff" | head -n 20
+		rc=1
+	fi
+	if [ "$rc" = 0 ]; then
+		echo "# $(wc -l <"$tmp/$fs-nt.list") members;" \
+		     "$(cmp -s "$tmp/$fs-nt.tar" "$tmp/$fs-linux.tar" &&
+			echo "byte-identical" || echo "bytes differ")"
+	fi
+	rm -f "$tmp/$fs-nt.tar" "$tmp/$fs-linux.tar"
+	ktap_result "$rc" "$name"
+}
+
 for fs in $fstypes; do
 	img=$tmp/$fs.img
 	out=$tmp/out-$fs
@@ -148,6 +219,8 @@ for fs in $fstypes; do
 		rc=1
 	fi
 	ktap_result "$rc" "${fs}_copy_out_identical"
+
+	case " $tarfs " in *" $fs "*) fs2tar_same "$fs" "$img" ;; esac
 
 	fsck_clean "$fs" "$img"
 	rc=$?
@@ -193,6 +266,33 @@ bad bad_read_only_image "ro.img: cannot open for writing: Permission denied" \
 if [ "$sum" != "$(sha256sum <"$tmp/ro.img")" ]; then
 	echo "# the read-only image changed"
 	ktap_failed=1
+fi
+
+# fs2tar.exe: the same bad input, and an output it cannot create. (Wine
+# run as root truncates a read-only file, which Windows refuses, so a
+# missing directory stands for the unwritable output.)
+if [ -f "$nt/fs2tar.exe" ]; then
+	bad fs2tar_bad_missing_image "nope.img: cannot open: No such file" \
+		fs2tar.exe -i "$(winpath "$tmp/nope.img")" -t ext4 \
+		"$(winpath "$tmp/x.tar")"
+	bad fs2tar_bad_random_image "random.img: cannot mount as ext4" \
+		fs2tar.exe -i "$(winpath "$tmp/random.img")" -t ext4 \
+		"$(winpath "$tmp/x.tar")"
+	bad fs2tar_bad_wrong_fstype "wrong.img: cannot mount as xfs" \
+		fs2tar.exe -i "$(winpath "$tmp/wrong.img")" -t xfs \
+		"$(winpath "$tmp/x.tar")"
+	bad fs2tar_bad_output "x.tar: Failed to open .*: No such file" \
+		fs2tar.exe -i "$(winpath "$tmp/wrong.img")" -t ext4 \
+		"$(winpath "$tmp/nodir/x.tar")"
+	if [ -e "$tmp/x.tar" ]; then
+		echo "# a failed fs2tar.exe left $tmp/x.tar behind"
+		ktap_failed=1
+	fi
+else
+	for t in missing_image random_image wrong_fstype output; do
+		echo "ok $((ktap_n + 1)) fs2tar_bad_$t # SKIP no fs2tar.exe in $nt"
+		ktap_n=$((ktap_n + 1))
+	done
 fi
 
 echo "# $((($(date +%s%N) - start) / 1000000)) ms in all"

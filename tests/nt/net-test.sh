@@ -10,8 +10,11 @@
 #   - wine serves, POSIX drives: ping, then a checksummed TCP transfer
 #     each way (upload and download of LKL_NT_NET_BYTES, SHA-256);
 #   - POSIX serves, wine drives: the same the other way round;
+#   - both again with IPv6 host addresses ([::1]) under the backend:
+#     ping and a shorter transfer each way, one result per direction;
 #   - bad input under wine: a malformed address, a non-numeric host, a
-#     local port that a host socket holds (each exits 3 with a message),
+#     local port that a host socket holds, a local IPv4 address with a
+#     remote IPv6 one (each exits 3 with a message),
 #     and a peer that is not there (the ping gives up after 2 s: exit 2).
 #
 # net-peer.exe comes from "make HOST=nt" (build/nt, or LKL_NT_DIR);
@@ -75,22 +78,25 @@ peer_cmd() {
 	fi
 }
 
-# pair NAME SERVER CLIENT PORT: SERVER serves on 10.$net.0.1, CLIENT
-# drives from 10.$net.0.2; outputs in $tmp/NAME.{srv,cli}.{out,err}.
-# Returns the client's exit status; the server's is in $tmp/NAME.srv.rc.
+# pair NAME SERVER CLIENT PORT [HOST [BYTES]]: SERVER serves on
+# 10.$net.0.1, CLIENT drives from 10.$net.0.2, over UDP between HOST
+# (127.0.0.1, or [::1]) ports PORT and PORT+1, moving BYTES ($bytes);
+# outputs in $tmp/NAME.{srv,cli}.{out,err}. Returns the client's exit
+# status; the server's is in $tmp/NAME.srv.rc.
 pair() {
-	local name=$1 p=$4 q=$(($4 + 1)) spid rc
+	local name=$1 p=$4 q=$(($4 + 1)) h=${5:-127.0.0.1} n=${6:-$bytes}
+	local spid rc
 
 	# shellcheck disable=SC2046 # the command and its arguments
 	(cd "$nt/tests" && timeout "$limit" $(peer_cmd "$2") \
-		--local "127.0.0.1:$p" --remote "127.0.0.1:$q" \
+		--local "$h:$p" --remote "$h:$q" \
 		--ip "10.$net.0.1/24" --serve >"$tmp/$name.srv.out" \
 		2>"$tmp/$name.srv.err"; echo $? >"$tmp/$name.srv.rc") &
 	spid=$!
 	# shellcheck disable=SC2046
 	(cd "$nt/tests" && timeout "$limit" $(peer_cmd "$3") \
-		--local "127.0.0.1:$q" --remote "127.0.0.1:$p" \
-		--ip "10.$net.0.2/24" --peer "10.$net.0.1" --bytes "$bytes" \
+		--local "$h:$q" --remote "$h:$p" \
+		--ip "10.$net.0.2/24" --peer "10.$net.0.1" --bytes "$n" \
 		--wait-ms 30000 >"$tmp/$name.cli.out" 2>"$tmp/$name.cli.err")
 	rc=$?
 	# The client ends the server; give it a moment, then stop it.
@@ -130,7 +136,13 @@ bad() {
 		grep -q "$pattern"
 }
 
-echo "1..10"
+# all_steps NAME RC: every step of pair NAME went well, and its client
+# exited with RC 0 (a crash at the end counts).
+all_steps() {
+	[ "$2" = 0 ] && step "$1" ping && step "$1" upload && step "$1" download
+}
+
+echo "1..13"
 
 # The first start creates the prefix: tens of seconds. Keep wineserver
 # up between the runs.
@@ -149,6 +161,13 @@ ktap_result "$(step wine-drives ping; echo $?)" ping_wine_to_posix
 ktap_result "$(step wine-drives upload; echo $?)" tcp_wine_to_posix_driven
 ktap_result "$(step wine-drives download; echo $?)" tcp_posix_to_wine_driven
 
+# IPv6 under the backend: the udp sockets on ::1, with Winsock's
+# AF_INET6 on the wine side.
+pair wine-serves-v6 wine posix $((base + 10)) "[::1]" 262144
+ktap_result "$(all_steps wine-serves-v6 $?; echo $?)" udp_ipv6_posix_drives_wine
+pair wine-drives-v6 posix wine $((base + 12)) "[::1]" 262144
+ktap_result "$(all_steps wine-drives-v6 $?; echo $?)" udp_ipv6_wine_drives_posix
+
 bad bad-port 3 "Invalid argument" --local 127.0.0.1:99999 \
 	--remote "127.0.0.1:$((base + 5))" --ip 10.$net.0.2/24 --serve
 ktap_result $? bad_address_port
@@ -156,6 +175,10 @@ ktap_result $? bad_address_port
 bad bad-host 3 "Invalid argument" --local "127.0.0.1:$((base + 4))" \
 	--remote "localhost:$((base + 5))" --ip 10.$net.0.2/24 --serve
 ktap_result $? bad_address_host
+
+bad mixed-family 3 "Invalid argument" --local "127.0.0.1:$((base + 4))" \
+	--remote "[::1]:$((base + 5))" --ip 10.$net.0.2/24 --serve
+ktap_result $? bad_address_mixed_family
 
 # A host socket holds the port for the time of the run.
 timeout "$limit" python3 -c '

@@ -35,7 +35,6 @@ static struct archive_entry_linkresolver *links;
 static struct tool_disk td = {
 	.readonly = 1,
 	.quiet_remove = 1,
-	.disk = { .fd = -1 },
 };
 
 /* Where the image is mounted inside LKL. */
@@ -299,7 +298,10 @@ int main(int argc, char **argv)
 	/* Only now, so that a bad image leaves no empty archive behind. */
 	if (archive_write_open_filename(tar, strcmp(out, "-") ? out : NULL) !=
 	    ARCHIVE_OK) {
-		err_tar(out);
+		/* libarchive's message does not say why. */
+		fprintf(stderr, "%s: %s: %s: %s\n", prog, out,
+			archive_error_string(tar),
+			strerror(archive_errno(tar)));
 	} else {
 		status = add_tree(mnt, ".") ? 1 : 0;
 		if (archive_write_close(tar) != ARCHIVE_OK) {
