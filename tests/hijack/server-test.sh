@@ -387,13 +387,22 @@ EOF
 	cat >"$tmp/bad.py" <<'EOF'
 import socket, struct, sys
 MAGIC = 0x534c4b4c
+def recv_all(s, n):
+    # MSG_WAITALL does not wait on a socket with a timeout: Python makes
+    # it non-blocking, and a recv() returns what has come so far.
+    b = b""
+    while len(b) < n:
+        d = s.recv(n - len(b))
+        if not d:
+            break
+        b += d
+    return b
 def conn():
     s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1])
     s.sendall(struct.pack("=IIIIQ", MAGIC, 1, 1, 0, 0))
     # the hello's answer, then the descriptors kept across exec: none
     # (a hello from the pid of a table not yet released takes that up)
-    ret, key, conn, anchor, kept = struct.unpack(
-        "=qQQii", s.recv(32, socket.MSG_WAITALL))
+    ret, key, conn, anchor, kept = struct.unpack("=qQQii", recv_all(s, 32))
     assert ret == 0 and kept == 0
     return s
 def req(magic, length, nr, args, data=b""):
