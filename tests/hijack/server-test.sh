@@ -10,6 +10,8 @@
 #   and wrk;
 # - a signal whose handler has no SA_RESTART ends an accept() blocked in
 #   the server;
+# - a client whose pid is that of a gone client whose table is still held
+#   gets a table of its own;
 # - exec keeps the LKL descriptors that are not close-on-exec: a python3
 #   that listens and execs a python3 that accepts on the same number, a
 #   shell's descriptor 3 read by the program it execs; a posix_spawn()ed
@@ -36,7 +38,7 @@ hijack=$tools/lkl-hijack.sh
 py=/usr/bin/python3
 
 echo "KTAP version 1"
-for prog in "$server" "$hijack" "$py" ip setpriv nginx curl wrk; do
+for prog in "$server" "$hijack" "$py" ip setpriv nginx curl wrk unshare; do
 	if ! command -v "$prog" >/dev/null; then
 		echo "1..0 # SKIP $prog is missing"
 		exit 4
@@ -308,6 +310,53 @@ EOF
 	return "$rc"
 }
 
+# In a pid namespace of the test's own, where it picks the next pid
+# (ns_last_pid): a client A keeps an LKL descriptor, execs a program
+# without the hijack, which leaves a child holding A's connection (and
+# so A's table) and exits. A new client B that gets A's pid must get a
+# table of its own, not take A's up as an exec'd A would.
+test_pid_reuse() {
+	local dir=$tmp/reuse
+
+	mkdir -m 700 "$dir"
+	# shellcheck disable=SC2016
+	timeout 60 unshare --pid --fork --mount-proc bash -c '
+		server=$1 hijack=$2 py=$3 dir=$4
+		"$server" -v "$dir/sock" >"$dir/server.log" 2>&1 &
+		for _ in $(seq 100); do
+			[ -S "$dir/sock" ] && break
+			sleep 0.05
+		done
+		export LKL_HIJACK_SERVER=$dir/sock
+		"$hijack" "$py" -c "
+import os, socket, sys
+s = socket.socket()
+os.dup2(s.fileno(), 7)
+open(sys.argv[1], \"w\").write(str(os.getpid()))
+env = {k: v for k, v in os.environ.items() if k != \"LD_PRELOAD\"}
+os.execve(\"/bin/bash\", [\"bash\", \"-c\", \"sleep 20 & exit 0\"], env)
+" "$dir/a.pid" || exit 1
+		a=$(cat "$dir/a.pid")
+		echo $((a - 1)) >/proc/sys/kernel/ns_last_pid
+		"$hijack" "$py" -c "
+import os, sys
+print(\"# A was pid %s, B is pid %d\" % (sys.argv[1], os.getpid()))
+sys.exit(0 if str(os.getpid()) == sys.argv[1] else 2)
+" "$a"
+		exit $?' reuse "$server" "$hijack" "$py" "$dir" >"$dir/out" 2>&1
+	case $? in
+	0)	;;
+	2)	diag "$dir/out"
+		echo "# B did not get the pid of A: the reuse was not tested"
+		return 1 ;;
+	*)	diag "$dir/out" "$dir/server.log"
+		return 1 ;;
+	esac
+	diag "$dir/out" "$dir/server.log"
+	# A's table was not taken up: no "exec'd" line.
+	! grep -q "exec'd" "$dir/server.log"
+}
+
 test_no_server() {
 	local rc
 
@@ -387,13 +436,22 @@ EOF
 	cat >"$tmp/bad.py" <<'EOF'
 import socket, struct, sys
 MAGIC = 0x534c4b4c
+def recv_all(s, n):
+    # MSG_WAITALL does not wait on a socket with a timeout: Python makes
+    # it non-blocking, and a recv() returns what has come so far.
+    b = b""
+    while len(b) < n:
+        d = s.recv(n - len(b))
+        if not d:
+            break
+        b += d
+    return b
 def conn():
     s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1])
     s.sendall(struct.pack("=IIIIQ", MAGIC, 1, 1, 0, 0))
     # the hello's answer, then the descriptors kept across exec: none
     # (a hello from the pid of a table not yet released takes that up)
-    ret, key, conn, anchor, kept = struct.unpack(
-        "=qQQii", s.recv(32, socket.MSG_WAITALL))
+    ret, key, conn, anchor, kept = struct.unpack("=qQQii", recv_all(s, 32))
     assert ret == 0 and kept == 0
     return s
 def req(magic, length, nr, args, data=b""):
@@ -488,6 +546,7 @@ ktap_add sigkill_leaves_no_descriptors test_sigkill
 ktap_add nginx_two_workers_curl_wrk test_nginx
 ktap_add signal_interrupts_blocked_call test_signal
 ktap_add exec_keeps_descriptors test_exec
+ktap_add reused_pid_gets_new_table test_pid_reuse
 ktap_add malformed_requests_rejected test_malformed
 ktap_add no_server_clear_error test_no_server
 ktap_add other_user_refused test_other_user

@@ -50,14 +50,16 @@ int hijack_lkl_pipes;
  * A client process: @map[n] is the LKL descriptor (plus one) behind the
  * number n that the client uses, and @tag[n] the host placeholder number
  * that stands for it in the client (plus one; 0 for none), kept for exec.
- * @pid is the client's pid, and @anchor the number, in it, of the
- * connection that stays open across exec. @lock guards @map, @tag and
+ * @pid is the client's pid and @start when that process started (see
+ * srv_pid_start()), and @anchor the number, in it, of the connection
+ * that stays open across exec. @lock guards @map, @tag and
  * @nmap; @refs (the connections) is guarded by srv_lock.
  */
 struct srv_proc {
 	uint64_t key;
 	int refs;
 	pid_t pid;
+	unsigned long long start;
 	int anchor;
 	pthread_mutex_t lock;
 	int *map;
@@ -555,16 +557,51 @@ static int srv_exec(struct srv_conn *c, struct srv_proc *p, int exec)
 	return err;
 }
 
+/*
+ * When process @pid started, in clock ticks after boot (field 22 of
+ * /proc/PID/stat), or 0 if that cannot be read. A pid and its start
+ * name one process: a pid that comes free goes only to a process that
+ * starts later, and exec changes neither.
+ */
+static unsigned long long srv_pid_start(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	int fd, n, field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	/* The name, field 2, is in parentheses and may hold anything. */
+	p = strrchr(buf, ')');
+	for (field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
 /* The process whose pid is @pid, with one more reference, or NULL. */
 static struct srv_proc *srv_proc_of_pid(pid_t pid)
 {
+	unsigned long long start;
 	struct srv_proc *p;
 
 	/* 0: a peer in another pid namespace, whose pid is unknown here. */
 	if (pid <= 0)
 		return NULL;
+	/*
+	 * A table whose process has gone may still be held by a descendant
+	 * that inherited its connection; a later process with the same pid
+	 * is not that process.
+	 */
+	start = srv_pid_start(pid);
 	pthread_mutex_lock(&srv_lock);
-	for (p = srv_procs; p && p->pid != pid; p = p->next)
+	for (p = srv_procs; p && (p->pid != pid || p->start != start);
+	     p = p->next)
 		;
 	if (p)
 		p->refs++;
@@ -588,6 +625,7 @@ static int srv_op(struct srv_conn *c, struct lkl_srv_req *req)
 		break;
 	case LKL_SRV_OP_PID:
 		c->proc->pid = (pid_t)req->args[0];
+		c->proc->start = srv_pid_start(c->proc->pid);
 		c->proc->anchor = (int)req->args[1];
 		break;
 	default:
@@ -639,8 +677,10 @@ static int srv_hello(struct srv_conn *c)
 		exec = !!c->proc;
 		if (!c->proc)
 			c->proc = srv_proc_new();
-		if (c->proc && !exec)
+		if (c->proc && !exec) {
 			c->proc->pid = c->pid;
+			c->proc->start = srv_pid_start(c->pid);
+		}
 		break;
 	case LKL_SRV_THREAD:
 		c->proc = srv_proc_get(h.key);
