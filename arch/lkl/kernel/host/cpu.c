@@ -15,6 +15,12 @@
 #include "host.h"
 #include "poll.h"
 
+/*
+ * This file uses the host's mutexes only. With lockdep, <linux/mutex.h>
+ * makes mutex_lock() a macro, which would rename lkl_ops->mutex_lock().
+ */
+#undef mutex_lock
+
 /**
  * struct lkl_cpu - the state of the virtual CPU
  * @lock: guards the fields below; held only for a few instructions
