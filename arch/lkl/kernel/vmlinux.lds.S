@@ -33,24 +33,45 @@ SECTIONS
 		/* A section per function, as clang's coverage makes them. */
 		*(.text.[0-9a-zA-Z_]*)
 		_etext = .;
+		/*
+		 * The host links each of lkl.o's sections where it likes, so
+		 * only offsets inside one section hold: kallsyms, which gives
+		 * every symbol as an offset from _text, names init code right
+		 * only here. LKL never frees it.
+		 */
+		_sinittext = .;
+		INIT_TEXT
+		_einittext = .;
 	}
 
 	RO_DATA(PAGE_SIZE)
 
-	.lkl.sdata : {
+	/*
+	 * RW_DATA spelt out, so that _sdata and _edata are inside the one
+	 * .data section that the host links in one piece: lockdep takes a
+	 * lock in [_sdata, _edata) for a static one. -fPIC puts initialised
+	 * data that holds pointers in .data.rel*, which is data too.
+	 */
+	. = ALIGN(PAGE_SIZE);
+	.data : {
 		_sdata = .;
-	}
-	RW_DATA(L1_CACHE_BYTES, PAGE_SIZE, THREAD_SIZE)
-	.lkl.edata : {
+		INIT_TASK_DATA(THREAD_SIZE)
+		NOSAVE_DATA
+		PAGE_ALIGNED_DATA(PAGE_SIZE)
+		CACHELINE_ALIGNED_DATA(L1_CACHE_BYTES)
+		READ_MOSTLY_DATA(L1_CACHE_BYTES)
+		DATA_DATA
+		CONSTRUCTORS
+		*(.data.rel.local .data.rel)
 		_edata = .;
 	}
+	BUG_TABLE
 
 	EXCEPTION_TABLE(16)
 
 	.lkl.init.begin : {
 		__init_begin = .;
 	}
-	INIT_TEXT_SECTION(PAGE_SIZE)
 	INIT_DATA_SECTION(16)
 	.lkl.init.end : {
 		__init_end = .;
@@ -72,6 +93,16 @@ SECTIONS
 		*(COMMON)
 		__bss_stop = .;
 		_end = .;
+	}
+
+	/*
+	 * Removed from lkl.o (arch/lkl/Makefile), but placed here: ld -r
+	 * puts an orphan section at address 0 and lays out the sections
+	 * after it from there, so that their symbols would fall among the
+	 * text's in kallsyms.
+	 */
+	.eh_frame : {
+		*(.eh_frame)
 	}
 
 	STABS_DEBUG
