@@ -69,11 +69,19 @@ SECTIONS
 
 	EXCEPTION_TABLE(16)
 
-	.lkl.init.begin : {
+	/*
+	 * INIT_DATA_SECTION spelt out, with __init_begin and __init_end
+	 * inside, for the same reason: lockdep takes a lock in them for a
+	 * static one until the boot ends (rest_init()'s kthreadd_done is
+	 * __initdata). The init code is in .text.
+	 */
+	.init.data : {
 		__init_begin = .;
-	}
-	INIT_DATA_SECTION(16)
-	.lkl.init.end : {
+		INIT_DATA
+		INIT_SETUP(16)
+		INIT_CALLS
+		CON_INITCALL
+		INIT_RAM_FS
 		__init_end = .;
 	}
 
