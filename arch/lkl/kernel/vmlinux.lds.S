@@ -44,7 +44,57 @@ SECTIONS
 		_einittext = .;
 	}
 
-	RO_DATA(PAGE_SIZE)
+	/*
+	 * RO_DATA spelt out, with __start_rodata and __end_rodata inside one
+	 * section, for the same reason as .data below: lockdep takes a lock
+	 * whose key is in them for a static one, and built-in modules'
+	 * version attributes (__modver) have their keys there. The macros
+	 * that make sections of their own follow it.
+	 */
+	. = ALIGN(PAGE_SIZE);
+	.rodata : {
+		__start_rodata = .;
+		*(.rodata) *(.rodata.*) *(.data.rel.ro*)
+		SCHED_DATA
+		RO_AFTER_INIT_DATA
+		. = ALIGN(8);
+		BOUNDED_SECTION_BY(__tracepoints_ptrs, ___tracepoints_ptrs)
+		*(__tracepoints_strings)
+		*(.rodata1)
+		BOUNDED_SECTION_PRE_LABEL(.pci_fixup_early, _pci_fixups_early, __start, __end)
+		BOUNDED_SECTION_PRE_LABEL(.pci_fixup_header, _pci_fixups_header, __start, __end)
+		BOUNDED_SECTION_PRE_LABEL(.pci_fixup_final, _pci_fixups_final, __start, __end)
+		BOUNDED_SECTION_PRE_LABEL(.pci_fixup_enable, _pci_fixups_enable, __start, __end)
+		BOUNDED_SECTION_PRE_LABEL(.pci_fixup_resume, _pci_fixups_resume, __start, __end)
+		BOUNDED_SECTION_PRE_LABEL(.pci_fixup_suspend, _pci_fixups_suspend, __start, __end)
+		BOUNDED_SECTION_PRE_LABEL(.pci_fixup_resume_early, _pci_fixups_resume_early, __start, __end)
+		BOUNDED_SECTION_PRE_LABEL(.pci_fixup_suspend_late, _pci_fixups_suspend_late, __start, __end)
+		__start___ksymtab = .;
+		KEEP(*(SORT(___ksymtab+*)))
+		__stop___ksymtab = .;
+		__start___ksymtab_gpl = .;
+		KEEP(*(SORT(___ksymtab_gpl+*)))
+		__stop___ksymtab_gpl = .;
+		__start___kcrctab = .;
+		KEEP(*(SORT(___kcrctab+*)))
+		__stop___kcrctab = .;
+		__start___kcrctab_gpl = .;
+		KEEP(*(SORT(___kcrctab_gpl+*)))
+		__stop___kcrctab_gpl = .;
+		*(__ksymtab_strings)
+		*(.ref.rodata)
+		. = ALIGN(8);
+		BOUNDED_SECTION_BY(__param, ___param)
+		BOUNDED_SECTION_BY(__modver, ___modver)
+		. = ALIGN(8);
+		__end_rodata = .;
+	}
+	FW_LOADER_BUILT_IN_DATA
+	TRACEDATA
+	PRINTK_INDEX
+	KCFI_TRAPS
+	NOTES
+	BTF
 
 	/*
 	 * RW_DATA spelt out, so that _sdata and _edata are inside the one
