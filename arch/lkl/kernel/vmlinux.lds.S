@@ -67,8 +67,10 @@ SECTIONS
 		BOUNDED_SECTION_PRE_LABEL(.pci_fixup_enable, _pci_fixups_enable, __start, __end)
 		BOUNDED_SECTION_PRE_LABEL(.pci_fixup_resume, _pci_fixups_resume, __start, __end)
 		BOUNDED_SECTION_PRE_LABEL(.pci_fixup_suspend, _pci_fixups_suspend, __start, __end)
-		BOUNDED_SECTION_PRE_LABEL(.pci_fixup_resume_early, _pci_fixups_resume_early, __start, __end)
-		BOUNDED_SECTION_PRE_LABEL(.pci_fixup_suspend_late, _pci_fixups_suspend_late, __start, __end)
+		BOUNDED_SECTION_PRE_LABEL(.pci_fixup_resume_early,
+					  _pci_fixups_resume_early, __start, __end)
+		BOUNDED_SECTION_PRE_LABEL(.pci_fixup_suspend_late,
+					  _pci_fixups_suspend_late, __start, __end)
 		__start___ksymtab = .;
 		KEEP(*(SORT(___ksymtab+*)))
 		__stop___ksymtab = .;
