@@ -11,7 +11,10 @@
 # TOP/build/lockdep-tools/test.log.
 #
 #   LOCKDEP_TESTS="boot-% net-pipe"  other test programs (by their built
-#                   names, make's % patterns) than "boot-% net-% disk-%"
+#                   names, make's % patterns) than the boot suite but
+#                   boot-limits, the net suite and the disk suite.
+#                   boot-limits boots under RLIMIT_AS down to 16 MiB,
+#                   which lockdep's 11 MiB of tables leave too little of.
 #
 # The make options (CC=..., -jN) go to the kernel build; the main kernel
 # in TOP/build/kernel is never touched. Exit status: 0 when every test
@@ -28,7 +31,7 @@ shift 2
 kobj=$top/build/lockdep-kernel
 tobj=$top/build/lockdep-tools
 fragment=$top/arch/lkl/configs/lockdep.config
-tests=${LOCKDEP_TESTS:-boot-% net-% disk-%}
+tests=${LOCKDEP_TESTS:-boot-boot boot-fs boot-io boot-net boot-panic boot-promises net-% disk-%}
 log=$tobj/test.log
 
 # configure: write kobj/.config when it is missing or older than a fragment.
