@@ -20,6 +20,9 @@
 #   make crash      kill cptofs and lklfuse 20 times each while they write
 #                   ext4, xfs and btrfs images, then fsck and check every
 #                   synced file (a short run is part of make test)
+#   make lockdep    build a kernel with lockdep (build/lockdep-kernel) and
+#                   run the boot, net and disk suites against it; any
+#                   lockdep report fails (not part of make test)
 #   make kunit      build a KUnit kernel (build/kunit), boot its suites in a
 #                   process and parse the KTAP with kunit.py
 #   make bench-core boot, syscall, context switch and RSS figures
@@ -89,7 +92,7 @@ export CCACHE_DIR ?= $(BUILD)/ccache
 export CCACHE_BASEDIR := $(TOP)
 
 .PHONY: all deps source kernel headers tools tests run test test-deps check nt \
-	kunit kunit-build crash \
+	kunit kunit-build crash lockdep \
 	bench-core bench-disk bench-net bench-timer bench-threads bench-bbr \
 	bench-server bench-sweep bench-deps bench soak htmldocs docs-deps unikernel \
 	unikernel-run bench-unikernel fuzz \
@@ -226,6 +229,10 @@ soak: tools
 
 bench: bench-deps tests
 	@$(TOP)/tests/bench/bench-all.sh $(TOBJ) $(BUILD)/bench
+
+# Lockdep: its own kernel, host library and tests in build/lockdep*
+lockdep: source test-deps
+	@$(TOP)/scripts/lkl-lockdep.sh "$(TOP)" "$(KSRC)" CC="$(KCC)" -j$(JOBS)
 
 # Fuzzing: its own kernel, host library and harnesses in build/fuzz*
 # (Documentation/virt/lkl/reliability.rst).

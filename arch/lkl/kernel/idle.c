@@ -45,14 +45,23 @@ static struct task_struct *lkl_idle_next;
  */
 void arch_cpu_idle(void)
 {
+	/*
+	 * ct_cpuidle_enter() has told lockdep that interrupts are on, as
+	 * they are during hlt: so they are for the threads that come in
+	 * while the idle task waits, and for lkl_run_irqs().
+	 */
+	if (IS_ENABLED(CONFIG_TRACE_IRQFLAGS))
+		lkl_irq_flags = ARCH_IRQ_ENABLED;
 	for (;;) {
 		if (need_resched())
-			return;
-		if (lkl_wait_idle_release())
 			break;
+		if (lkl_wait_idle_release()) {
+			lkl_wait_idle();
+			break;
+		}
 		lkl_run_irqs();
 	}
-	lkl_wait_idle();
+	lkl_irq_flags = ARCH_IRQ_DISABLED;
 }
 
 /**

@@ -10,6 +10,7 @@
 #include <linux/init.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/irqflags.h>
 #include <asm/irq_regs.h>
 #include "host/host.h"
 
@@ -26,10 +27,20 @@ void lkl_run_irqs(void)
 {
 	unsigned long flags = lkl_irq_flags;
 	struct pt_regs regs = { 0 }, *old_regs;
+	bool traced_on = lockdep_hardirqs_enabled();
 	unsigned long mask;
 	int irq;
 
 	lkl_irq_flags = ARCH_IRQ_DISABLED;
+	/*
+	 * Called from arch_local_irq_restore(), after local_irq_enable()
+	 * has told lockdep that interrupts are on: like an interrupt entry,
+	 * tell it they are off while the handlers run, and on again after.
+	 * The idle loop calls with interrupts off, where there is nothing to
+	 * tell.
+	 */
+	if (traced_on)
+		trace_hardirqs_off();
 	/* The tick does its per-tick work only with interrupt registers set. */
 	old_regs = set_irq_regs(&regs);
 	while ((mask = lkl_cpu_take_irqs())) {
@@ -40,6 +51,8 @@ void lkl_run_irqs(void)
 		}
 	}
 	set_irq_regs(old_regs);
+	if (traced_on)
+		trace_hardirqs_on();
 	lkl_irq_flags = flags;
 }
 

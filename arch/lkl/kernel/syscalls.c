@@ -6,6 +6,7 @@
  * See Documentation/virt/lkl/threads.rst.
  */
 #include <linux/errno.h>
+#include <linux/lockdep.h>
 #include <linux/resume_user_mode.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -140,6 +141,8 @@ long lkl_syscall(long no, long *params)
 		ret = sys_ni_syscall();
 	}
 	ret = lkl_syscall_exit_work(ret);
+	/* As on any return to user mode: no call may keep a lock held. */
+	lockdep_sys_exit();
 
 	lkl_leave(false);
 	return ret;
