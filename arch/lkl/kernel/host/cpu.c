@@ -16,42 +16,34 @@
 #include "poll.h"
 
 /*
- * The state of the virtual CPU is one word, so that a thread takes and
- * releases the CPU with a compare-and-swap, and never waits for a lock
- * that another thread holds while the host wakes a third:
- *
- * LKL_CPU_HELD: somebody holds the CPU, or it is being handed over;
- * LKL_CPU_WOKEN: a sleeper was woken to try again, and has not looked yet;
- * LKL_CPU_STARVING: a sleeper has been refused for LKL_CPU_STARVE_NS;
- * LKL_CPU_HANDED: the CPU was handed to whichever sleeper wakes next;
- * LKL_CPU_IRQ: interrupts were raised while the CPU was held;
- * LKL_CPU_SHUTDOWN: the kernel has halted; nobody may enter any more;
- * the bits from LKL_CPU_SLEEPER up: the number of threads that sleep on
- * the semaphore, or are about to, and were not woken yet.
- *
- * Each up() of the semaphore comes with LKL_CPU_WOKEN or LKL_CPU_HANDED
- * set, and whoever takes it clears one of the two.
+ * This file uses the host's mutexes only. With lockdep, <linux/mutex.h>
+ * makes mutex_lock() a macro, which would rename lkl_ops->mutex_lock().
  */
-#define LKL_CPU_HELD		BIT(0)
-#define LKL_CPU_WOKEN		BIT(1)
-#define LKL_CPU_STARVING	BIT(2)
-#define LKL_CPU_HANDED		BIT(3)
-#define LKL_CPU_IRQ		BIT(4)
-#define LKL_CPU_SHUTDOWN	BIT(5)
-#define LKL_CPU_SLEEPER		BIT(8)
+#undef mutex_lock
 
 /**
- * struct lkl_cpu - the virtual CPU
- * @state: the word above
+ * struct lkl_cpu - the state of the virtual CPU
+ * @lock: guards the fields below; held only for a few instructions
  * @sem: host threads waiting for the CPU sleep here
- * @handed_at: when a sleeper last took the CPU handed to it; only the
- *	CPU holder touches it
- * @irq_mask: the interrupts raised while the CPU was held
+ * @held: somebody holds the CPU, or it is being handed over
+ * @sleepers: the number of threads waiting on @sem, not yet woken
+ * @woken: a sleeper was woken to try again, and has not looked yet
+ * @starving: a sleeper has been refused the CPU for LKL_CPU_STARVE_NS
+ * @handed: the CPU was handed to whichever sleeper wakes next
+ * @handed_at: when the CPU was last handed to a sleeper
+ * @shutdown: the kernel has halted; nobody may enter any more
+ * @irq_mask: interrupts raised while the CPU was held
  */
 static struct lkl_cpu {
-	unsigned long state;
+	struct lkl_mutex *lock;
 	struct lkl_sem *sem;
+	bool held;
+	unsigned int sleepers;
+	bool woken;
+	bool starving;
+	bool handed;
 	u64 handed_at;
+	bool shutdown;
 	unsigned long irq_mask;
 } cpu;
 
@@ -60,38 +52,25 @@ bool lkl_irq_pending;
 
 int lkl_cpu_init(void)
 {
+	cpu.lock = lkl_ops->mutex_alloc(0);
 	cpu.sem = lkl_ops->sem_alloc(0);
-	if (!cpu.sem)
+	if (!cpu.lock || !cpu.sem) {
+		lkl_cpu_cleanup();
 		return -ENOMEM;
+	}
 	/* The thread that runs start_kernel() holds the CPU from the start. */
-	host_store(&cpu.state, LKL_CPU_HELD);
+	cpu.held = true;
 	return 0;
 }
 
 void lkl_cpu_cleanup(void)
 {
+	if (cpu.lock)
+		lkl_ops->mutex_free(cpu.lock);
 	if (cpu.sem)
 		lkl_ops->sem_free(cpu.sem);
+	cpu.lock = NULL;
 	cpu.sem = NULL;
-}
-
-/*
- * After a down() of the semaphore: take the CPU if it was handed over,
- * or clear LKL_CPU_WOKEN to look again. Returns true with the CPU held.
- */
-static bool lkl_cpu_woken(void)
-{
-	unsigned long s = host_load(&cpu.state), n;
-
-	do {
-		n = s & LKL_CPU_HANDED ? s & ~LKL_CPU_HANDED :
-					 s & ~LKL_CPU_WOKEN;
-	} while (!host_try_cmpxchg(&cpu.state, &s, n));
-	if (!(s & LKL_CPU_HANDED))
-		return false;
-	/* Handed over: LKL_CPU_HELD stayed set. The slice starts now. */
-	cpu.handed_at = lkl_ops->time();
-	return true;
 }
 
 /**
@@ -106,66 +85,85 @@ static bool lkl_cpu_woken(void)
  */
 int lkl_cpu_get(void)
 {
-	unsigned long s = host_load(&cpu.state), n;
 	u64 refused = 0;
 
+	lkl_ops->mutex_lock(cpu.lock);
 	for (;;) {
-		if (s & LKL_CPU_SHUTDOWN)
+		if (cpu.shutdown) {
+			lkl_ops->mutex_unlock(cpu.lock);
 			return -ENODEV;
-		if (!(s & LKL_CPU_HELD)) {
-			if (host_try_cmpxchg(&cpu.state, &s, s | LKL_CPU_HELD))
-				return 0;
-			continue;
 		}
-		n = s + LKL_CPU_SLEEPER;
+		if (!cpu.held) {
+			cpu.held = true;
+			break;
+		}
 		if (!refused)
 			refused = lkl_ops->time();
 		else if (lkl_ops->time() - refused >= LKL_CPU_STARVE_NS)
-			n |= LKL_CPU_STARVING;
-		if (!host_try_cmpxchg(&cpu.state, &s, n))
-			continue;
+			cpu.starving = true;
+		cpu.sleepers++;
+		lkl_ops->mutex_unlock(cpu.lock);
 
 		lkl_ops->sem_down(cpu.sem);
-		if (lkl_cpu_woken())
-			return 0;
-		s = host_load(&cpu.state);
+
+		lkl_ops->mutex_lock(cpu.lock);
+		if (cpu.handed) {
+			/* Handed over: held stayed true. */
+			cpu.handed = false;
+			break;
+		}
+		cpu.woken = false;
+	}
+	lkl_ops->mutex_unlock(cpu.lock);
+	return 0;
+}
+
+/*
+ * Release the CPU, with its lock taken. A thread that is about to come
+ * back takes the CPU again without a host wakeup: handing it to a
+ * sleeper at every release would cost one each time, and a switch between
+ * tasks. One sleeper at a time is woken to try again instead, and the CPU
+ * is handed over only to end a sleeper's starvation, at most once per
+ * LKL_CPU_SLICE_NS.
+ */
+static void lkl_cpu_release(void)
+{
+	u64 now;
+
+	if (cpu.starving && cpu.sleepers) {
+		now = lkl_ops->time();
+		if (now - cpu.handed_at >= LKL_CPU_SLICE_NS) {
+			cpu.starving = false;
+			cpu.handed = true;
+			cpu.handed_at = now;
+			cpu.sleepers--;
+			lkl_ops->sem_up(cpu.sem);
+			return;
+		}
+	}
+	cpu.held = false;
+	if (cpu.sleepers && !cpu.woken) {
+		cpu.woken = true;
+		cpu.sleepers--;
+		lkl_ops->sem_up(cpu.sem);
 	}
 }
 
 /**
  * lkl_cpu_try_put() - release the CPU unless an interrupt is pending
  *
- * A thread that is about to come back takes the CPU again without a host
- * wakeup: handing it to a sleeper at every release would cost one each
- * time, and a switch between tasks. One sleeper at a time is woken to try
- * again instead, and the CPU is handed over only to end a sleeper's
- * starvation, at most once per LKL_CPU_SLICE_NS.
- *
  * Return: true if the CPU was released; false, with the CPU still held,
  * if the caller has to run interrupts first.
  */
 bool lkl_cpu_try_put(void)
 {
-	unsigned long s = host_load(&cpu.state), n;
-
-	do {
-		if (s & LKL_CPU_IRQ)
-			return false;
-		n = s & ~LKL_CPU_HELD;
-		if (s < LKL_CPU_SLEEPER)
-			continue;
-		if (s & LKL_CPU_STARVING &&
-		    lkl_ops->time() - cpu.handed_at >= LKL_CPU_SLICE_NS) {
-			/* Handed over: LKL_CPU_HELD stays set. */
-			n = (s & ~LKL_CPU_STARVING) | LKL_CPU_HANDED;
-			n -= LKL_CPU_SLEEPER;
-		} else if (!(s & LKL_CPU_WOKEN)) {
-			n = (n | LKL_CPU_WOKEN) - LKL_CPU_SLEEPER;
-		}
-	} while (!host_try_cmpxchg(&cpu.state, &s, n));
-
-	if ((n ^ s) & (LKL_CPU_WOKEN | LKL_CPU_HANDED))
-		lkl_ops->sem_up(cpu.sem);
+	lkl_ops->mutex_lock(cpu.lock);
+	if (cpu.irq_mask) {
+		lkl_ops->mutex_unlock(cpu.lock);
+		return false;
+	}
+	lkl_cpu_release();
+	lkl_ops->mutex_unlock(cpu.lock);
 	return true;
 }
 
@@ -179,39 +177,41 @@ bool lkl_cpu_try_put(void)
  */
 int lkl_cpu_raise(int irq)
 {
-	unsigned long s;
+	int ret = 1;
 
 	/* Before boot, and after a failed one, there is no CPU yet. */
-	if (!READ_ONCE(cpu.sem))
+	if (!READ_ONCE(cpu.lock))
 		return -ENODEV;
-	host_fetch_or(&cpu.irq_mask, BIT(irq));
-	s = host_load(&cpu.state);
-	for (;;) {
-		if (s & LKL_CPU_SHUTDOWN)
-			return -ENODEV;
-		if (!(s & LKL_CPU_HELD)) {
-			if (host_try_cmpxchg(&cpu.state, &s, s | LKL_CPU_HELD))
-				return 1;
-		} else if (host_try_cmpxchg(&cpu.state, &s, s | LKL_CPU_IRQ)) {
-			WRITE_ONCE(lkl_irq_pending, true);
-			return 0;
-		}
+	lkl_ops->mutex_lock(cpu.lock);
+	if (cpu.shutdown) {
+		lkl_ops->mutex_unlock(cpu.lock);
+		return -ENODEV;
 	}
+	cpu.irq_mask |= BIT(irq);
+	if (cpu.held) {
+		WRITE_ONCE(lkl_irq_pending, true);
+		ret = 0;
+	}
+	cpu.held = true;
+	lkl_ops->mutex_unlock(cpu.lock);
+	return ret;
 }
 
 /**
  * lkl_cpu_take_irqs() - take the pending interrupts, with the CPU held
  *
- * An interrupt raised from now on sets LKL_CPU_IRQ again, so that the
- * CPU is not released before it runs.
- *
  * Return: a mask of the interrupts raised since the last call.
  */
 unsigned long lkl_cpu_take_irqs(void)
 {
-	host_fetch_and(&cpu.state, ~LKL_CPU_IRQ);
+	unsigned long mask;
+
+	lkl_ops->mutex_lock(cpu.lock);
+	mask = cpu.irq_mask;
+	cpu.irq_mask = 0;
 	WRITE_ONCE(lkl_irq_pending, false);
-	return host_xchg(&cpu.irq_mask, 0);
+	lkl_ops->mutex_unlock(cpu.lock);
+	return mask;
 }
 
 /**
@@ -221,7 +221,7 @@ unsigned long lkl_cpu_take_irqs(void)
  */
 bool lkl_cpu_held(void)
 {
-	return READ_ONCE(cpu.state) & LKL_CPU_HELD;
+	return READ_ONCE(cpu.held);
 }
 
 /**
@@ -232,7 +232,9 @@ bool lkl_cpu_held(void)
  */
 void lkl_cpu_shutdown(void)
 {
-	host_fetch_or(&cpu.state, LKL_CPU_SHUTDOWN);
+	lkl_ops->mutex_lock(cpu.lock);
+	host_store(&cpu.shutdown, true);
+	lkl_ops->mutex_unlock(cpu.lock);
 }
 
 /**
@@ -242,7 +244,7 @@ void lkl_cpu_shutdown(void)
  */
 bool lkl_cpu_halted(void)
 {
-	return host_load(&cpu.state) & LKL_CPU_SHUTDOWN;
+	return host_load(&cpu.shutdown);
 }
 
 /**
