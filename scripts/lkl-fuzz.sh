@@ -150,7 +150,10 @@ run() {
 		opts=(-close_fd_mask=2 -detect_leaks=0 -rss_limit_mb=4096)
 		env+=(ASAN_OPTIONS=detect_leaks=0) ;;
 	tool-args) opts=(-close_fd_mask=3) ;;
-	fs) opts=(-max_len=1048576 -timeout=60 -rss_limit_mb=4096) ;;
+	# Almost every input adds features of the kernel's, and libFuzzer's
+	# entropic schedule then spent two thirds of the time updating
+	# feature frequencies: 119 exec/s with it, 332 without, same cov/ft.
+	fs) opts=(-max_len=1048576 -timeout=60 -rss_limit_mb=4096 -entropic=0) ;;
 	esac
 	log=$out/logs/$name.log
 	mkdir -p "$out/corpus/$name" "$out/seeds/$name"

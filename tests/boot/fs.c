@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "lkl-test.h"
@@ -61,12 +63,7 @@ static int has_name(char **names, int count, const char *name)
 TEST_F(fs, tmpfs)
 {
 	static const char text[] = "hello from inside the kernel";
-	/*
-	 * The kernel copies a whole page of mount data (copy_mount_options());
-	 * LKL has no fault to stop it at the end of a short string, so the
-	 * options go in a page, as lkl_mount_dev() passes them.
-	 */
-	static char opts[4096] = "size=8M";
+	char opts[] = "size=8M";
 	struct lkl_stat st;
 	char buf[64], *names[16];
 	long fd, count, i;
@@ -130,6 +127,56 @@ TEST_F(fs, tmpfs)
 	for (i = 0; i < count; i++)
 		free(names[i]);
 	EXPECT_EQ(0, lkl_sys_umount2("/tmp", 0));
+}
+
+/*
+ * Mount options that end where the application's memory ends: a string
+ * whose NUL is the last byte before a PROT_NONE page. The kernel reads
+ * mount data a page at a time and LKL has no fault to stop the copy, so
+ * LKL copies text options only up to their NUL; a read past it would
+ * kill the test with SIGSEGV.
+ */
+TEST_F(fs, short_mount_options_before_a_guard_page)
+{
+	static const char mode[] = "mode=0751,";
+	long page = sysconf(_SC_PAGESIZE);
+	struct lkl_stat st;
+	char *map, *opts;
+
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, mprotect(map + page, page, PROT_NONE));
+	ASSERT_EQ(0, lkl_test_mkdir("/short"));
+
+	/* A new mount: the option takes effect ("tmpfs" is ramfs here). */
+	opts = map + page - sizeof("mode=0710");
+	memcpy(opts, "mode=0710", sizeof("mode=0710"));
+	ASSERT_EQ(0, lkl_sys_mount("tmpfs", "/short", "tmpfs", 0, opts));
+	ASSERT_EQ(0, lkl_sys_stat("/short", &st));
+	EXPECT_EQ(0710, st.st_mode & 07777);
+
+	/* A remount reads its options from the same place. */
+	opts = map + page - sizeof("mode=0700");
+	memcpy(opts, "mode=0700", sizeof("mode=0700"));
+	EXPECT_EQ(0, lkl_sys_mount("tmpfs", "/short", "tmpfs",
+				   LKL_MS_REMOUNT, opts));
+	EXPECT_EQ(0, lkl_sys_umount2("/short", 0));
+
+	/* A whole page without a NUL: cut at the page, as the kernel does. */
+	memset(map, 'a', page);
+	memcpy(map, mode, strlen(mode));
+	ASSERT_EQ(0, lkl_sys_mount("tmpfs", "/short", "tmpfs", 0, map));
+	ASSERT_EQ(0, lkl_sys_stat("/short", &st));
+	EXPECT_EQ(0751, st.st_mode & 07777);
+	EXPECT_EQ(0, lkl_sys_umount2("/short", 0));
+
+	/* Bind mounts read no data; it is copied all the same. */
+	map[page - 1] = 0;
+	EXPECT_EQ(0, lkl_sys_mount("/short", "/short", NULL, LKL_MS_BIND,
+				   map + page - 1));
+	EXPECT_EQ(0, lkl_sys_umount2("/short", 0));
+	EXPECT_EQ(0, munmap(map, 2 * page));
 }
 
 /* The number after @key in @text, as in "MemTotal:  61540 kB", or -1. */

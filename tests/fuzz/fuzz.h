@@ -78,11 +78,20 @@ static inline int fuzz_write_file(const char *dir, const char *name,
 /**
  * fuzz_boot() - boot LKL once for this process
  *
- * Exits the process with a message if the kernel does not boot.
+ * LKL_FUZZ_CMDLINE in the environment is appended to FUZZ_CMDLINE, and a
+ * later parameter wins: loglevel=7 shows the kernel's log, and
+ * slab_debug=- or no_debug_objects measure what a check costs. Exits the
+ * process with a message if the kernel does not boot.
  */
 static inline void fuzz_boot(void)
 {
-	int ret = lkl_start_kernel(&lkl_host_ops, FUZZ_CMDLINE);
+	const char *extra = getenv("LKL_FUZZ_CMDLINE");
+	char cmdline[1024];
+	int ret;
+
+	snprintf(cmdline, sizeof(cmdline), "%s %s", FUZZ_CMDLINE,
+		 extra ? extra : "");
+	ret = lkl_start_kernel(&lkl_host_ops, cmdline);
 
 	if (ret) {
 		fprintf(stderr, "fuzz: the kernel does not boot: %s\n",

@@ -6,11 +6,16 @@
  * See Documentation/virt/lkl/threads.rst.
  */
 #include <linux/errno.h>
+#include <linux/fs.h>
+#include <linux/fs_context.h>
 #include <linux/lockdep.h>
+#include <uapi/linux/mount.h>
+#include <linux/namei.h>
 #include <linux/resume_user_mode.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/slab.h>
 #include <linux/syscalls.h>
 #include <linux/task_work.h>
 #include <asm/host_ops.h>
@@ -27,6 +32,95 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len,
 		return -EINVAL;
 	return ksys_mmap_pgoff(addr, len, prot, flags, fd, off >> PAGE_SHIFT);
 }
+
+/*
+ * Whether the kernel parses the data of this mount(2) call as a binary
+ * structure: only a file system that sets FS_BINARY_MOUNTDATA and parses
+ * the whole of it itself (NFS's and Coda's versioned structures, a
+ * legacy file system). btrfs sets the flag, but for its security
+ * options: the generic parser splits its options like any other text.
+ * Data that no mount of this kind reads (a bind, a move, a change of
+ * propagation) counts as text.
+ */
+static bool lkl_mount_data_is_binary(const char __user *dir,
+				     const char __user *type,
+				     unsigned long flags)
+{
+	struct file_system_type *fs_type;
+	struct fs_context *fc;
+	struct path path;
+	bool binary;
+	char *name;
+
+	if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
+		flags &= ~MS_MGC_MSK;
+	/* The same order as path_mount()'s. */
+	if (flags & MS_REMOUNT ? flags & MS_BIND :
+	    flags & (MS_BIND | MS_MOVE | MS_SHARED | MS_PRIVATE | MS_SLAVE |
+		     MS_UNBINDABLE))
+		return false;
+	if (flags & MS_REMOUNT) {
+		if (user_path_at(AT_FDCWD, dir, LOOKUP_FOLLOW, &path))
+			return false;
+		fc = fs_context_for_reconfigure(path.dentry, 0, 0);
+		path_put(&path);
+	} else {
+		name = strndup_user(type, PAGE_SIZE);
+		if (IS_ERR(name))
+			return false;
+		fs_type = get_fs_type(name);
+		kfree(name);
+		if (!fs_type)
+			return false;
+		fc = fs_context_for_mount(fs_type, 0);
+		put_filesystem(fs_type);
+	}
+	if (IS_ERR(fc))
+		return false;
+	binary = fc->ops->parse_monolithic &&
+		 (fc->fs_type->fs_flags & FS_BINARY_MOUNTDATA);
+	put_fs_context(fc);
+	return binary;
+}
+
+/*
+ * mount(2) with its text data copied to the length of the string.
+ *
+ * copy_mount_options() copies a whole page of mount data and relies on a
+ * fault to end the copy at the end of a shorter buffer. LKL's
+ * copy_from_user() is the host's memcpy(), which cannot stop there: a
+ * short option string at the end of a mapping crashed the host, and one
+ * in a heap block was read past its end. So LKL copies text data itself,
+ * up to its NUL, into a zeroed page, and passes that page on. Binary data
+ * has no length the kernel can know, and is passed on as it is: its
+ * callers give a whole page, as the kernel has always asked of them.
+ */
+static long lkl_mount(char __user *dev_name, char __user *dir_name,
+		      char __user *type, unsigned long flags, void __user *data)
+{
+	long len, ret;
+	char *copy;
+
+	if (!data || lkl_mount_data_is_binary(dir_name, type, flags))
+		return sys_mount(dev_name, dir_name, type, flags, data);
+
+	len = strnlen_user(data, PAGE_SIZE);
+	if (!len)
+		return -EFAULT;
+	copy = kzalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	if (copy_from_user(copy, data, min_t(long, len, PAGE_SIZE))) {
+		kfree(copy);
+		return -EFAULT;
+	}
+	ret = sys_mount(dev_name, dir_name, type, flags,
+			(__force void __user *)copy);
+	kfree(copy);
+	return ret;
+}
+
+#define sys_mount		lkl_mount
 
 /* There is no user context to return to from a signal handler. */
 #define sys_rt_sigreturn	sys_ni_syscall
