@@ -11,6 +11,7 @@
 #   ktap_result STATUS NAME         print the next result now, for a test
 #                                   that prints its own plan: "ok" when
 #                                   STATUS is 0, "not ok" otherwise
+#   ktap_skip NAME REASON           print the next result as a skip
 #
 # ktap_failed is 1 once a ktap_result was not ok; ktap_nfailed counts them.
 
@@ -32,6 +33,11 @@ ktap_result() {
 		ktap_failed=1
 		ktap_nfailed=$((ktap_nfailed + 1))
 	fi
+}
+
+ktap_skip() {
+	ktap_n=$((ktap_n + 1))
+	echo "ok $ktap_n $1 # SKIP $2"
 }
 
 ktap_run() {

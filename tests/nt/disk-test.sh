@@ -147,13 +147,11 @@ fs2tar_same() {
 	local fs=$1 img=$2 rc t0 name=${1}_fs2tar_as_linux
 
 	if [ ! -f "$nt/fs2tar.exe" ]; then
-		echo "ok $((ktap_n + 1)) $name # SKIP no fs2tar.exe in $nt (libarchive source not fetched)"
-		ktap_n=$((ktap_n + 1))
+		ktap_skip "$name" "no fs2tar.exe in $nt (libarchive source not fetched)"
 		return
 	fi
 	if [ ! -x "$linux_fs2tar" ]; then
-		echo "ok $((ktap_n + 1)) $name # SKIP no Linux fs2tar at $linux_fs2tar"
-		ktap_n=$((ktap_n + 1))
+		ktap_skip "$name" "no Linux fs2tar at $linux_fs2tar"
 		return
 	fi
 	run "$fs-tar" fs2tar.exe -i "$(winpath "$img")" -t "$fs" \
@@ -195,8 +193,7 @@ for fs in $fstypes; do
 	out=$tmp/out-$fs
 	if ! command -v "mkfs.$fs" >/dev/null || ! mkimg "$fs" "$img"; then
 		for t in copy_in copy_out fsck; do
-			echo "ok $((ktap_n + 1)) ${fs}_$t # SKIP mkfs.$fs failed or missing"
-			ktap_n=$((ktap_n + 1))
+			ktap_skip "${fs}_$t" "mkfs.$fs failed or missing"
 		done
 		continue
 	fi
@@ -290,8 +287,7 @@ if [ -f "$nt/fs2tar.exe" ]; then
 	fi
 else
 	for t in missing_image random_image wrong_fstype output; do
-		echo "ok $((ktap_n + 1)) fs2tar_bad_$t # SKIP no fs2tar.exe in $nt"
-		ktap_n=$((ktap_n + 1))
+		ktap_skip "fs2tar_bad_$t" "no fs2tar.exe in $nt"
 	done
 fi
 
