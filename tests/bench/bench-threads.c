@@ -348,50 +348,68 @@ static double run_once(const struct sys *s, int n, int pp, double *sw,
 	return t;
 }
 
-struct result {
+/* One line of a table: N threads, PP of them in ping-pong. */
+struct config {
+	int n, pp;
+	int nr;			/* samples: runs, more with few threads */
+	double *t[2];		/* times: LKL, host */
+	double *pps[2];		/* ping-pong round trips per second */
+	double *sw;		/* switches per round, LKL */
 	double ms[2];		/* median time: LKL, host */
-	double sw;		/* median switches per round, LKL */
-	double pps[2];		/* median ping-pong round trips per second */
+	double msw;		/* median switches per round, LKL */
+	double mpps[2];		/* median round trips per second */
 };
 
 /*
- * Alternate LKL and host runs; 0 or a negative errno. The runs with few
- * threads are short and the most disturbed by a loaded machine, so they
- * are repeated more: the one-thread figure is what the others are
- * compared with.
+ * Measure every configuration, LKL and host runs alternated, as medians;
+ * 0 or a negative errno. The configurations take turns, one run of each
+ * per turn, so that a slow spell of the machine, which lasts seconds,
+ * weighs on all of them alike rather than on whichever ran then. The
+ * runs with few threads are short and the most disturbed, so they are
+ * repeated more: the one-thread figure is what the others are compared
+ * with.
  */
-static int measure(int n, int pp, struct result *res)
+static int measure(struct config *cfg, int nc)
 {
-	int nr = runs * (n < 16 ? 16 / n : 1), i, k, ret = -ENOMEM;
-	double *t[2], *pps[2], *sw, dummy;
+	double dummy;
 	const struct sys *sys[2] = { &lkl_sys, &host_sys };
+	int r, c, i, k, per;
 
-	t[0] = calloc(5 * nr, sizeof(double));
-	if (!t[0])
-		return ret;
-	t[1] = t[0] + nr;
-	pps[0] = t[1] + nr;
-	pps[1] = pps[0] + nr;
-	sw = pps[1] + nr;
-	for (i = 0; i < nr; i++) {
-		for (k = 0; k < 2; k++) {
-			t[k][i] = run_once(sys[k], n, pp, k ? &dummy : &sw[i],
-					   &pps[k][i]);
-			if (t[k][i] < 0) {
-				ret = (int)t[k][i];
-				goto out;
+	for (c = 0; c < nc; c++) {
+		per = cfg[c].n < 16 ? 16 / cfg[c].n : 1;
+		cfg[c].nr = runs * per;
+		cfg[c].t[0] = calloc(5 * cfg[c].nr, sizeof(double));
+		if (!cfg[c].t[0])
+			return -ENOMEM;
+		cfg[c].t[1] = cfg[c].t[0] + cfg[c].nr;
+		cfg[c].pps[0] = cfg[c].t[1] + cfg[c].nr;
+		cfg[c].pps[1] = cfg[c].pps[0] + cfg[c].nr;
+		cfg[c].sw = cfg[c].pps[1] + cfg[c].nr;
+	}
+	for (r = 0; r < runs; r++) {
+		for (c = 0; c < nc; c++) {
+			per = cfg[c].nr / runs;
+			for (i = r * per; i < (r + 1) * per; i++) {
+				for (k = 0; k < 2; k++) {
+					double t = run_once(sys[k], cfg[c].n,
+							    cfg[c].pp,
+							    k ? &dummy : &cfg[c].sw[i],
+							    &cfg[c].pps[k][i]);
+					if (t < 0)
+						return (int)t;
+					cfg[c].t[k][i] = t;
+				}
 			}
 		}
 	}
-	for (k = 0; k < 2; k++) {
-		res->ms[k] = median(t[k], nr) / 1e6;
-		res->pps[k] = median(pps[k], nr);
+	for (c = 0; c < nc; c++) {
+		for (k = 0; k < 2; k++) {
+			cfg[c].ms[k] = median(cfg[c].t[k], cfg[c].nr) / 1e6;
+			cfg[c].mpps[k] = median(cfg[c].pps[k], cfg[c].nr);
+		}
+		cfg[c].msw = median(cfg[c].sw, cfg[c].nr);
 	}
-	res->sw = median(sw, nr);
-	ret = 0;
-out:
-	free(t[0]);
-	return ret;
+	return 0;
 }
 
 static void bad_usage(void)
@@ -402,9 +420,10 @@ static void bad_usage(void)
 
 int main(int argc, char **argv)
 {
-	struct result plain[NR_COUNTS], mix[NR_COUNTS];
+	/* The file loop at each count, then the mix from 4 threads up. */
+	struct config cfg[2 * NR_COUNTS], *plain = cfg, *mix = cfg + NR_COUNTS;
 	double worst = 1e9, ratio;
-	unsigned int c;
+	unsigned int c, nmix;
 	int opt, ret, n;
 
 	while ((opt = getopt(argc, argv, "r:n:")) != -1) {
@@ -434,22 +453,28 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	memset(cfg, 0, sizeof(cfg));
 	for (c = 0; c < NR_COUNTS; c++) {
-		n = thread_counts[c];
-		ret = measure(n, 0, &plain[c]);
-		if (!ret && n >= 4)
-			ret = measure(n, n / 2, &mix[c]);
-		if (ret) {
-			fprintf(stderr, "bench-threads: %d threads failed: %s\n",
-				n, lkl_strerror(ret));
-			lkl_sys_halt();
-			return 1;
-		}
+		plain[c].n = thread_counts[c];
+		mix[c].n = thread_counts[c];
+		mix[c].pp = thread_counts[c] / 2;
+	}
+	/* The mix starts at 4 threads: its first entries are left out. */
+	for (c = 0; thread_counts[c] < 4; c++)
+		;
+	nmix = NR_COUNTS - c;
+	memmove(mix, mix + c, nmix * sizeof(*mix));
+	ret = measure(cfg, NR_COUNTS + nmix);
+	if (ret) {
+		fprintf(stderr, "bench-threads: a run failed: %s\n",
+			lkl_strerror(ret));
+		lkl_sys_halt();
+		return 1;
 	}
 
 	printf("LKL threads benchmark: %d rounds of open, write, read back, close per thread,\n"
-	       "LKL tmpfs against host /dev/shm, medians of %d alternated runs\n"
-	       "(16/N times as many below 16 threads)\n\n",
+	       "LKL tmpfs against host /dev/shm, medians of %d alternated runs, the\n"
+	       "thread counts in turn (16/N times as many runs below 16 threads)\n\n",
 	       rounds, runs);
 	printf("%-8s %11s %11s %9s %9s %11s\n", "threads", "LKL", "host",
 	       "LKL/1", "host/1", "sleeps/rnd");
@@ -460,26 +485,26 @@ int main(int argc, char **argv)
 			worst = ratio;
 		printf("%-8d %8.1f ms %8.1f ms %8.2fx %8.2fx %11.2f\n", n,
 		       plain[c].ms[0], plain[c].ms[1], ratio,
-		       n * plain[0].ms[1] / plain[c].ms[1], plain[c].sw);
+		       n * plain[0].ms[1] / plain[c].ms[1], plain[c].msw);
 	}
 	printf("\nBlocking mix: N/2 threads in the file loop, N/2 in pipe ping-pong\n");
 	printf("%-8s %11s %11s %9s %9s %11s %11s\n", "threads", "LKL", "host",
 	       "LKL/1", "host/1", "LKL pp/s", "host pp/s");
-	for (c = 0; c < NR_COUNTS; c++) {
-		n = thread_counts[c];
-		if (n < 4)
-			continue;
+	for (c = 0; c < nmix; c++) {
+		n = mix[c].n;
 		printf("%-8d %8.1f ms %8.1f ms %8.2fx %8.2fx %11.0f %11.0f\n",
 		       n, mix[c].ms[0], mix[c].ms[1],
 		       n / 2 * plain[0].ms[0] / mix[c].ms[0],
 		       n / 2 * plain[0].ms[1] / mix[c].ms[1],
-		       mix[c].pps[0], mix[c].pps[1]);
+		       mix[c].mpps[0], mix[c].mpps[1]);
 	}
 	printf("\nLKL/1: total rounds per second at N threads against one thread\n"
 	       "(mix: the file threads' rounds). sleeps/rnd: host context switches\n"
 	       "of the process per round. Target: LKL/1 >= %.1fx up to 64 threads;\n"
 	       "lowest: %.2fx\n", TARGET_RATIO, worst);
 
+	for (c = 0; c < NR_COUNTS + nmix; c++)
+		free(cfg[c].t[0]);
 	lkl_sys_halt();
 	return 0;
 }
