@@ -65,28 +65,6 @@ fragments=("$top/arch/lkl/configs/fuzz.config")
 [ -n "${FUZZ_CONFIG:-}" ] && fragments+=("$(realpath "$FUZZ_CONFIG")")
 kmake=(make -C "$ksrc" O="$kobj" ARCH=lkl CC="$kcc" -s)
 
-# configure: kobj/.config when it is missing or older than a fragment.
-configure() {
-	local f stale=
-
-	[ -f "$kobj/.config" ] || stale=1
-	for f in "$top/arch/lkl/configs/defconfig" "${fragments[@]}"; do
-		[ "$f" -nt "$kobj/.config" ] && stale=1
-	done
-	[ -n "$stale" ] || return 0
-	echo "  CONFIG  build/fuzz-kernel: defconfig + fuzz.config${FUZZ_CONFIG:+ + $FUZZ_CONFIG}"
-	mkdir -p "$kobj"
-	"${kmake[@]}" defconfig
-	(cd "$kobj" && "$ksrc/scripts/kconfig/merge_config.sh" -m -O . \
-		.config "${fragments[@]}") > "$kobj/merge.log"
-	"${kmake[@]}" olddefconfig
-	grep -ho '^CONFIG_[A-Z0-9_]*=y' "${fragments[@]}" | sed 's/=y$//' |
-	while read -r sym; do
-		grep -q "^$sym=y" "$kobj/.config" ||
-			echo "  CONFIG  $sym: not available on LKL with $clang"
-	done
-}
-
 build() {
 	if [ -n "${FUZZ_KERNEL:-}" ]; then
 		kobj=$(realpath "$FUZZ_KERNEL")
@@ -102,7 +80,8 @@ build() {
 			LINUX_SRC="$ksrc" "$tobj/liblkl.a" "$tobj/liblkl.ldlibs"
 		return
 	fi
-	configure
+	"$top/scripts/lkl-config.sh" "$ksrc" "$kobj" "${fragments[@]}" -- \
+		CC="$kcc"
 	echo "  LINUX   build/fuzz-kernel ($clang, $cov)"
 	flock "$kobj/.lock" "${kmake[@]}" -j"$jobs" KCFLAGS="$cov" lkl
 	# The counters and the PC table must survive lkl.o's partial link

@@ -38,34 +38,9 @@ tobj=$top/build/kunit-tools
 fragments=("$ksrc/tools/testing/kunit/configs/all_tests.config"
 	   "$top/arch/lkl/configs/kunit.config")
 
-# configure: write kobj/.config when it is missing or older than a fragment.
-configure() {
-	local f stale=
-
-	[ -f "$kobj/.config" ] || stale=1
-	for f in "$top/arch/lkl/configs/defconfig" "${fragments[@]}"; do
-		[ -f "$f" ] || { echo "lkl-kunit.sh: $f is missing" >&2; exit 2; }
-		[ "$f" -nt "$kobj/.config" ] && stale=1
-	done
-	[ -n "$stale" ] || return 0
-
-	echo "  CONFIG  build/kunit: defconfig + all_tests.config + kunit.config"
-	mkdir -p "$kobj"
-	make -s -C "$ksrc" O="$kobj" ARCH=lkl defconfig
-	(cd "$kobj" && "$ksrc/scripts/kconfig/merge_config.sh" -m -O . \
-		.config "${fragments[@]}") > "$kobj/merge.log"
-	make -s -C "$ksrc" O="$kobj" ARCH=lkl olddefconfig
-	# Name what all_tests.config asks for and LKL's Kconfig does not
-	# allow; kunit.rst says why each one is missing.
-	grep -o '^CONFIG_[A-Z0-9_]*' "$ksrc/tools/testing/kunit/configs/all_tests.config" |
-	while read -r sym; do
-		grep -q "^$sym=" "$kobj/.config" ||
-			echo "  CONFIG  $sym: not available on LKL"
-	done
-}
-
 build() {
-	configure
+	# kunit.rst says why each symbol that is not available is missing.
+	"$top/scripts/lkl-config.sh" "$ksrc" "$kobj" "${fragments[@]}"
 	echo "  LINUX   build/kunit"
 	flock "$kobj/.lock" make -C "$ksrc" O="$kobj" ARCH=lkl -s "$@" lkl
 	flock "$kobj/.lock" make -C "$ksrc" O="$kobj" ARCH=lkl -s "$@" \

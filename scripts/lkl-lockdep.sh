@@ -34,31 +34,7 @@ fragment=$top/arch/lkl/configs/lockdep.config
 tests=${LOCKDEP_TESTS:-boot-boot boot-fs boot-io boot-net boot-panic boot-promises net-% disk-%}
 log=$tobj/test.log
 
-# configure: write kobj/.config when it is missing or older than a fragment.
-configure() {
-	local f stale=
-
-	[ -f "$kobj/.config" ] || stale=1
-	for f in "$top/arch/lkl/configs/defconfig" "$fragment"; do
-		[ "$f" -nt "$kobj/.config" ] && stale=1
-	done
-	[ -n "$stale" ] || return 0
-
-	echo "  CONFIG  build/lockdep-kernel: defconfig + lockdep.config"
-	mkdir -p "$kobj"
-	make -s -C "$ksrc" O="$kobj" ARCH=lkl defconfig
-	(cd "$kobj" && "$ksrc/scripts/kconfig/merge_config.sh" -m -O . \
-		.config "$fragment") > "$kobj/merge.log"
-	make -s -C "$ksrc" O="$kobj" ARCH=lkl olddefconfig
-	grep -o '^CONFIG_[A-Z0-9_]*=y' "$fragment" | while read -r sym; do
-		if ! grep -q "^$sym" "$kobj/.config"; then
-			echo "lkl-lockdep.sh: $sym did not stay in the configuration" >&2
-			exit 1
-		fi
-	done
-}
-
-configure
+"$top/scripts/lkl-config.sh" --strict "$ksrc" "$kobj" "$fragment"
 echo "  LINUX   build/lockdep-kernel"
 flock "$top/build/.lockdep.lock" make -s -C "$ksrc" O="$kobj" ARCH=lkl "$@" lkl
 make -s -C "$ksrc" O="$kobj" ARCH=lkl "$@" headers_install \
