@@ -53,7 +53,7 @@ void lkl_leave(bool park)
 			lkl_jmp_schedule(current, schedule);
 			return;
 		}
-		if (lkl_cpu_try_put())
+		if (lkl_cpu_try_put(false))
 			return;
 		lkl_run_irqs();
 	}

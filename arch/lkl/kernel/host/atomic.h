@@ -36,4 +36,12 @@
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);\
 })
 
+/*
+ * Set *p to @new if it is *@oldp; true if it was. If not, *@oldp gets
+ * what *p is, for the caller's next try.
+ */
+#define host_try_cmpxchg(p, oldp, new)					\
+	__atomic_compare_exchange_n(p, oldp, new, false,		\
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)
+
 #endif /* _LKL_HOST_ATOMIC_H */

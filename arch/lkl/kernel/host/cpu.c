@@ -16,34 +16,48 @@
 #include "poll.h"
 
 /*
- * This file uses the host's mutexes only. With lockdep, <linux/mutex.h>
- * makes mutex_lock() a macro, which would rename lkl_ops->mutex_lock().
+ * The state of the virtual CPU is one word, so that a thread takes and
+ * releases the CPU with a compare-and-swap, and never waits for a lock
+ * that another thread holds while the host wakes a third:
+ *
+ * LKL_CPU_HELD: somebody holds the CPU, or it is being handed over;
+ * LKL_CPU_WOKEN: a sleeper was woken to try again; it is the standby
+ *	until it takes the CPU or sleeps again;
+ * LKL_CPU_STARVING: a sleeper has been refused for LKL_CPU_STARVE_NS;
+ * LKL_CPU_HANDED: the CPU was handed to whichever sleeper wakes next;
+ * LKL_CPU_IRQ: interrupts were raised while the CPU was held;
+ * LKL_CPU_SHUTDOWN: the kernel has halted; nobody may enter any more;
+ * LKL_CPU_STANDBY: the standby waits on @standby_sem for a kick;
+ * the bits from LKL_CPU_SLEEPER up: the number of threads that sleep on
+ * @sem, or are about to, and were not woken yet.
+ *
+ * Each up() of @sem comes with LKL_CPU_WOKEN or LKL_CPU_HANDED set, and
+ * whoever takes it clears one of the two; each up() of @standby_sem comes
+ * with LKL_CPU_STANDBY cleared by the thread that does it.
  */
-#undef mutex_lock
+#define LKL_CPU_HELD		BIT(0)
+#define LKL_CPU_WOKEN		BIT(1)
+#define LKL_CPU_STARVING	BIT(2)
+#define LKL_CPU_HANDED		BIT(3)
+#define LKL_CPU_IRQ		BIT(4)
+#define LKL_CPU_SHUTDOWN	BIT(5)
+#define LKL_CPU_STANDBY		BIT(6)
+#define LKL_CPU_SLEEPER		BIT(8)
 
 /**
- * struct lkl_cpu - the state of the virtual CPU
- * @lock: guards the fields below; held only for a few instructions
+ * struct lkl_cpu - the virtual CPU
+ * @state: the word above
  * @sem: host threads waiting for the CPU sleep here
- * @held: somebody holds the CPU, or it is being handed over
- * @sleepers: the number of threads waiting on @sem, not yet woken
- * @woken: a sleeper was woken to try again, and has not looked yet
- * @starving: a sleeper has been refused the CPU for LKL_CPU_STARVE_NS
- * @handed: the CPU was handed to whichever sleeper wakes next
- * @handed_at: when the CPU was last handed to a sleeper
- * @shutdown: the kernel has halted; nobody may enter any more
- * @irq_mask: interrupts raised while the CPU was held
+ * @standby_sem: the standby waits here, LKL_CPU_STANDBY_NS at a time
+ * @handed_at: when a sleeper last took the CPU handed to it; only the
+ *	CPU holder touches it
+ * @irq_mask: the interrupts raised while the CPU was held
  */
 static struct lkl_cpu {
-	struct lkl_mutex *lock;
+	unsigned long state;
 	struct lkl_sem *sem;
-	bool held;
-	unsigned int sleepers;
-	bool woken;
-	bool starving;
-	bool handed;
+	struct lkl_sem *standby_sem;
 	u64 handed_at;
-	bool shutdown;
 	unsigned long irq_mask;
 } cpu;
 
@@ -52,25 +66,48 @@ bool lkl_irq_pending;
 
 int lkl_cpu_init(void)
 {
-	cpu.lock = lkl_ops->mutex_alloc(0);
 	cpu.sem = lkl_ops->sem_alloc(0);
-	if (!cpu.lock || !cpu.sem) {
+	cpu.standby_sem = lkl_ops->sem_alloc(0);
+	if (!cpu.sem || !cpu.standby_sem) {
 		lkl_cpu_cleanup();
 		return -ENOMEM;
 	}
 	/* The thread that runs start_kernel() holds the CPU from the start. */
-	cpu.held = true;
+	host_store(&cpu.state, LKL_CPU_HELD);
 	return 0;
 }
 
 void lkl_cpu_cleanup(void)
 {
-	if (cpu.lock)
-		lkl_ops->mutex_free(cpu.lock);
 	if (cpu.sem)
 		lkl_ops->sem_free(cpu.sem);
-	cpu.lock = NULL;
+	if (cpu.standby_sem)
+		lkl_ops->sem_free(cpu.standby_sem);
 	cpu.sem = NULL;
+	cpu.standby_sem = NULL;
+}
+
+/*
+ * Wait as the standby, with the state word last seen as @s, until a
+ * release from the idle loop kicks it or LKL_CPU_STANDBY_NS pass.
+ */
+static void lkl_cpu_standby_wait(unsigned long s)
+{
+	u64 until = lkl_ops->time() + LKL_CPU_STANDBY_NS;
+
+	/* The CPU was released meanwhile: look again at once. */
+	if (!host_try_cmpxchg(&cpu.state, &s, s | LKL_CPU_STANDBY))
+		return;
+	if (!lkl_ops->sem_down_until(cpu.standby_sem, until))
+		return;
+	/* Timed out: take LKL_CPU_STANDBY back, or the kick that cleared it. */
+	s = host_load(&cpu.state);
+	do {
+		if (!(s & LKL_CPU_STANDBY)) {
+			lkl_ops->sem_down(cpu.standby_sem);
+			return;
+		}
+	} while (!host_try_cmpxchg(&cpu.state, &s, s & ~LKL_CPU_STANDBY));
 }
 
 /**
@@ -78,92 +115,126 @@ void lkl_cpu_cleanup(void)
  *
  * The CPU is not fair: a thread that finds it free takes it, even while
  * others sleep. A thread that is refused sleeps until a release wakes it
- * to try again; once it has been refused for LKL_CPU_STARVE_NS, it asks
- * for the CPU to be handed to a sleeper instead.
+ * to try again. Woken and refused again, it is the standby: where the
+ * host has timed waits, it looks again every LKL_CPU_STANDBY_NS rather
+ * than sleep, and a release from the idle loop wakes it at once. Once it
+ * has been refused for LKL_CPU_STARVE_NS, it sleeps and asks for the CPU
+ * to be handed to a sleeper instead.
  *
  * Return: 0 once the calling thread holds the CPU, -ENODEV after halt.
  */
 int lkl_cpu_get(void)
 {
-	u64 refused = 0;
+	unsigned long s = host_load(&cpu.state), n;
+	bool standby = false, starving;
+	u64 refused = 0, now;
 
-	lkl_ops->mutex_lock(cpu.lock);
 	for (;;) {
-		if (cpu.shutdown) {
-			lkl_ops->mutex_unlock(cpu.lock);
+		if (s & LKL_CPU_SHUTDOWN)
 			return -ENODEV;
+		if (!(s & LKL_CPU_HELD)) {
+			n = s | LKL_CPU_HELD;
+			if (standby)
+				n &= ~LKL_CPU_WOKEN;
+			if (host_try_cmpxchg(&cpu.state, &s, n))
+				return 0;
+			continue;
 		}
-		if (!cpu.held) {
-			cpu.held = true;
-			break;
-		}
+		now = lkl_ops->time();
 		if (!refused)
-			refused = lkl_ops->time();
-		else if (lkl_ops->time() - refused >= LKL_CPU_STARVE_NS)
-			cpu.starving = true;
-		cpu.sleepers++;
-		lkl_ops->mutex_unlock(cpu.lock);
-
-		lkl_ops->sem_down(cpu.sem);
-
-		lkl_ops->mutex_lock(cpu.lock);
-		if (cpu.handed) {
-			/* Handed over: held stayed true. */
-			cpu.handed = false;
-			break;
+			refused = now;
+		starving = now - refused >= LKL_CPU_STARVE_NS;
+		if (standby && !starving && lkl_ops->sem_down_until) {
+			lkl_cpu_standby_wait(s);
+			s = host_load(&cpu.state);
+			continue;
 		}
-		cpu.woken = false;
+		n = s + LKL_CPU_SLEEPER;
+		if (starving)
+			n |= LKL_CPU_STARVING;
+		if (standby)
+			n &= ~LKL_CPU_WOKEN;
+		if (!host_try_cmpxchg(&cpu.state, &s, n))
+			continue;
+		standby = false;
+		lkl_ops->sem_down(cpu.sem);
+		s = host_load(&cpu.state);
+		while (s & LKL_CPU_HANDED) {
+			if (host_try_cmpxchg(&cpu.state, &s, s & ~LKL_CPU_HANDED)) {
+				cpu.handed_at = lkl_ops->time();
+				return 0;
+			}
+		}
+		standby = true;
 	}
-	lkl_ops->mutex_unlock(cpu.lock);
-	return 0;
 }
 
 /*
- * Release the CPU, with its lock taken. A thread that is about to come
- * back takes the CPU again without a host wakeup: handing it to a
- * sleeper at every release would cost one each time, and a switch between
- * tasks. One sleeper at a time is woken to try again instead, and the CPU
- * is handed over only to end a sleeper's starvation, at most once per
- * LKL_CPU_SLICE_NS.
+ * The state after a release of @s: the CPU handed to a sleeper, or free
+ * with one sleeper woken to try again, or just free.
  */
-static void lkl_cpu_release(void)
+static unsigned long lkl_cpu_released(unsigned long s)
 {
-	u64 now;
-
-	if (cpu.starving && cpu.sleepers) {
-		now = lkl_ops->time();
-		if (now - cpu.handed_at >= LKL_CPU_SLICE_NS) {
-			cpu.starving = false;
-			cpu.handed = true;
-			cpu.handed_at = now;
-			cpu.sleepers--;
-			lkl_ops->sem_up(cpu.sem);
-			return;
-		}
-	}
-	cpu.held = false;
-	if (cpu.sleepers && !cpu.woken) {
-		cpu.woken = true;
-		cpu.sleepers--;
-		lkl_ops->sem_up(cpu.sem);
-	}
+	if (s < LKL_CPU_SLEEPER)
+		return s & ~LKL_CPU_HELD;
+	if ((s & LKL_CPU_STARVING) &&
+	    lkl_ops->time() - cpu.handed_at >= LKL_CPU_SLICE_NS)
+		return ((s & ~LKL_CPU_STARVING) | LKL_CPU_HANDED) -
+			LKL_CPU_SLEEPER;
+	if (s & LKL_CPU_WOKEN)
+		return s & ~LKL_CPU_HELD;
+	return ((s & ~LKL_CPU_HELD) | LKL_CPU_WOKEN) - LKL_CPU_SLEEPER;
 }
 
 /**
  * lkl_cpu_try_put() - release the CPU unless an interrupt is pending
+ * @idle: the caller is the idle loop, which leaves the CPU for a while
+ *
+ * A thread that is about to come back takes the CPU again without a host
+ * wakeup: handing it to a sleeper at every release would cost one each
+ * time, and a switch between tasks. One sleeper at a time is woken to try
+ * again instead, and the CPU is handed over only to end a sleeper's
+ * starvation, at most once per LKL_CPU_SLICE_NS.
+ *
+ * The sleeper is woken while the CPU is still held, so that it cannot
+ * take the CPU while the releasing thread is still in the host's wakeup
+ * call, on its way back for its next system call. If it looked meanwhile
+ * and went back to sleep, the release wakes one again, so that none
+ * sleeps while the CPU is free and nobody is woken. A release from the
+ * idle loop also kicks the standby, which would otherwise look again only
+ * when its timed wait ends.
  *
  * Return: true if the CPU was released; false, with the CPU still held,
  * if the caller has to run interrupts first.
  */
-bool lkl_cpu_try_put(void)
+bool lkl_cpu_try_put(bool idle)
 {
-	lkl_ops->mutex_lock(cpu.lock);
-	if (cpu.irq_mask) {
-		lkl_ops->mutex_unlock(cpu.lock);
-		return false;
+	unsigned long s = host_load(&cpu.state), n;
+	bool woke = false;
+
+	for (;;) {
+		if (s & LKL_CPU_IRQ)
+			return false;
+		n = lkl_cpu_released(s);
+		if ((n & ~s & LKL_CPU_WOKEN) && !woke) {
+			/* Wake it first, with the CPU held. */
+			n |= LKL_CPU_HELD;
+			if (!host_try_cmpxchg(&cpu.state, &s, n))
+				continue;
+			lkl_ops->sem_up(cpu.sem);
+			woke = true;
+			s = n;
+			continue;
+		}
+		if (idle && !(n & LKL_CPU_HELD))
+			n &= ~LKL_CPU_STANDBY;
+		if (host_try_cmpxchg(&cpu.state, &s, n))
+			break;
 	}
-	lkl_cpu_release();
-	lkl_ops->mutex_unlock(cpu.lock);
+	if ((n ^ s) & (LKL_CPU_WOKEN | LKL_CPU_HANDED))
+		lkl_ops->sem_up(cpu.sem);
+	if ((n ^ s) & LKL_CPU_STANDBY)
+		lkl_ops->sem_up(cpu.standby_sem);
 	return true;
 }
 
@@ -177,41 +248,39 @@ bool lkl_cpu_try_put(void)
  */
 int lkl_cpu_raise(int irq)
 {
-	int ret = 1;
+	unsigned long s;
 
 	/* Before boot, and after a failed one, there is no CPU yet. */
-	if (!READ_ONCE(cpu.lock))
+	if (!READ_ONCE(cpu.sem))
 		return -ENODEV;
-	lkl_ops->mutex_lock(cpu.lock);
-	if (cpu.shutdown) {
-		lkl_ops->mutex_unlock(cpu.lock);
-		return -ENODEV;
+	host_fetch_or(&cpu.irq_mask, BIT(irq));
+	s = host_load(&cpu.state);
+	for (;;) {
+		if (s & LKL_CPU_SHUTDOWN)
+			return -ENODEV;
+		if (!(s & LKL_CPU_HELD)) {
+			if (host_try_cmpxchg(&cpu.state, &s, s | LKL_CPU_HELD))
+				return 1;
+		} else if (host_try_cmpxchg(&cpu.state, &s, s | LKL_CPU_IRQ)) {
+			WRITE_ONCE(lkl_irq_pending, true);
+			return 0;
+		}
 	}
-	cpu.irq_mask |= BIT(irq);
-	if (cpu.held) {
-		WRITE_ONCE(lkl_irq_pending, true);
-		ret = 0;
-	}
-	cpu.held = true;
-	lkl_ops->mutex_unlock(cpu.lock);
-	return ret;
 }
 
 /**
  * lkl_cpu_take_irqs() - take the pending interrupts, with the CPU held
  *
+ * An interrupt raised from now on sets LKL_CPU_IRQ again, so that the
+ * CPU is not released before it runs.
+ *
  * Return: a mask of the interrupts raised since the last call.
  */
 unsigned long lkl_cpu_take_irqs(void)
 {
-	unsigned long mask;
-
-	lkl_ops->mutex_lock(cpu.lock);
-	mask = cpu.irq_mask;
-	cpu.irq_mask = 0;
+	host_fetch_and(&cpu.state, ~LKL_CPU_IRQ);
 	WRITE_ONCE(lkl_irq_pending, false);
-	lkl_ops->mutex_unlock(cpu.lock);
-	return mask;
+	return host_xchg(&cpu.irq_mask, 0);
 }
 
 /**
@@ -221,7 +290,7 @@ unsigned long lkl_cpu_take_irqs(void)
  */
 bool lkl_cpu_held(void)
 {
-	return READ_ONCE(cpu.held);
+	return READ_ONCE(cpu.state) & LKL_CPU_HELD;
 }
 
 /**
@@ -232,9 +301,7 @@ bool lkl_cpu_held(void)
  */
 void lkl_cpu_shutdown(void)
 {
-	lkl_ops->mutex_lock(cpu.lock);
-	host_store(&cpu.shutdown, true);
-	lkl_ops->mutex_unlock(cpu.lock);
+	host_fetch_or(&cpu.state, LKL_CPU_SHUTDOWN);
 }
 
 /**
@@ -244,7 +311,7 @@ void lkl_cpu_shutdown(void)
  */
 bool lkl_cpu_halted(void)
 {
-	return host_load(&cpu.shutdown);
+	return host_load(&cpu.state) & LKL_CPU_SHUTDOWN;
 }
 
 /**

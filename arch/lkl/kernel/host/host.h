@@ -18,7 +18,7 @@
 int lkl_cpu_init(void);
 void lkl_cpu_cleanup(void);
 int lkl_cpu_get(void);
-bool lkl_cpu_try_put(void);
+bool lkl_cpu_try_put(bool idle);
 int lkl_cpu_raise(int irq);
 unsigned long lkl_cpu_take_irqs(void);
 bool lkl_cpu_held(void);

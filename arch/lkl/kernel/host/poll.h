@@ -51,6 +51,13 @@ extern u64 lkl_poll_idle_max_ns;
 #define LKL_CPU_STARVE_NS	(1000 * NSEC_PER_USEC)
 #define LKL_CPU_SLICE_NS	(2000 * NSEC_PER_USEC)
 
+/*
+ * How long the standby, the sleeper woken last, waits between two looks
+ * at the CPU, where the host has timed waits: a release from the idle
+ * loop kicks it, others do not.
+ */
+#define LKL_CPU_STANDBY_NS	(100 * NSEC_PER_USEC)
+
 /* How many times a task's thread offers itself for a poke per wait. */
 #define LKL_POLL_OFFERS		3
 

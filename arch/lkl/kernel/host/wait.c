@@ -75,7 +75,7 @@ static bool lkl_idle_move(int from, int to)
 bool lkl_wait_idle_release(void)
 {
 	host_store(&lkl_idle_state, LKL_IDLE_SLEEPING);
-	if (lkl_cpu_try_put())
+	if (lkl_cpu_try_put(true))
 		return true;
 	/* Poked meanwhile: take the up() that came with it. */
 	if (!lkl_idle_move(LKL_IDLE_SLEEPING, LKL_IDLE_RUNNING)) {
