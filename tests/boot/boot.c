@@ -428,6 +428,40 @@ TEST(halt_ends_blocked_calls)
 	EXPECT_EQ(-LKL_ENODEV, lkl_sys_halt());
 }
 
+/* Make calls without pause until the kernel is gone. */
+static void *calling_thread(void *arg)
+{
+	long *ret = arg;
+
+	while ((*ret = lkl_sys_getpid()) > 0)
+		;
+	return NULL;
+}
+
+/*
+ * lkl_sys_halt() while threads make calls without pause, so that some
+ * wait for the CPU (host/cpu.c) when it halts: all of them return
+ * -ENODEV, none is left asleep.
+ */
+TEST(halt_ends_waits_for_the_cpu)
+{
+	enum { THREADS = 8 };
+	pthread_t t[THREADS];
+	long ret[THREADS];
+	int i;
+
+	ASSERT_EQ(0, lkl_start_kernel(&lkl_host_ops, LKL_TEST_CMDLINE));
+	for (i = 0; i < THREADS; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, calling_thread,
+					    &ret[i]));
+	usleep(100 * 1000);
+	ASSERT_EQ(0, lkl_sys_halt());
+	for (i = 0; i < THREADS; i++) {
+		ASSERT_EQ(0, pthread_join(t[i], NULL));
+		EXPECT_EQ(-LKL_ENODEV, ret[i]) TH_LOG("thread %d", i);
+	}
+}
+
 /*
  * A forked child has a copy of the kernel, which it never halts, and may
  * exit() with it. Under LeakSanitizer, the host objects the kernel keeps

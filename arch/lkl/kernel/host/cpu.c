@@ -297,11 +297,19 @@ bool lkl_cpu_held(void)
  * lkl_cpu_shutdown() - refuse the CPU from now on, at halt
  *
  * Called with the CPU held, once the kernel is down. Host threads of
- * kernel tasks that wake up from then on end in lkl_halt_check().
+ * kernel tasks that wake up from then on end in lkl_halt_check(); threads
+ * that wait for the CPU return -ENODEV from lkl_cpu_get().
  */
 void lkl_cpu_shutdown(void)
 {
-	host_fetch_or(&cpu.state, LKL_CPU_SHUTDOWN);
+	unsigned long s = host_load(&cpu.state), n;
+
+	/* The sleepers wake to find the kernel halted, and return -ENODEV. */
+	do {
+		n = (s | LKL_CPU_SHUTDOWN) & (LKL_CPU_SLEEPER - 1);
+	} while (!host_try_cmpxchg(&cpu.state, &s, n));
+	for (s /= LKL_CPU_SLEEPER; s; s--)
+		lkl_ops->sem_up(cpu.sem);
 }
 
 /**
