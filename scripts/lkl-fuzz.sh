@@ -25,12 +25,20 @@
 #                      of building build/fuzz-kernel: quicker, but without
 #                      the kernel's coverage and checks, so libFuzzer is
 #                      guided by the harness code alone
+#   FUZZ_KEEP_GOING=1  go on after a crash: libFuzzer's fork mode runs the
+#                      harness in child processes, one after the other,
+#                      and starts the next after a crash. For a harness
+#                      that keeps finding a crash known and not fixed
+#                      yet; each child boots LKL again, so fewer
+#                      executions per second
 #
 # The corpus of each harness grows in TOP/build/fuzz/corpus/NAME, from the
 # seeds it makes itself (build/fuzz/seeds/NAME). A crash stops that
 # harness; its input is saved as build/fuzz/crashes/NAME-crash-<sha1>,
 # and the run exits 1 at the end. Copy it into tests/fuzz/corpus/<harness
-# source>/ with the fix, so that make test replays it.
+# source>/ with the fix, so that make test replays it. With
+# FUZZ_KEEP_GOING=1 the table counts the crashes, and their inputs are
+# the files build/fuzz/crashes/NAME-crash-* newer than the run's log.
 set -eu
 
 top=${1:-} ksrc=${2:-}
@@ -118,7 +126,7 @@ harness() {
 
 # run NAME: fuzz one harness for $seconds; one line of the table.
 run() {
-	local name=$1 src=$1 log opts=() env=() execs speed covft crash
+	local name=$1 src=$1 log opts=() env=() execs speed covft crash status
 
 	case $name in
 	fs-*) src=fs env=(LKL_FUZZ_FS="${name#fs-}") ;;
@@ -134,6 +142,9 @@ run() {
 	# feature frequencies: 119 exec/s with it, 332 without, same cov/ft.
 	fs) opts=(-max_len=1048576 -timeout=60 -rss_limit_mb=4096 -entropic=0) ;;
 	esac
+	if [ -n "${FUZZ_KEEP_GOING:-}" ]; then
+		opts+=(-fork=1 -ignore_crashes=1)
+	fi
 	log=$out/logs/$name.log
 	mkdir -p "$out/corpus/$name" "$out/seeds/$name"
 	if [ -z "$(ls -A "$out/seeds/$name")" ]; then
@@ -159,6 +170,16 @@ run() {
 		awk '{print $2 "/" $4}')
 	crash=$(sed -n 's/^artifact_prefix=.*; Test unit written to //p' "$log" |
 		head -1)
+	if [ -n "${FUZZ_KEEP_GOING:-}" ]; then
+		# Fork mode: "#EXECS: cov: C ft: F ... exec/s S
+		# oom/timeout/crash: O/T/N ..." every few seconds.
+		status=$(grep -E '^#[0-9]+: cov: ' "$log" | tail -1)
+		execs=$(echo "$status" | sed -n 's/^#\([0-9]*\):.*/\1/p')
+		[ -n "$execs" ] && speed=$((execs / seconds))
+		crash=$(echo "$status" |
+			sed -n 's|.*oom/timeout/crash: [0-9]*/[0-9]*/\([0-9]*\).*|\1|p')
+		[ "${crash:-0}" = 0 ] && crash=
+	fi
 	[ -n "$crash" ] && crashes=$((crashes + 1))
 	printf '%-14s %10s %8s %12s  %s\n' "$name" "${execs:--}" "${speed:--}" \
 		"${covft:--}" "${crash:-0}" >> "$out/table"
