@@ -32,8 +32,7 @@
 	typeof(p) __host_p = (p);					\
 	typeof(*__host_p) __host_old = (old);				\
 									\
-	__atomic_compare_exchange_n(__host_p, &__host_old, new, false,	\
-				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);\
+	host_try_cmpxchg(__host_p, &__host_old, new);			\
 })
 
 /*
