@@ -454,16 +454,13 @@ int main(int argc, char **argv)
 	}
 
 	memset(cfg, 0, sizeof(cfg));
-	for (c = 0; c < NR_COUNTS; c++) {
+	for (c = 0, nmix = 0; c < NR_COUNTS; c++) {
 		plain[c].n = thread_counts[c];
-		mix[c].n = thread_counts[c];
-		mix[c].pp = thread_counts[c] / 2;
+		if (thread_counts[c] < 4)
+			continue;
+		mix[nmix].n = thread_counts[c];
+		mix[nmix++].pp = thread_counts[c] / 2;
 	}
-	/* The mix starts at 4 threads: its first entries are left out. */
-	for (c = 0; thread_counts[c] < 4; c++)
-		;
-	nmix = NR_COUNTS - c;
-	memmove(mix, mix + c, nmix * sizeof(*mix));
 	ret = measure(cfg, NR_COUNTS + nmix);
 	if (ret) {
 		fprintf(stderr, "bench-threads: a run failed: %s\n",
