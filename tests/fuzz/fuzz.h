@@ -121,4 +121,47 @@ static inline void fuzz_seeds_requested(void)
 	exit(0);
 }
 
+/**
+ * fuzz_next_fd() - the descriptor that the next open() would get
+ *
+ * open() takes the lowest free descriptor, so this number changes when
+ * an input leaves a descriptor open or closes one that it did not open.
+ *
+ * Return: the descriptor, or -1 if none is free.
+ */
+static inline int fuzz_next_fd(void)
+{
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+/**
+ * fuzz_check_fds() - crash if the input changed the open descriptors
+ * @before: fuzz_next_fd() before the input
+ *
+ * For the harnesses that run a program's own code once per input, where
+ * the program's exit would close what it left open: in the fuzzer, one
+ * descriptor lost per input becomes EMFILE millions of inputs later,
+ * and libFuzzer then saves an input that has nothing to do with it.
+ * Checked after each input, the leak is a crash on the input that
+ * causes it.
+ */
+static inline void fuzz_check_fds(int before)
+{
+	int after = fuzz_next_fd();
+
+	if (after == before)
+		return;
+	if (after > before || after < 0)
+		fprintf(stderr, "fuzz: %s: the input left descriptor %d open\n",
+			fuzz_name, before);
+	else
+		fprintf(stderr, "fuzz: %s: the input closed descriptor %d\n",
+			fuzz_name, after);
+	abort();
+}
+
 #endif /* _LKL_FUZZ_H */

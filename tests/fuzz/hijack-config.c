@@ -167,7 +167,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	const unsigned char *nul = memchr(data, 0, size);
 	size_t jlen = nul ? (size_t)(nul - data) : size;
 	char path[64], cmdline[4096];
-	int fd = -1;
+	int fd = -1, fds = fuzz_next_fd();
 
 	if (jlen) {
 		fd = memfd_create("fuzz-config", 0);
@@ -191,6 +191,7 @@ out:
 		close(fd);
 	while (nopen > 0)
 		close(open_fds[--nopen]);
+	fuzz_check_fds(fds);
 	return 0;
 }
 

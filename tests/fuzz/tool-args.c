@@ -60,7 +60,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	char *args, *argv[MAX_ARGS + 1], *p, *end;
-	int argc = 1;
+	int argc = 1, fds;
 
 	if (!size || size > 4096)
 		return 0;
@@ -80,7 +80,13 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	image = NULL;
 	set_owner = 0;
 	keep_owner = 0;
+	sync_log = NULL;
+	fds = fuzz_next_fd();
 	cptofs_main(argc, argv);
+	/* What the exit after main() does: it returns with the log open. */
+	if (sync_log && sync_log != stdout)
+		fclose(sync_log);
+	fuzz_check_fds(fds);
 	free(args);
 	return 0;
 }
