@@ -63,6 +63,9 @@ static _Noreturn void fuzz_config_exit(int code)
 /*
  * The images that "mounts" opens: a failed load leaves them open (the
  * process would exit), so the harness closes them after each input.
+ * Each is /dev/null, whatever its name: the fuzzer makes names up, and
+ * a host's device or FIFO opened by chance can block or act (a
+ * watchdog starts counting).
  */
 #define MAX_OPEN	64
 static int open_fds[MAX_OPEN];
@@ -70,8 +73,9 @@ static int nopen;
 
 static int fuzz_config_open(const char *path, int flags)
 {
-	int fd = open(path, flags);
+	int fd = open("/dev/null", flags);
 
+	(void)path;
 	if (fd >= 0 && nopen < MAX_OPEN)
 		open_fds[nopen++] = fd;
 	return fd;
@@ -128,6 +132,17 @@ static void clear_vars(void)
 	unsetenv("LKL_HIJACK_CONFIG_FILE");
 }
 
+/*
+ * LKL_HIJACK_CONFIG_FILE is the harness's: it names the memfd of the
+ * JSON, never a host file that the fuzzer made up.
+ */
+static int fuzz_config_file_var(const char *name, const char *eq)
+{
+	static const char var[] = "LKL_HIJACK_CONFIG_FILE";
+
+	return eq - name == sizeof(var) - 1 && !memcmp(name, var, eq - name);
+}
+
 /* Set the NAME=VALUE lines of @s, @len bytes, as environment variables. */
 static void set_vars(const char *s, size_t len)
 {
@@ -140,7 +155,7 @@ static void set_vars(const char *s, size_t len)
 			nl = end;
 		eq = memchr(s, '=', nl - s);
 		if (!eq || nl - s < 11 || memcmp(s, "LKL_HIJACK_", 11) ||
-		    memchr(s, '\0', nl - s))
+		    memchr(s, '\0', nl - s) || fuzz_config_file_var(s, eq))
 			continue;
 		/*
 		 * Neither strncmp() above nor strndup() here: the last line
