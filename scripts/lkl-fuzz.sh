@@ -132,10 +132,7 @@ run() {
 	fs-*) src=fs env=(LKL_FUZZ_FS="${name#fs-}") ;;
 	esac
 	case $src in
-	# A failed load leaks what it allocated: the hijack exits then.
-	hijack-config)
-		opts=(-close_fd_mask=2 -detect_leaks=0 -rss_limit_mb=4096)
-		env+=(ASAN_OPTIONS=detect_leaks=0) ;;
+	hijack-config) opts=(-close_fd_mask=2) ;;
 	tool-args) opts=(-close_fd_mask=3) ;;
 	# Almost every input adds features of the kernel's, and libFuzzer's
 	# entropic schedule then spent two thirds of the time updating
